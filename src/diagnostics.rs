@@ -1,0 +1,226 @@
+//! Diagnostics: every problem a build finds, as plain data with a source position.
+//!
+//! Stages never stop at the first problem: each returns its result together with the
+//! problems it found, and the CLI prints them all, sorted, as
+//! `path:line:column: error: message` (the format compilers use, so editors can jump to it).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a problem is. Any error makes the build fail and leaves the output untouched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, with the file and (where known) the 1-based line and column it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The file, as the user would name it (the handbook folder joined with the relative path).
+    pub path: PathBuf,
+    /// 1-based line and column (in characters), when the problem has a position.
+    pub position: Option<(usize, usize)>,
+    pub message: String,
+    /// What to do about it, shown on the next line.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.into(),
+            position: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, message)
+        }
+    }
+
+    pub fn at(mut self, pos: Pos) -> Self {
+        self.position = Some((pos.line, pos.column));
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some((line, column)) = self.position {
+            write!(f, ":{line}:{column}")?;
+        }
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, ": {label}: {}", self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Sorts diagnostics by file, then position, so output is stable across parallel runs.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.path, a.position, a.severity, &a.message)
+            .cmp(&(&b.path, b.position, b.severity, &b.message))
+    });
+}
+
+/// A 1-based line and column (columns count characters, not bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, column: 1 };
+}
+
+/// Maps byte offsets of one text to line and column. Built once per file.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { text, line_starts }
+    }
+
+    /// Line and column of a byte offset (clamped to the text).
+    pub fn pos(&self, offset: usize) -> Pos {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line];
+        let mut end = offset;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        Pos {
+            line: line + 1,
+            column: self.text[start..end].chars().count() + 1,
+        }
+    }
+
+    /// Byte offset where a 1-based line starts (the end of the text past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+}
+
+fn memchr_iter(needle: u8, haystack: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    haystack
+        .iter()
+        .enumerate()
+        .filter(move |(_, b)| **b == needle)
+        .map(|(i, _)| i)
+}
+
+/// The known names closest to `name`, best first: for "did you mean" hints.
+pub fn suggest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let name_lower = name.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = known
+        .into_iter()
+        .filter_map(|candidate| {
+            let last = candidate.rsplit('/').next().unwrap_or(candidate);
+            let full = strsim::jaro_winkler(&name_lower, &candidate.to_lowercase());
+            let short = strsim::jaro_winkler(&name_lower, &last.to_lowercase());
+            let score = full.max(short);
+            (score >= 0.8).then_some((score, candidate))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+/// "did you mean `a` or `b`?" for a list of suggestions, or None when there are none.
+pub fn did_you_mean(suggestions: &[&str]) -> Option<String> {
+    match suggestions {
+        [] => None,
+        [one] => Some(format!("did you mean `{one}`?")),
+        [rest @ .., last] => {
+            let rest: Vec<String> = rest.iter().map(|s| format!("`{s}`")).collect();
+            Some(format!("did you mean {} or `{last}`?", rest.join(", ")))
+        }
+    }
+}
+
+/// Joins a handbook folder and a relative path the way a user would type it
+/// (`content/a.md` rather than `./content/a.md`).
+pub fn display_path(root: &Path, relative: &Path) -> PathBuf {
+    if root == Path::new(".") || root.as_os_str().is_empty() {
+        relative.to_path_buf()
+    } else {
+        root.join(relative)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let text = "ab\r\ncdé f\nx";
+        let index = LineIndex::new(text);
+        assert_eq!(index.pos(0), Pos { line: 1, column: 1 });
+        assert_eq!(index.pos(4), Pos { line: 2, column: 1 });
+        // 'é' is two bytes: the space after it is the 4th character of line 2.
+        assert_eq!(index.pos(4 + 4), Pos { line: 2, column: 4 });
+        assert_eq!(index.pos(text.len()), Pos { line: 3, column: 2 });
+        assert_eq!(index.line_start(3), text.len() - 1);
+    }
+
+    #[test]
+    fn suggestions_prefer_the_closest_ids() {
+        let known = [
+            "principles/consent",
+            "principles/impartiality",
+            "glossary/mandate",
+        ];
+        assert_eq!(suggest("consnet", known), vec!["principles/consent"]);
+        assert_eq!(
+            suggest("principles/impartialty", known)[0],
+            "principles/impartiality"
+        );
+        assert!(suggest("zzzz", known).is_empty());
+    }
+
+    #[test]
+    fn display_has_the_compiler_format() {
+        let d = Diagnostic::error("content/a.md", "unknown reference `x`")
+            .at(Pos { line: 3, column: 7 })
+            .help("did you mean `y`?");
+        assert_eq!(
+            d.to_string(),
+            "content/a.md:3:7: error: unknown reference `x`\n  help: did you mean `y`?"
+        );
+    }
+}

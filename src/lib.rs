@@ -1,0 +1,207 @@
+//! tenet: a static site generator for doctrine handbooks and training curricula.
+//!
+//! One build is a pipeline of plain data, one module per stage:
+//!
+//! ```text
+//! config  book.toml                      -> Config
+//! source  walk content/                  -> Sources (text of every page, assets)
+//! page    front matter, blocks, markdown -> ParsedPage (per file, in parallel)
+//! site    ids, references, backlinks     -> Site (frozen)
+//! render  tera themes                    -> HTML files, written as they are made (in parallel)
+//! output  temporary folder, then swap    -> the output folder
+//! ```
+//!
+//! Every stage returns its result together with the problems it found; the build reports
+//! them all at once and only swaps the new output in when there are no errors.
+
+pub mod config;
+pub mod diagnostics;
+pub mod output;
+pub mod page;
+pub mod render;
+pub mod site;
+pub mod source;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use diagnostics::{Diagnostic, display_path};
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The handbook folder (holding `book.toml`).
+    pub root: PathBuf,
+    /// The output folder; default: `[build] output` of book.toml, relative to the handbook.
+    pub out: Option<PathBuf>,
+    /// False for `check`: everything but writing.
+    pub write: bool,
+}
+
+/// What a run did and found.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Pages rendered (content pages, generated indexes and the 404 page).
+    pub pages: usize,
+    /// The output folder, when the run wrote it.
+    pub output: Option<PathBuf>,
+    pub files_written: usize,
+    pub bytes_written: u64,
+    pub source_bytes: usize,
+    /// Time spent per stage, in pipeline order.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors() > 0
+    }
+}
+
+/// Builds a handbook (or, with `write: false`, checks it).
+pub fn run(options: &Options) -> Report {
+    let mut report = Report::default();
+    let root = options.root.as_path();
+    let display_root = root;
+    let mut clock = Instant::now();
+    let mut lap = |report: &mut Report, name: &'static str| {
+        report.timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
+
+    // Load.
+    let (config, problems) = config::load(root, display_root);
+    report.diagnostics.extend(problems);
+    let config_ok = config.is_some();
+    let config = config.unwrap_or_else(|| fallback_config(root));
+    let out_dir = config::output_dir(root, &config, options.out.as_deref());
+    if options.write
+        && let Err(d) = output::check_target(root, &out_dir)
+    {
+        report.diagnostics.push(d);
+    }
+    let (sources, problems) = source::load(root, display_root);
+    report.diagnostics.extend(problems);
+    report.source_bytes = sources.pages.iter().map(|s| s.text.len()).sum();
+    lap(&mut report, "load");
+
+    // Parse.
+    let parse_options = page::ParseOptions {
+        highlight: config.build.highlight,
+    };
+    let parsed: Vec<(Option<page::ParsedPage>, Vec<Diagnostic>)> = sources
+        .pages
+        .par_iter()
+        .map(|s| page::parse(s, parse_options))
+        .collect();
+    drop(sources.pages);
+    let mut pages = Vec::with_capacity(parsed.len());
+    for (page, problems) in parsed {
+        report.diagnostics.extend(problems);
+        pages.extend(page);
+    }
+    lap(&mut report, "parse");
+
+    // Resolve.
+    let (site, problems) = site::resolve(pages, &config.book.title, display_root);
+    report.diagnostics.extend(problems);
+    lap(&mut report, "resolve");
+
+    // Render and write.
+    let mut theme = match render::theme::load(root, display_root, &config.book.theme) {
+        Ok(theme) => Some(theme),
+        Err(problems) => {
+            report.diagnostics.extend(problems);
+            None
+        }
+    };
+    let can_write = options.write && config_ok && !report.has_errors();
+    let staging = if can_write {
+        match output::Staging::new(&out_dir) {
+            Ok(staging) => Some(staging),
+            Err(e) => {
+                report.diagnostics.push(Diagnostic::error(
+                    &out_dir,
+                    format!("cannot create the output folder: {e}"),
+                ));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    if let Some(theme) = theme.as_mut() {
+        let (rendered, problems) =
+            render::render(&site, &config, theme, staging.as_ref(), display_root);
+        report.pages = rendered.pages;
+        report.diagnostics.extend(problems);
+    }
+    if let Some(staging) = staging.as_ref() {
+        for asset in &sources.assets {
+            if let Err(e) = staging.copy(&asset.rel, &asset.path) {
+                let shown = display_path(display_root, &Path::new("content").join(&asset.rel));
+                report.diagnostics.push(Diagnostic::error(shown, e));
+            }
+        }
+    }
+    lap(&mut report, "render");
+
+    if let Some(staging) = staging {
+        report.files_written = staging.files_written();
+        report.bytes_written = staging.bytes_written();
+        if !report.has_errors() {
+            match staging.commit() {
+                Ok(path) => report.output = Some(path),
+                Err(e) => report.diagnostics.push(Diagnostic::error(
+                    &out_dir,
+                    format!("cannot move the new output into place: {e}"),
+                )),
+            }
+        }
+        // Otherwise dropping the staging folder removes it; the old output stays.
+    }
+    lap(&mut report, "write");
+    diagnostics::sort(&mut report.diagnostics);
+    report
+}
+
+/// Builds the handbook at `root` into its output folder (or `out`).
+pub fn build(root: impl Into<PathBuf>, out: Option<PathBuf>) -> Report {
+    run(&Options {
+        root: root.into(),
+        out,
+        write: true,
+    })
+}
+
+/// Checks the handbook at `root` without writing anything.
+pub fn check(root: impl Into<PathBuf>) -> Report {
+    run(&Options {
+        root: root.into(),
+        out: None,
+        write: false,
+    })
+}
+
+/// When book.toml cannot be read, the content is still checked with default settings.
+fn fallback_config(root: &Path) -> config::Config {
+    let title = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "Handbook".into());
+    let text = format!("[book]\ntitle = {title:?}\n");
+    config::parse(&text, Path::new("book.toml"))
+        .0
+        .expect("the fallback config parses")
+}

@@ -1,0 +1,120 @@
+//! The `tenet` command line: parses arguments, runs the library, prints what it found and
+//! sets the exit code (0: success, 1: the handbook has errors, 2: bad usage).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "tenet",
+    version,
+    about = "Build doctrine handbooks and training curricula into static sites"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the handbook at DIR into a static site
+    Build {
+        /// The handbook folder (holding book.toml)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Output folder (default: `[build] output` of book.toml, `site`)
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Print only problems
+        #[arg(long, short)]
+        quiet: bool,
+        /// Print the time each stage took
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Check the handbook at DIR: everything a build does, without writing
+    Check {
+        /// The handbook folder (holding book.toml)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let started = Instant::now();
+    let (options, quiet, timings) = match cli.command {
+        Command::Build {
+            dir,
+            out,
+            quiet,
+            timings,
+        } => (
+            tenet::Options {
+                root: dir,
+                out,
+                write: true,
+            },
+            quiet,
+            timings,
+        ),
+        Command::Check { dir } => (
+            tenet::Options {
+                root: dir,
+                out: None,
+                write: false,
+            },
+            false,
+            false,
+        ),
+    };
+    let report = tenet::run(&options);
+    for d in &report.diagnostics {
+        eprintln!("{d}");
+    }
+    if timings {
+        for (stage, took) in &report.timings {
+            eprintln!("  {stage:<8} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    if report.has_errors() {
+        let unchanged = if options.write {
+            "; nothing was written"
+        } else {
+            ""
+        };
+        eprintln!(
+            "error: {} error{} and {} warning{} in {}{unchanged}",
+            report.errors(),
+            plural(report.errors()),
+            report.warnings(),
+            plural(report.warnings()),
+            options.root.display()
+        );
+        return ExitCode::from(1);
+    }
+    if !quiet {
+        match &report.output {
+            Some(out) => eprintln!(
+                "built {} pages ({} files, {:.1} MB) into {} in {seconds:.2} s",
+                report.pages,
+                report.files_written,
+                report.bytes_written as f64 / 1e6,
+                out.display()
+            ),
+            None => eprintln!(
+                "checked {} pages in {seconds:.2} s: no errors",
+                report.pages
+            ),
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

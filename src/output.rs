@@ -1,0 +1,299 @@
+//! Write: the one way files leave a build.
+//!
+//! A build writes into a fresh temporary folder beside the output folder and, only when the
+//! whole build succeeded, swaps it in; on any error the temporary folder is removed and the
+//! earlier output stays exactly as it was. A marker file identifies folders tenet made: tenet
+//! refuses to replace a folder without it (it might hold someone's work), and refuses output
+//! folders that are the handbook itself or one of its parents.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use crate::diagnostics::Diagnostic;
+
+/// The file that marks a folder as tenet's output.
+pub const MARKER: &str = ".tenet-output";
+
+/// Checks that `out` may be (re)written by a build of the handbook at `root`.
+pub fn check_target(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let root_abs = absolute(root);
+    let out_abs = absolute(out);
+    if root_abs.starts_with(&out_abs) {
+        return Err(Diagnostic::error(
+            out,
+            "the output folder is the handbook folder or one of its parents",
+        )
+        .help("choose an output folder such as `site` inside the handbook, or one elsewhere"));
+    }
+    if out_abs.starts_with(root_abs.join("content")) {
+        return Err(Diagnostic::error(
+            out,
+            "the output folder is inside content/, where it would be read as pages",
+        )
+        .help("choose an output folder outside content/, such as `site`"));
+    }
+    for own in ["templates", "static", "themes"] {
+        if out_abs.starts_with(root_abs.join(own)) {
+            return Err(Diagnostic::error(
+                out,
+                format!("the output folder is inside the handbook's {own}/ folder"),
+            )
+            .help("choose an output folder such as `site`"));
+        }
+    }
+    if out_abs.exists() {
+        if !out_abs.is_dir() {
+            return Err(
+                Diagnostic::error(out, "the output path exists and is not a folder")
+                    .help("choose another output path, or remove that file"),
+            );
+        }
+        let empty = fs::read_dir(&out_abs)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !empty && !out_abs.join(MARKER).is_file() {
+            return Err(Diagnostic::error(
+                out,
+                "the output folder holds files that tenet did not write; refusing to replace it",
+            )
+            .help(format!(
+                "choose an empty or new output folder; tenet only replaces folders that hold its marker file `{MARKER}`"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Makes a path absolute and lexically normal (without touching the file system beyond the
+/// current directory), so that comparisons work for paths that do not exist yet.
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    // Resolve symbolic links in the part that exists.
+    let mut existing = joined.clone();
+    let mut tail = Vec::new();
+    while !existing.exists() {
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
+            (Some(name), Some(parent)) => {
+                tail.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize().unwrap_or(existing);
+    for name in tail.into_iter().rev() {
+        out.push(name);
+    }
+    let mut normal = PathBuf::new();
+    for component in out.components() {
+        match component {
+            Component::ParentDir => {
+                normal.pop();
+            }
+            Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    normal
+}
+
+/// Where a build writes: a temporary folder, swapped into place by [`Staging::commit`].
+pub struct Staging {
+    target: PathBuf,
+    temp: PathBuf,
+    written: Mutex<HashSet<String>>,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+}
+
+impl Staging {
+    /// Creates the temporary folder beside `target`.
+    pub fn new(target: &Path) -> std::io::Result<Staging> {
+        let target = absolute(target);
+        let parent = target
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        fs::create_dir_all(&parent)?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "site".into());
+        let temp = parent.join(format!(".{name}.tenet-{}", std::process::id()));
+        if temp.exists() {
+            fs::remove_dir_all(&temp)?;
+        }
+        fs::create_dir(&temp)?;
+        fs::write(
+            temp.join(MARKER),
+            "This folder was written by tenet; a new build replaces it.\n",
+        )?;
+        Ok(Staging {
+            target,
+            temp,
+            written: Mutex::new(HashSet::new()),
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+        })
+    }
+
+    /// Writes one file at a relative path (`a/b/index.html`). Two writes to one path, or a
+    /// path that would leave the folder, are errors.
+    pub fn write(&self, rel: &str, data: &[u8]) -> Result<(), String> {
+        if !is_safe_relative(rel) {
+            return Err(format!(
+                "refusing to write `{rel}`: it would land outside the output folder"
+            ));
+        }
+        if !self
+            .written
+            .lock()
+            .expect("not poisoned")
+            .insert(rel.to_string())
+        {
+            return Err(format!("two outputs want the same path `{rel}`"));
+        }
+        let path = self.temp.join(rel);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        let mut file =
+            fs::File::create(&path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        file.write_all(data)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Copies a file from disk to a relative path.
+    pub fn copy(&self, rel: &str, from: &Path) -> Result<(), String> {
+        let data = fs::read(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+        self.write(rel, &data)
+    }
+
+    pub fn files_written(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    pub fn bytes_written(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    /// Swaps the new output into place and removes the previous one (which held the marker).
+    pub fn commit(self) -> std::io::Result<PathBuf> {
+        let old = if self.target.exists() {
+            let name = self
+                .target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let old = self
+                .target
+                .with_file_name(format!(".{name}.tenet-old-{}", std::process::id()));
+            if old.exists() {
+                fs::remove_dir_all(&old)?;
+            }
+            fs::rename(&self.target, &old)?;
+            Some(old)
+        } else {
+            None
+        };
+        if let Err(e) = fs::rename(&self.temp, &self.target) {
+            if let Some(old) = &old {
+                let _ = fs::rename(old, &self.target);
+            }
+            return Err(e);
+        }
+        if let Some(old) = old {
+            // Only ever remove a folder that carries our marker.
+            if old.join(MARKER).is_file() {
+                fs::remove_dir_all(&old)?;
+            }
+        }
+        let target = self.target.clone();
+        std::mem::forget(self);
+        Ok(target)
+    }
+}
+
+impl Drop for Staging {
+    /// An uncommitted build leaves nothing behind.
+    fn drop(&mut self) {
+        if self.temp.join(MARKER).is_file() {
+            let _ = fs::remove_dir_all(&self.temp);
+        }
+    }
+}
+
+fn is_safe_relative(rel: &str) -> bool {
+    !rel.is_empty()
+        && !rel.starts_with('/')
+        && !rel.contains('\\')
+        && rel
+            .split('/')
+            .all(|s| !s.is_empty() && s != "." && s != "..")
+        && !Path::new(rel).is_absolute()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_must_stay_inside() {
+        assert!(is_safe_relative("a/b/index.html"));
+        assert!(!is_safe_relative("../x"));
+        assert!(!is_safe_relative("a/../../x"));
+        assert!(!is_safe_relative("/etc/passwd"));
+        assert!(!is_safe_relative("a//b"));
+    }
+
+    #[test]
+    fn staging_swaps_in_and_cleans_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let staging = Staging::new(&out).unwrap();
+        staging.write("a/index.html", b"one").unwrap();
+        assert!(staging.write("a/index.html", b"again").is_err());
+        assert!(staging.write("../escape", b"x").is_err());
+        staging.commit().unwrap();
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "one");
+        // A second build that is dropped (failed) leaves the first output as it was.
+        let staging = Staging::new(&out).unwrap();
+        staging.write("b/index.html", b"two").unwrap();
+        drop(staging);
+        assert!(!out.join("b").exists());
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary folder left"
+        );
+    }
+
+    #[test]
+    fn foreign_folders_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let handbook = dir.path().join("hb");
+        fs::create_dir_all(handbook.join("content")).unwrap();
+        let docs = dir.path().join("docs");
+        fs::create_dir_all(&docs).unwrap();
+        fs::write(docs.join("thesis.txt"), "precious").unwrap();
+        assert!(check_target(&handbook, &docs).is_err());
+        assert!(check_target(&handbook, &handbook).is_err());
+        assert!(check_target(&handbook, dir.path()).is_err());
+        assert!(check_target(&handbook, &handbook.join("content/site")).is_err());
+        assert!(check_target(&handbook, &handbook.join("site")).is_ok());
+    }
+}

@@ -1,0 +1,717 @@
+//! The one markdown pass: preprocessed markdown → body HTML with tokens, headings with unique
+//! anchors, the list of references and blocks, highlighted code.
+
+use std::sync::OnceLock;
+
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+use super::blocks::{CLOSE_MARKER, OPEN_MARKER, Preprocessed};
+use super::slug::Anchors;
+use super::tokens::{self, Token};
+use super::{Block, Heading, Ref, RefTarget};
+use crate::diagnostics::{LineIndex, Pos};
+
+/// The CSS class prefix of highlighted code (`hl-keyword` ...); the theme styles them.
+pub const HIGHLIGHT_PREFIX: &str = "hl-";
+
+/// What the pass needs to know about the page.
+pub struct Context<'a> {
+    pub rel: &'a str,
+    pub id: &'a str,
+    pub body_start: usize,
+    pub lines: &'a LineIndex<'a>,
+    pub highlight: bool,
+}
+
+/// The result of the pass.
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub blocks: Vec<Block>,
+    pub refs: Vec<Ref>,
+    pub lead: Option<String>,
+    pub has_code: bool,
+}
+
+/// The markdown extensions every handbook gets.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_GFM
+}
+
+enum LinkMode {
+    /// A reference whose text we fill in: skip the events inside.
+    RefWithoutText,
+    /// A reference with the author's text: close with `</a>`.
+    RefWithText,
+    /// An ordinary link, passed through.
+    Plain,
+}
+
+struct HeadingBuffer<'a> {
+    level: HeadingLevel,
+    id: Option<CowStr<'a>>,
+    classes: Vec<CowStr<'a>>,
+    attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+    events: Vec<Event<'a>>,
+    text: String,
+    pos: Pos,
+}
+
+pub fn render(
+    pre: &Preprocessed,
+    cx: &Context<'_>,
+    problems: &mut Vec<(Pos, String, Option<String>)>,
+) -> Rendered {
+    let pos_of = |offset: usize| cx.lines.pos(cx.body_start + pre.map.original(offset));
+    let mut anchors = Anchors::default();
+    for spec in &pre.blocks {
+        if !anchors.reserve(&spec.id) {
+            problems.push((
+                spec.pos,
+                format!("duplicate block id `{}` on this page", spec.id),
+                Some("give each block on a page its own id".into()),
+            ));
+        }
+    }
+    let prefix = "../".repeat(if cx.id.is_empty() {
+        0
+    } else {
+        cx.id.split('/').count()
+    });
+    let base_dir = match cx.rel.rfind('/') {
+        Some(i) => &cx.rel[..i],
+        None => "",
+    };
+
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(pre.markdown.len() / 16);
+    let mut headings = Vec::new();
+    let mut refs: Vec<Ref> = Vec::new();
+    let mut block_stack: Vec<usize> = Vec::new();
+    let mut links: Vec<LinkMode> = Vec::new();
+    let mut heading: Option<HeadingBuffer<'_>> = None;
+    let mut code: Option<(String, String)> = None;
+    let mut has_code = false;
+    let mut lead: Option<String> = None;
+    let mut in_lead = false;
+    let mut skip_depth = 0usize;
+
+    for (event, range) in Parser::new_ext(&pre.markdown, options()).into_offset_iter() {
+        // Text of a reference whose link text we generate: dropped.
+        if skip_depth > 0 {
+            match &event {
+                Event::Start(Tag::Link { .. }) => skip_depth += 1,
+                Event::End(TagEnd::Link) => {
+                    skip_depth -= 1;
+                    if skip_depth == 0 {
+                        links.pop();
+                        push(&mut heading, &mut out, Event::InlineHtml("</a>".into()));
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if let Some((_, text)) = code.as_mut() {
+            match event {
+                Event::Text(t) => text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (lang, text) = code.take().expect("in code");
+                    let html = highlight_block(&text, &lang, cx.highlight);
+                    out.push(Event::Html(html.into()));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Html(ref html)
+                if html.starts_with(OPEN_MARKER) || html.starts_with(CLOSE_MARKER) =>
+            {
+                let open = html.starts_with(OPEN_MARKER);
+                let digits = html
+                    .trim_start_matches(if open { OPEN_MARKER } else { CLOSE_MARKER })
+                    .split("-->")
+                    .next()
+                    .unwrap_or("");
+                let Ok(index) = digits.parse::<usize>() else {
+                    continue;
+                };
+                let mut token = String::new();
+                if open {
+                    block_stack.push(index);
+                    tokens::push(&mut token, Token::Open(index));
+                } else {
+                    block_stack.retain(|&i| i != index);
+                    tokens::push(&mut token, Token::Close(index));
+                }
+                out.push(Event::Html(token.into()));
+            }
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => out.push(event),
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                heading = Some(HeadingBuffer {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                    events: Vec::new(),
+                    text: String::new(),
+                    pos: pos_of(range.start),
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some(h) = heading.take() else { continue };
+                let anchor = match &h.id {
+                    Some(explicit) => {
+                        if !super::is_valid_anchor(explicit) {
+                            problems.push((
+                                h.pos,
+                                format!("invalid heading id `{explicit}`"),
+                                Some("use letters, digits, `-` and `_` only".into()),
+                            ));
+                        } else if !anchors.reserve(explicit) {
+                            problems.push((
+                                h.pos,
+                                format!("duplicate anchor `{explicit}` on this page"),
+                                None,
+                            ));
+                        }
+                        explicit.to_string()
+                    }
+                    None => anchors.unique(&h.text),
+                };
+                headings.push(Heading {
+                    level: heading_level(h.level),
+                    anchor: anchor.clone(),
+                    text: h.text.trim().to_string(),
+                });
+                out.push(Event::Start(Tag::Heading {
+                    level: h.level,
+                    id: Some(anchor.into()),
+                    classes: h.classes,
+                    attrs: h.attrs,
+                }));
+                out.extend(h.events);
+                out.push(Event::End(TagEnd::Heading(h.level)));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                has_code = true;
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                ..
+            }) => {
+                let (id, anchor) = split_anchor(&dest_url);
+                let index = refs.len();
+                refs.push(Ref {
+                    target: RefTarget::Id {
+                        id: id.trim().to_string(),
+                        anchor: anchor.map(|a| a.trim().to_string()),
+                    },
+                    pos: pos_of(range.start),
+                    block: block_stack.last().copied(),
+                    has_text: has_pothole,
+                });
+                let mut html = String::from("<a class=\"ref\" href=\"");
+                tokens::push(&mut html, Token::Href(index));
+                html.push_str("\">");
+                if !has_pothole {
+                    tokens::push(&mut html, Token::Text(index));
+                    skip_depth = 1;
+                    links.push(LinkMode::RefWithoutText);
+                } else {
+                    links.push(LinkMode::RefWithText);
+                }
+                push(&mut heading, &mut out, Event::InlineHtml(html.into()));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => match classify(&dest_url) {
+                Target::Markdown { path, anchor } => match normalize(base_dir, path) {
+                    Some(file) => {
+                        let index = refs.len();
+                        refs.push(Ref {
+                            target: RefTarget::File {
+                                path: file,
+                                anchor: anchor.map(str::to_string),
+                                written: dest_url.to_string(),
+                            },
+                            pos: pos_of(range.start),
+                            block: block_stack.last().copied(),
+                            has_text: true,
+                        });
+                        let mut html = String::from("<a href=\"");
+                        tokens::push(&mut html, Token::Href(index));
+                        html.push('"');
+                        if !title.is_empty() {
+                            html.push_str(" title=\"");
+                            escape_into(&mut html, &title);
+                            html.push('"');
+                        }
+                        html.push('>');
+                        links.push(LinkMode::RefWithText);
+                        push(&mut heading, &mut out, Event::InlineHtml(html.into()));
+                    }
+                    None => {
+                        problems.push((
+                            pos_of(range.start),
+                            format!("link `{dest_url}` points outside content/"),
+                            Some("link to pages inside the handbook only".into()),
+                        ));
+                        links.push(LinkMode::Plain);
+                        push(
+                            &mut heading,
+                            &mut out,
+                            Event::Start(Tag::Link {
+                                link_type,
+                                dest_url,
+                                title,
+                                id,
+                            }),
+                        );
+                    }
+                },
+                Target::Asset(path) => {
+                    let dest = rewrite_asset(&prefix, base_dir, path)
+                        .map(CowStr::from)
+                        .unwrap_or(dest_url);
+                    links.push(LinkMode::Plain);
+                    push(
+                        &mut heading,
+                        &mut out,
+                        Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: dest,
+                            title,
+                            id,
+                        }),
+                    );
+                }
+                Target::Other => {
+                    links.push(LinkMode::Plain);
+                    push(
+                        &mut heading,
+                        &mut out,
+                        Event::Start(Tag::Link {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        }),
+                    );
+                }
+            },
+            Event::End(TagEnd::Link) => match links.pop() {
+                Some(LinkMode::RefWithText) | Some(LinkMode::RefWithoutText) => {
+                    push(&mut heading, &mut out, Event::InlineHtml("</a>".into()))
+                }
+                _ => push(&mut heading, &mut out, event),
+            },
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = match classify(&dest_url) {
+                    Target::Asset(path) | Target::Markdown { path, .. } => {
+                        rewrite_asset(&prefix, base_dir, path)
+                            .map(CowStr::from)
+                            .unwrap_or(dest_url)
+                    }
+                    Target::Other => dest_url,
+                };
+                push(
+                    &mut heading,
+                    &mut out,
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: dest,
+                        title,
+                        id,
+                    }),
+                );
+            }
+            Event::Start(Tag::Paragraph) => {
+                if lead.is_none() && heading.is_none() && block_stack.is_empty() {
+                    in_lead = true;
+                    lead = Some(String::new());
+                }
+                out.push(event);
+            }
+            Event::End(TagEnd::Paragraph) => {
+                in_lead = false;
+                out.push(event);
+            }
+            Event::Text(ref text) | Event::Code(ref text) => {
+                if let Some(h) = heading.as_mut() {
+                    h.text.push_str(text);
+                }
+                if in_lead && let Some(lead) = lead.as_mut()
+                    && lead.len() < 400 {
+                        lead.push_str(text);
+                    }
+                push(&mut heading, &mut out, event);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if in_lead && let Some(lead) = lead.as_mut() {
+                    lead.push(' ');
+                }
+                push(&mut heading, &mut out, event);
+            }
+            other => push(&mut heading, &mut out, other),
+        }
+    }
+
+    let mut html = String::with_capacity(pre.markdown.len() * 5 / 4);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    let blocks = locate_blocks(&html, pre);
+    Rendered {
+        html,
+        headings,
+        blocks,
+        refs,
+        lead: lead.map(|l| l.trim().to_string()).filter(|l| !l.is_empty()),
+        has_code,
+    }
+}
+
+fn push<'a>(heading: &mut Option<HeadingBuffer<'a>>, out: &mut Vec<Event<'a>>, event: Event<'a>) {
+    match heading {
+        Some(h) => h.events.push(event),
+        None => out.push(event),
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Finds each block's inner HTML between its open and close tokens.
+fn locate_blocks(html: &str, pre: &Preprocessed) -> Vec<Block> {
+    let mut starts = vec![None; pre.blocks.len()];
+    let mut ends = vec![None; pre.blocks.len()];
+    let mut search = 0;
+    while let Some(found) = html[search..].find(tokens::START) {
+        let at = search + found;
+        let after = at + tokens::START.len_utf8();
+        let Some(end_rel) = html[after..].find(tokens::END) else {
+            break;
+        };
+        let token_end = after + end_rel + tokens::END.len_utf8();
+        let body = &html[after..after + end_rel];
+        let (letter, digits) = body.split_at(body.chars().next().map(char::len_utf8).unwrap_or(0));
+        if let Ok(index) = digits.parse::<usize>() {
+            match letter {
+                "o" if index < starts.len() => starts[index] = Some(token_end),
+                "c" if index < ends.len() => ends[index] = Some(at),
+                _ => {}
+            }
+        }
+        search = token_end;
+    }
+    pre.blocks
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| {
+            let start = starts[i].unwrap_or(0);
+            let end = ends[i].unwrap_or(start).max(start);
+            Block {
+                spec: spec.clone(),
+                inner: start..end,
+            }
+        })
+        .collect()
+}
+
+enum Target<'a> {
+    /// A relative link to a markdown file, with an optional anchor.
+    Markdown {
+        path: &'a str,
+        anchor: Option<&'a str>,
+    },
+    /// A relative link to another file under content/.
+    Asset(&'a str),
+    /// Anything else: absolute URLs, `#anchors`, root-relative paths, `mailto:`.
+    Other,
+}
+
+fn classify(url: &str) -> Target<'_> {
+    if url.is_empty() || url.starts_with('#') || url.starts_with('/') || has_scheme(url) {
+        return Target::Other;
+    }
+    let (path, anchor) = split_anchor(url);
+    let path_only = path.split('?').next().unwrap_or(path);
+    if path_only.ends_with(".md") {
+        Target::Markdown {
+            path: path_only,
+            anchor,
+        }
+    } else {
+        Target::Asset(url)
+    }
+}
+
+fn has_scheme(url: &str) -> bool {
+    match url.find(':') {
+        Some(i) => {
+            let scheme = &url[..i];
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
+fn split_anchor(url: &str) -> (&str, Option<&str>) {
+    match url.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor)),
+        None => (url, None),
+    }
+}
+
+/// Joins a relative path to the folder of the current file and normalises it. `None` when it
+/// climbs out of `content/`.
+pub fn normalize(base_dir: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base_dir.split('/').filter(|s| !s.is_empty()).collect();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// A relative asset link from a page's source file → the same file as seen from the page's
+/// output folder.
+fn rewrite_asset(prefix: &str, base_dir: &str, url: &str) -> Option<String> {
+    let split = url.find(['?', '#']).unwrap_or(url.len());
+    let (path, tail) = url.split_at(split);
+    let normalized = normalize(base_dir, path)?;
+    Some(format!("{prefix}{normalized}{tail}"))
+}
+
+fn syntax_set() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// Highlights a fenced code block at build time (CSS classes; the theme holds the colours).
+fn highlight_block(code: &str, lang: &str, highlight: bool) -> String {
+    let mut html = String::with_capacity(code.len() * 2 + 64);
+    html.push_str("<pre class=\"code\"");
+    if !lang.is_empty() {
+        html.push_str(" data-lang=\"");
+        escape_into(&mut html, lang);
+        html.push('"');
+    }
+    html.push_str("><code");
+    if !lang.is_empty() {
+        html.push_str(" class=\"language-");
+        escape_into(&mut html, lang);
+        html.push('"');
+    }
+    html.push('>');
+    let syntax = if highlight && !lang.is_empty() {
+        let set = syntax_set();
+        set.find_syntax_by_token(lang).map(|s| (set, s))
+    } else {
+        None
+    };
+    let highlighted = syntax.and_then(|(set, syntax)| {
+        let mut generator = ClassedHTMLGenerator::new_with_class_style(
+            syntax,
+            set,
+            ClassStyle::SpacedPrefixed {
+                prefix: HIGHLIGHT_PREFIX,
+            },
+        );
+        for line in LinesWithEndings::from(code) {
+            generator
+                .parse_html_for_line_which_includes_newline(line)
+                .ok()?;
+        }
+        Some(generator.finalize())
+    });
+    match highlighted {
+        Some(h) => html.push_str(&h),
+        None => escape_into(&mut html, code),
+    }
+    html.push_str("</code></pre>\n");
+    html
+}
+
+pub fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::blocks::preprocess;
+
+    fn run(body: &str) -> (Rendered, Vec<String>) {
+        let lines = LineIndex::new(body);
+        let mut problems = Vec::new();
+        let pre = preprocess(body, 0, &lines, &mut problems);
+        let cx = Context {
+            rel: "lessons/m1/1.1.md",
+            id: "lessons/m1/1.1",
+            body_start: 0,
+            lines: &lines,
+            highlight: true,
+        };
+        let rendered = render(&pre, &cx, &mut problems);
+        let problems = problems
+            .into_iter()
+            .map(|(p, m, _)| format!("{}:{}: {m}", p.line, p.column))
+            .collect();
+        (rendered, problems)
+    }
+
+    #[test]
+    fn references_become_tokens_with_positions() {
+        let (r, problems) = run(
+            "Intro\n\nSee [[consent]], [[principles/impartiality|this]] and\n[[lessons/x#key-message-2]] or [the case](../../cases/a.md#top).\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(r.refs.len(), 4);
+        assert_eq!(
+            r.refs[0].target,
+            RefTarget::Id {
+                id: "consent".into(),
+                anchor: None
+            }
+        );
+        assert_eq!(r.refs[0].pos, Pos { line: 3, column: 5 });
+        assert!(!r.refs[0].has_text && r.refs[1].has_text);
+        assert_eq!(
+            r.refs[2].target,
+            RefTarget::Id {
+                id: "lessons/x".into(),
+                anchor: Some("key-message-2".into())
+            }
+        );
+        assert_eq!(r.refs[2].pos, Pos { line: 4, column: 1 });
+        assert_eq!(
+            r.refs[3].target,
+            RefTarget::File {
+                path: "cases/a.md".into(),
+                anchor: Some("top".into()),
+                written: "../../cases/a.md#top".into()
+            }
+        );
+        // The generated text replaces the id; the author's text stays.
+        assert!(!r.html.contains(">consent<"));
+        assert!(r.html.contains(">this</a>"));
+        assert_eq!(r.lead.as_deref(), Some("Intro"));
+    }
+
+    #[test]
+    fn headings_get_unique_anchors_that_avoid_block_ids() {
+        let (r, _) = run(
+            "## Key Message 1\n\n::: key-message\nx\n:::\n\n## Summary\n\n## Summary\n\n## Named {#custom}\n",
+        );
+        let anchors: Vec<&str> = r.headings.iter().map(|h| h.anchor.as_str()).collect();
+        assert_eq!(
+            anchors,
+            ["key-message-1-1", "summary", "summary-1", "custom"]
+        );
+        assert!(r.html.contains("<h2 id=\"summary-1\">"));
+    }
+
+    #[test]
+    fn blocks_are_located_in_the_html() {
+        let (r, _) = run("::: key-message\nConsent **matters**.\n:::\n");
+        let inner = &r.html[r.blocks[0].inner.clone()];
+        assert!(
+            inner.contains("<p>Consent <strong>matters</strong>.</p>"),
+            "{inner}"
+        );
+        assert!(!inner.contains(tokens::START));
+    }
+
+    #[test]
+    fn code_is_highlighted_and_assets_are_rewritten() {
+        let (r, _) = run("```rust\nfn main() {}\n```\n\n![map](img/map.png)\n");
+        assert!(r.has_code);
+        assert!(r.html.contains("hl-"), "{}", r.html);
+        assert!(
+            r.html.contains("src=\"../../../lessons/m1/img/map.png\""),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn duplicate_block_ids_are_errors() {
+        let (_, problems) = run("::: note {#x}\na\n:::\n\n::: note {#x}\nb\n:::\n");
+        assert_eq!(problems, ["5:1: duplicate block id `x` on this page"]);
+    }
+
+    #[test]
+    fn normalize_stays_inside_content() {
+        assert_eq!(normalize("a/b", "../c.md").as_deref(), Some("a/c.md"));
+        assert_eq!(normalize("", "./x.md").as_deref(), Some("x.md"));
+        assert_eq!(normalize("a", "../../x.md"), None);
+    }
+}

@@ -1,0 +1,345 @@
+//! Parse: one [`Source`] → one [`ParsedPage`] (front matter, blocks, headings, references and
+//! the body as HTML), in a single markdown pass.
+//!
+//! The body HTML still holds *tokens* where things are only known after resolving: the URL and
+//! text of each cross-reference and the opening and closing of each `:::` block (whose label
+//! words come from the theme's strings). [`tokens`] defines and substitutes them.
+
+pub mod blocks;
+pub mod frontmatter;
+pub mod markdown;
+pub mod slug;
+pub mod tokens;
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use crate::diagnostics::{Diagnostic, LineIndex, Pos};
+use crate::source::Source;
+
+pub use blocks::BlockSpec;
+pub use frontmatter::{FrontMatter, Located};
+
+/// The kind of a page, from its front matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Kind {
+    #[default]
+    Page,
+    Principle,
+    Module,
+    Lesson,
+    CaseStudy,
+    Chapter,
+    Term,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 7] = [
+        Kind::Page,
+        Kind::Principle,
+        Kind::Module,
+        Kind::Lesson,
+        Kind::CaseStudy,
+        Kind::Chapter,
+        Kind::Term,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Page => "page",
+            Kind::Principle => "principle",
+            Kind::Module => "module",
+            Kind::Lesson => "lesson",
+            Kind::CaseStudy => "case-study",
+            Kind::Chapter => "chapter",
+            Kind::Term => "term",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The id of the generated index page listing every page of this kind.
+    pub fn index_id(self) -> Option<&'static str> {
+        match self {
+            Kind::Page => None,
+            Kind::Principle => Some("principles"),
+            Kind::Module => Some("modules"),
+            Kind::Lesson => Some("lessons"),
+            Kind::CaseStudy => Some("case-studies"),
+            Kind::Chapter => Some("chapters"),
+            Kind::Term => Some("glossary"),
+        }
+    }
+}
+
+/// The kind of a `:::` block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BlockKind {
+    KeyMessage,
+    TrainerTip,
+    Activity,
+    Slide,
+    Example,
+    Note,
+    Warning,
+}
+
+impl BlockKind {
+    pub const ALL: [BlockKind; 7] = [
+        BlockKind::KeyMessage,
+        BlockKind::TrainerTip,
+        BlockKind::Activity,
+        BlockKind::Slide,
+        BlockKind::Example,
+        BlockKind::Note,
+        BlockKind::Warning,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            BlockKind::KeyMessage => "key-message",
+            BlockKind::TrainerTip => "trainer-tip",
+            BlockKind::Activity => "activity",
+            BlockKind::Slide => "slide",
+            BlockKind::Example => "example",
+            BlockKind::Note => "note",
+            BlockKind::Warning => "warning",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<BlockKind> {
+        BlockKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    pub fn names() -> Vec<&'static str> {
+        BlockKind::ALL.iter().map(|k| k.name()).collect()
+    }
+}
+
+/// A heading of a page, with its anchor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub anchor: String,
+    pub text: String,
+}
+
+/// A block of a page: what was written, and where its content sits in the body HTML.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub spec: BlockSpec,
+    /// Byte range of the block's inner HTML (without its own open/close tokens) in `body`.
+    pub inner: Range<usize>,
+}
+
+/// What a reference points at, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefTarget {
+    /// `[[id]]`, `[[id#anchor]]`: a page id (full or short) and an optional anchor.
+    Id { id: String, anchor: Option<String> },
+    /// `[text](../x/y.md#anchor)`: a file under `content/` (normalised) and an optional anchor.
+    File {
+        path: String,
+        anchor: Option<String>,
+        written: String,
+    },
+}
+
+/// One cross-reference in a page body.
+#[derive(Debug, Clone)]
+pub struct Ref {
+    pub target: RefTarget,
+    pub pos: Pos,
+    /// The innermost block the reference sits in.
+    pub block: Option<usize>,
+    /// True when the author gave the link text (`[[id|text]]`, `[text](x.md)`).
+    pub has_text: bool,
+}
+
+/// A page after parsing: complete on its own, before any cross-page resolution.
+#[derive(Debug, Clone)]
+pub struct ParsedPage {
+    /// Path under `content/` (`lessons/1.3-principles.md`).
+    pub rel: String,
+    /// Path as shown in diagnostics.
+    pub shown: PathBuf,
+    pub id: String,
+    pub id_pos: Pos,
+    pub fm: FrontMatter,
+    /// Body HTML with tokens (see [`tokens`]).
+    pub body: String,
+    pub headings: Vec<Heading>,
+    pub blocks: Vec<Block>,
+    pub refs: Vec<Ref>,
+    /// Plain text of the first paragraph, for summaries.
+    pub lead: Option<String>,
+    pub has_code: bool,
+    /// Size of the markdown source in bytes.
+    pub source_len: usize,
+}
+
+/// Settings the parse stage needs.
+#[derive(Clone, Copy)]
+pub struct ParseOptions {
+    pub highlight: bool,
+}
+
+/// Parses one source file. Returns `None` for drafts and for files whose front matter could
+/// not be read; problems are returned either way.
+pub fn parse(source: &Source, options: ParseOptions) -> (Option<ParsedPage>, Vec<Diagnostic>) {
+    let text = source.text.as_str();
+    let lines = LineIndex::new(text);
+    let mut problems: Vec<(Pos, String, Option<String>)> = Vec::new();
+    let finish = |problems: Vec<(Pos, String, Option<String>)>| -> Vec<Diagnostic> {
+        problems
+            .into_iter()
+            .map(|(pos, message, help)| {
+                let d = Diagnostic::error(&source.shown, message).at(pos);
+                match help {
+                    Some(h) => d.help(h),
+                    None => d,
+                }
+            })
+            .collect()
+    };
+    let split = match frontmatter::split(text) {
+        Ok(split) => split,
+        Err((pos, message, help)) => {
+            problems.push((pos, message, Some(help)));
+            return (None, finish(problems));
+        }
+    };
+    let Some(fm) = frontmatter::parse(&split, &lines, &mut problems) else {
+        return (None, finish(problems));
+    };
+    if fm.draft {
+        return (None, finish(problems));
+    }
+    let (id, id_pos) = match &fm.id {
+        Some(located) => {
+            let id = located.value.trim_matches('/').to_string();
+            if let Err(why) = check_id(&id) {
+                problems.push((
+                    located.pos,
+                    format!("invalid id `{}`: {why}", located.value),
+                    None,
+                ));
+            }
+            (id, located.pos)
+        }
+        None => (default_id(&source.rel), Pos::START),
+    };
+    if fm.id.is_none() {
+        if let Err(why) = check_id(&id) {
+            problems.push((
+                Pos::START,
+                format!("this file's path gives the invalid id `{id}`: {why}"),
+                Some("rename the file or set `id` in the front matter".into()),
+            ));
+        }
+    }
+    let body = &text[split.body_start..];
+    let pre = blocks::preprocess(body, split.body_start, &lines, &mut problems);
+    let rendered = markdown::render(
+        &pre,
+        &markdown::Context {
+            rel: &source.rel,
+            id: &id,
+            body_start: split.body_start,
+            lines: &lines,
+            highlight: options.highlight,
+        },
+        &mut problems,
+    );
+    let page = ParsedPage {
+        rel: source.rel.clone(),
+        shown: source.shown.clone(),
+        id,
+        id_pos,
+        fm,
+        body: rendered.html,
+        headings: rendered.headings,
+        blocks: rendered.blocks,
+        refs: rendered.refs,
+        lead: rendered.lead,
+        has_code: rendered.has_code,
+        source_len: text.len(),
+    };
+    (Some(page), finish(problems))
+}
+
+/// The id a file gets from its path: `lessons/1.3-x.md` → `lessons/1.3-x`, `a/_index.md` → `a`.
+pub fn default_id(rel: &str) -> String {
+    let without = rel.strip_suffix(".md").unwrap_or(rel);
+    if without == "_index" {
+        String::new()
+    } else if let Some(dir) = without.strip_suffix("/_index") {
+        dir.to_string()
+    } else {
+        without.to_string()
+    }
+}
+
+/// An id must name a folder inside the output: no `..`, no empty segments, no odd characters.
+pub fn check_id(id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Ok(());
+    }
+    for segment in id.split('/') {
+        if segment.is_empty() {
+            return Err("it has an empty path segment (`//`)".into());
+        }
+        if segment == "." || segment == ".." {
+            return Err("`.` and `..` would write outside its folder".into());
+        }
+        if segment.starts_with('.') {
+            return Err("a segment starting with `.` makes a hidden folder".into());
+        }
+        if let Some(c) = segment.chars().find(|c| {
+            c.is_control()
+                || matches!(
+                    c,
+                    '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' | '#' | '%'
+                )
+        }) {
+            return Err(format!("the character {c:?} is not allowed in ids"));
+        }
+    }
+    Ok(())
+}
+
+/// Anchors (block ids, heading ids) are single words: no spaces, no `#`, no `/`.
+pub fn is_valid_anchor(anchor: &str) -> bool {
+    !anchor.is_empty()
+        && anchor.chars().all(|c| {
+            !c.is_whitespace()
+                && !c.is_control()
+                && !matches!(c, '#' | '/' | '"' | '\'' | '<' | '>' | '&' | '%')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_come_from_paths() {
+        assert_eq!(
+            default_id("lessons/1.3-principles.md"),
+            "lessons/1.3-principles"
+        );
+        assert_eq!(default_id("lessons/module-1/_index.md"), "lessons/module-1");
+        assert_eq!(default_id("_index.md"), "");
+    }
+
+    #[test]
+    fn ids_cannot_escape_the_output() {
+        assert!(check_id("a/b").is_ok());
+        assert!(check_id("../etc").is_err());
+        assert!(check_id("a/../../b").is_err());
+        assert!(check_id("a//b").is_err());
+        assert!(check_id("C:\\x").is_err());
+    }
+}

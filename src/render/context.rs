@@ -1,0 +1,572 @@
+//! What templates see: one context per output page, as plain serializable structs.
+//!
+//! Every template gets `book`, `t` (the fixed words), `asset` (versioned static paths),
+//! `sections` (links to the kind indexes) and `search_enabled` from the global context, and per
+//! page: `root` (relative path to the site root), `page`, `nav` (its branch of the tree:
+//! ancestors, siblings, children, previous and next), `backlinks` grouped by kind, and for index
+//! pages `index`. A page never carries the whole tree: the full tree is one shared script,
+//! `assets/tree.js`, that the theme loads when it wants it.
+
+use serde::Serialize;
+
+use super::Renderer;
+use super::links::{self, href, page_title};
+use crate::page::{BlockKind, Kind};
+use crate::site::Source;
+
+/// The shared script with the whole navigation tree.
+pub const TREE_PATH: &str = "assets/tree.js";
+
+/// One output page to render.
+#[derive(Debug, Clone, Copy)]
+pub enum Job {
+    Page(usize),
+    Index(usize),
+    NotFound,
+}
+
+#[derive(Serialize)]
+pub struct BookCx {
+    pub title: String,
+    pub language: String,
+    pub dir: &'static str,
+    pub edition: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct LinkCx {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub number: Option<String>,
+    pub kind: &'static str,
+    pub kind_label: String,
+    pub summary: Option<String>,
+    pub current: bool,
+}
+
+#[derive(Serialize)]
+pub struct TocCx {
+    pub level: u8,
+    pub anchor: String,
+    pub text: String,
+}
+
+#[derive(Serialize)]
+pub struct BlockCx {
+    pub id: String,
+    pub number: usize,
+    pub label: String,
+    pub html: String,
+    pub principles: Vec<LinkCx>,
+}
+
+#[derive(Serialize)]
+pub struct ActivityCx {
+    pub id: String,
+    pub label: String,
+    pub number: Option<String>,
+    pub title: Option<String>,
+    pub kind: Option<String>,
+    pub duration: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct PageCx {
+    pub id: String,
+    pub title: String,
+    pub display_title: String,
+    pub number: Option<String>,
+    pub kind: &'static str,
+    pub kind_label: String,
+    pub summary: Option<String>,
+    pub content: String,
+    pub toc: Vec<TocCx>,
+    pub aim: Option<String>,
+    pub duration: Option<String>,
+    pub outcomes: Vec<String>,
+    pub tags: Vec<String>,
+    pub principles: Vec<LinkCx>,
+    pub related: Vec<LinkCx>,
+    pub key_messages: Vec<BlockCx>,
+    pub activities: Vec<ActivityCx>,
+    pub slides: usize,
+    pub trainer_tips: usize,
+    pub has_code: bool,
+    pub is_home: bool,
+}
+
+#[derive(Serialize)]
+pub struct BacklinkCx {
+    pub title: String,
+    pub url: String,
+    /// For a key message: its text, and the page it is on.
+    pub html: Option<String>,
+    pub page: Option<LinkCx>,
+}
+
+#[derive(Serialize)]
+pub struct GroupCx {
+    pub kind: &'static str,
+    pub label: String,
+    pub items: Vec<BacklinkCx>,
+}
+
+#[derive(Serialize, Default)]
+pub struct NavCx {
+    pub ancestors: Vec<LinkCx>,
+    pub siblings: Vec<LinkCx>,
+    pub children: Vec<LinkCx>,
+    pub prev: Option<LinkCx>,
+    pub next: Option<LinkCx>,
+}
+
+#[derive(Serialize)]
+pub struct IndexGroupCx {
+    pub label: String,
+    pub anchor: String,
+    pub items: Vec<LinkCx>,
+}
+
+#[derive(Serialize)]
+pub struct IndexCx {
+    pub kind: &'static str,
+    pub title: String,
+    pub count: usize,
+    pub groups: Vec<IndexGroupCx>,
+}
+
+impl Renderer<'_> {
+    pub fn book_context(&self) -> BookCx {
+        let book = &self.config.book;
+        BookCx {
+            title: book.title.clone(),
+            language: book.language.clone(),
+            dir: book.direction(),
+            edition: book.edition.clone(),
+            description: book.description.clone(),
+        }
+    }
+
+    /// Links to the kind indexes, root-relative (templates prefix `root`).
+    pub fn sections(&self) -> Vec<LinkCx> {
+        self.site
+            .indexes
+            .iter()
+            .filter(|i| i.kind != Kind::Module)
+            .map(|i| LinkCx {
+                id: i.id.to_string(),
+                title: self.strings.kind_plural(i.kind).to_string(),
+                url: links::encode_path(&links::output_path(i.id)),
+                number: None,
+                kind: "index",
+                kind_label: String::new(),
+                summary: None,
+                current: false,
+            })
+            .collect()
+    }
+
+    pub fn link(&self, page: usize, from: &str) -> LinkCx {
+        let p = &self.site.pages[page];
+        LinkCx {
+            id: p.id.clone(),
+            title: page_title(self.site, page),
+            url: href(from, &p.id, None),
+            number: p.fm.number.clone(),
+            kind: p.fm.kind.name(),
+            kind_label: self.strings.kind(p.fm.kind).to_string(),
+            summary: p.fm.summary.clone().or_else(|| p.lead.clone()),
+            current: p.id == from,
+        }
+    }
+
+    /// The template, output path and context of one job.
+    pub fn job_context(&self, job: Job, theme: &super::Theme) -> (String, String, tera::Context) {
+        match job {
+            Job::Page(p) => {
+                let page = &self.site.pages[p];
+                let index = self.site.indexes.iter().position(|i| i.page == Some(p));
+                let template = match index {
+                    Some(i) => index_template(self.site.indexes[i].kind),
+                    None if page.id.is_empty() => "home.html".to_string(),
+                    None => format!("{}.html", page.fm.kind.name()),
+                };
+                let template = if theme.tera.contains_template(&template) {
+                    template
+                } else {
+                    "page.html".to_string()
+                };
+                let mut cx = tera::Context::new();
+                cx.insert("root", &links::root_of(&page.id));
+                cx.insert("page", &self.page_context(p));
+                cx.insert("nav", &self.nav(p));
+                cx.insert("backlinks", &self.backlinks(p));
+                if let Some(i) = index {
+                    cx.insert("index", &self.index_context(i, &page.id));
+                }
+                (template, links::output_path(&page.id), cx)
+            }
+            Job::Index(i) => {
+                let index = &self.site.indexes[i];
+                let title = self.strings.kind_plural(index.kind).to_string();
+                let mut cx = tera::Context::new();
+                cx.insert("root", &links::root_of(index.id));
+                cx.insert("page", &self.generated_page(index.id, &title));
+                let mut nav = NavCx::default();
+                nav.ancestors.push(self.link(self.site.home, index.id));
+                cx.insert("nav", &nav);
+                cx.insert("backlinks", &Vec::<GroupCx>::new());
+                cx.insert("index", &self.index_context(i, index.id));
+                let template = index_template(index.kind);
+                let template = if theme.tera.contains_template(&template) {
+                    template
+                } else {
+                    "list.html".to_string()
+                };
+                (template, links::output_path(index.id), cx)
+            }
+            Job::NotFound => {
+                let base = &self.config.book.base_url;
+                let root = if self.config.book.has_absolute_base_url() {
+                    let after_scheme = base.split_once("://").map(|(_, r)| r).unwrap_or(base);
+                    let path = after_scheme
+                        .find('/')
+                        .map(|i| &after_scheme[i..])
+                        .unwrap_or("/");
+                    format!("{}/", path.trim_end_matches('/'))
+                } else {
+                    format!("/{}/", base.trim_matches('/')).replace("//", "/")
+                };
+                let mut cx = tera::Context::new();
+                cx.insert("root", &root);
+                let title = self.strings.get("not_found_title").to_string();
+                cx.insert("page", &self.generated_page("404", &title));
+                cx.insert("nav", &NavCx::default());
+                cx.insert("backlinks", &Vec::<GroupCx>::new());
+                ("404.html".to_string(), "404.html".to_string(), cx)
+            }
+        }
+    }
+
+    fn generated_page(&self, id: &str, title: &str) -> PageCx {
+        PageCx {
+            id: id.to_string(),
+            title: title.to_string(),
+            display_title: title.to_string(),
+            number: None,
+            kind: "index",
+            kind_label: String::new(),
+            summary: None,
+            content: String::new(),
+            toc: Vec::new(),
+            aim: None,
+            duration: None,
+            outcomes: Vec::new(),
+            tags: Vec::new(),
+            principles: Vec::new(),
+            related: Vec::new(),
+            key_messages: Vec::new(),
+            activities: Vec::new(),
+            slides: 0,
+            trainer_tips: 0,
+            has_code: false,
+            is_home: false,
+        }
+    }
+
+    fn page_context(&self, p: usize) -> PageCx {
+        let page = &self.site.pages[p];
+        let id = page.id.as_str();
+        let blocks_of = |kind: BlockKind| {
+            page.blocks
+                .iter()
+                .enumerate()
+                .filter(move |(_, b)| b.spec.kind == kind)
+        };
+        let key_messages = blocks_of(BlockKind::KeyMessage)
+            .map(|(b, block)| BlockCx {
+                id: block.spec.id.clone(),
+                number: block.spec.ordinal,
+                label: self.block_label(block),
+                html: self.block_html(p, b, id),
+                principles: self.site.block_principles[p][b]
+                    .iter()
+                    .map(|&t| self.link(t, id))
+                    .collect(),
+            })
+            .collect();
+        let activities = blocks_of(BlockKind::Activity)
+            .map(|(_, block)| ActivityCx {
+                id: block.spec.id.clone(),
+                label: self.block_label(block),
+                number: block.spec.attr("number").map(str::to_string),
+                title: block.spec.attr("title").map(str::to_string),
+                kind: block
+                    .spec
+                    .attr("type")
+                    .map(|t| self.strings.get(t).to_string()),
+                duration: block.spec.attr("duration").map(str::to_string),
+            })
+            .collect();
+        PageCx {
+            id: page.id.clone(),
+            title: page.fm.title.clone(),
+            display_title: page_title(self.site, p),
+            number: page.fm.number.clone(),
+            kind: page.fm.kind.name(),
+            kind_label: self.strings.kind(page.fm.kind).to_string(),
+            summary: page.fm.summary.clone(),
+            content: self.body(p, id),
+            toc: page
+                .headings
+                .iter()
+                .filter(|h| (2..=3).contains(&h.level))
+                .map(|h| TocCx {
+                    level: h.level,
+                    anchor: h.anchor.clone(),
+                    text: h.text.clone(),
+                })
+                .collect(),
+            aim: page.fm.aim.clone(),
+            duration: page.fm.duration.clone(),
+            outcomes: page.fm.outcomes.clone(),
+            tags: page.fm.tags.clone(),
+            principles: self.site.principles[p]
+                .iter()
+                .map(|&t| self.link(t, id))
+                .collect(),
+            related: self.site.related[p]
+                .iter()
+                .map(|&t| self.link(t, id))
+                .collect(),
+            key_messages,
+            activities,
+            slides: blocks_of(BlockKind::Slide).count(),
+            trainer_tips: blocks_of(BlockKind::TrainerTip).count(),
+            has_code: page.has_code && self.highlight_css,
+            is_home: p == self.site.home,
+        }
+    }
+
+    /// The page's own branch of the tree: never the whole tree.
+    fn nav(&self, p: usize) -> NavCx {
+        let site = self.site;
+        let id = site.pages[p].id.as_str();
+        let mut ancestors = Vec::new();
+        let mut cursor = site.parent[p];
+        while let Some(a) = cursor {
+            ancestors.push(self.link(a, id));
+            cursor = site.parent[a];
+        }
+        ancestors.reverse();
+        let siblings = match site.parent[p] {
+            Some(parent) => site.children[parent]
+                .iter()
+                .map(|&s| self.link(s, id))
+                .collect(),
+            None => Vec::new(),
+        };
+        let children = site.children[p].iter().map(|&c| self.link(c, id)).collect();
+        let rank = site.rank[p];
+        let prev = rank.checked_sub(1).map(|r| self.link(site.order[r], id));
+        let next = site.order.get(rank + 1).map(|&n| self.link(n, id));
+        NavCx {
+            ancestors,
+            siblings,
+            children,
+            prev,
+            next,
+        }
+    }
+
+    /// What refers to the page, grouped by kind: key messages first, then lessons, ...
+    fn backlinks(&self, p: usize) -> Vec<GroupCx> {
+        let site = self.site;
+        let id = site.pages[p].id.as_str();
+        const ORDER: [&str; 8] = [
+            "key-message",
+            "lesson",
+            "module",
+            "case-study",
+            "chapter",
+            "principle",
+            "term",
+            "page",
+        ];
+        let mut groups: Vec<GroupCx> = Vec::new();
+        for &Source { page: s, block } in &site.backlinks[p] {
+            let source = &site.pages[s];
+            let key_message =
+                block.filter(|&b| source.blocks[b].spec.kind == BlockKind::KeyMessage);
+            let kind = match key_message {
+                Some(_) => "key-message",
+                None => source.fm.kind.name(),
+            };
+            let item = match key_message {
+                Some(b) => {
+                    let block = &source.blocks[b];
+                    BacklinkCx {
+                        title: self.ref_text(s, Some(crate::site::Anchor::Block(b))),
+                        url: href(id, &source.id, Some(&block.spec.id)),
+                        html: Some(self.block_html(s, b, id)),
+                        page: Some(self.link(s, id)),
+                    }
+                }
+                None => BacklinkCx {
+                    title: page_title(site, s),
+                    url: href(id, &source.id, None),
+                    html: None,
+                    page: None,
+                },
+            };
+            match groups.iter_mut().find(|g| g.kind == kind) {
+                Some(group) => {
+                    if !group.items.iter().any(|i| i.url == item.url) {
+                        group.items.push(item);
+                    }
+                }
+                None => {
+                    let label = match kind {
+                        "key-message" => self.strings.get("key_messages").to_string(),
+                        _ => self.strings.kind_plural(source.fm.kind).to_string(),
+                    };
+                    groups.push(GroupCx {
+                        kind,
+                        label,
+                        items: vec![item],
+                    });
+                }
+            }
+        }
+        groups.sort_by_key(|g| {
+            ORDER
+                .iter()
+                .position(|k| *k == g.kind)
+                .unwrap_or(ORDER.len())
+        });
+        groups
+    }
+
+    fn index_context(&self, i: usize, from: &str) -> IndexCx {
+        let index = &self.site.indexes[i];
+        let site = self.site;
+        let mut groups: Vec<IndexGroupCx> = Vec::new();
+        let mut add =
+            |label: String, item: LinkCx| match groups.iter_mut().find(|g| g.label == label) {
+                Some(g) => g.items.push(item),
+                None => {
+                    let anchor = format!("group-{}", groups.len() + 1);
+                    groups.push(IndexGroupCx {
+                        label,
+                        anchor,
+                        items: vec![item],
+                    });
+                }
+            };
+        match index.kind {
+            Kind::Term => {
+                let mut items: Vec<usize> = index.items.clone();
+                items.sort_by(|&a, &b| {
+                    super::super::site::order::natural(
+                        &site.pages[a].fm.title.to_lowercase(),
+                        &site.pages[b].fm.title.to_lowercase(),
+                    )
+                });
+                for t in items {
+                    let letter = initial(&site.pages[t].fm.title);
+                    add(letter, self.link(t, from));
+                }
+            }
+            Kind::Lesson | Kind::Chapter => {
+                for &t in &index.items {
+                    let label = match site.parent[t] {
+                        Some(parent) if parent != site.home => page_title(site, parent),
+                        _ => String::new(),
+                    };
+                    add(label, self.link(t, from));
+                }
+            }
+            _ => {
+                for &t in &index.items {
+                    add(String::new(), self.link(t, from));
+                }
+            }
+        }
+        IndexCx {
+            kind: index.kind.name(),
+            title: self.strings.kind_plural(index.kind).to_string(),
+            count: index.items.len(),
+            groups,
+        }
+    }
+}
+
+fn index_template(kind: Kind) -> String {
+    match kind {
+        Kind::Term => "glossary.html".to_string(),
+        _ => "list.html".to_string(),
+    }
+}
+
+/// The letter a glossary term is filed under: its first letter, upper-cased, accents removed
+/// for Latin letters.
+fn initial(title: &str) -> String {
+    let Some(c) = title.trim().chars().find(|c| c.is_alphanumeric()) else {
+        return "#".into();
+    };
+    if c.is_ascii_digit() {
+        return "#".into();
+    }
+    let folded = match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => 'A',
+        'ç' | 'Ç' => 'C',
+        'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'E',
+        'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => 'I',
+        'ñ' | 'Ñ' => 'N',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' => 'O',
+        'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => 'U',
+        other => other,
+    };
+    folded.to_uppercase().collect()
+}
+
+/// The whole navigation tree as one script (`window.TENET_TREE`), loaded once and cached, with
+/// root-relative URLs: `[title, url, [children...]]`.
+pub fn tree_script(site: &crate::site::Site) -> String {
+    fn node(site: &crate::site::Site, p: usize, out: &mut String) {
+        out.push('[');
+        out.push_str(&serde_json::to_string(&page_title(site, p)).unwrap_or_default());
+        out.push(',');
+        let url = links::encode_path(&links::output_path(&site.pages[p].id));
+        out.push_str(&serde_json::to_string(&url).unwrap_or_default());
+        if !site.children[p].is_empty() {
+            out.push_str(",[");
+            for (i, &c) in site.children[p].iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                node(site, c, out);
+            }
+            out.push(']');
+        }
+        out.push(']');
+    }
+    let mut out = String::from("window.TENET_TREE=");
+    node(site, site.home, &mut out);
+    out.push_str(";\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glossary_initials_fold_accents() {
+        assert_eq!(initial("Égalité"), "E");
+        assert_eq!(initial("mandate"), "M");
+        assert_eq!(initial("3D printing"), "#");
+    }
+}

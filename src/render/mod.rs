@@ -1,0 +1,401 @@
+//! Render: the resolved [`Site`] → HTML files (and the sitemap, the 404 page, the navigation
+//! tree and static files), through tera, in parallel, each file written as soon as it is made.
+
+pub mod context;
+pub mod highlight;
+pub mod links;
+pub mod strings;
+pub mod theme;
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::ops::Range;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, display_path};
+use crate::output::Staging;
+use crate::page::tokens::{self, Token};
+use crate::page::{BlockKind, markdown::escape};
+use crate::site::{Anchor, Site};
+use links::{href, page_title};
+use strings::Strings;
+use theme::Theme;
+
+/// Counts of what a render produced.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Rendered {
+    pub pages: usize,
+}
+
+/// Everything the templates and helpers share during one render.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    pub config: &'a Config,
+    pub strings: Strings,
+    /// Output path of each static asset → the same with a version query for cache busting.
+    pub assets: BTreeMap<String, String>,
+    pub highlight_css: bool,
+}
+
+/// Renders every page and writes it to `out` (or only renders, for `check`, when `out` is None).
+pub fn render(
+    site: &Site,
+    config: &Config,
+    theme: &mut Theme,
+    out: Option<&Staging>,
+    display_root: &Path,
+) -> (Rendered, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let strings = Strings::for_language(&config.book.language);
+    let highlight_css = config.build.highlight && site.pages.iter().any(|p| p.has_code);
+
+    // Static files first: their versions go into every page.
+    let mut assets = BTreeMap::new();
+    for (rel, data) in &theme.statics {
+        match data.bytes() {
+            Ok(bytes) => {
+                assets.insert(
+                    rel.clone(),
+                    format!("{}?v={}", links::encode_path(rel), short_hash(&bytes)),
+                );
+                if let Some(out) = out
+                    && let Err(e) = out.write(rel, &bytes)
+                {
+                    problems.push(Diagnostic::error(
+                        display_path(display_root, Path::new("static")),
+                        e,
+                    ));
+                }
+            }
+            Err(e) => problems.push(Diagnostic::error(
+                display_path(display_root, Path::new(rel)),
+                format!("cannot read static file: {e}"),
+            )),
+        }
+    }
+    if highlight_css {
+        let css = highlight::stylesheet();
+        assets.insert(
+            highlight::PATH.to_string(),
+            format!("{}?v={}", highlight::PATH, short_hash(css.as_bytes())),
+        );
+        if let Some(out) = out
+            && let Err(e) = out.write(highlight::PATH, css.as_bytes())
+        {
+            problems.push(Diagnostic::error("assets", e));
+        }
+    }
+    let tree = context::tree_script(site);
+    assets.insert(
+        context::TREE_PATH.to_string(),
+        format!("{}?v={}", context::TREE_PATH, short_hash(tree.as_bytes())),
+    );
+    if let Some(out) = out
+        && let Err(e) = out.write(context::TREE_PATH, tree.as_bytes())
+    {
+        problems.push(Diagnostic::error("assets", e));
+    }
+
+    let renderer = Renderer {
+        site,
+        config,
+        strings,
+        assets,
+        highlight_css,
+    };
+    {
+        let global = theme.tera.global_context();
+        global.insert("book", &renderer.book_context());
+        global.insert("t", &renderer.strings);
+        global.insert("asset", &renderer.assets);
+        global.insert("sections", &renderer.sections());
+        global.insert("search_enabled", &config.search.enabled);
+    }
+    let theme = &*theme;
+
+    let jobs: Vec<context::Job> = (0..site.pages.len())
+        .map(context::Job::Page)
+        .chain(
+            (0..site.indexes.len())
+                .filter(|&i| site.indexes[i].page.is_none())
+                .map(context::Job::Index),
+        )
+        .chain([context::Job::NotFound])
+        .collect();
+    let minify = config.build.minify;
+    let results: Vec<Diagnostic> = jobs
+        .par_iter()
+        .filter_map(|job| {
+            let (template, path, cx) = renderer.job_context(*job, theme);
+            let shown = renderer.job_source(*job, display_root);
+            let html = match theme.tera.render(&template, &cx) {
+                Ok(html) => html,
+                Err(e) => {
+                    let mut d = theme::template_error(&e, &theme.sources);
+                    d.message = format!("{} (rendering {})", d.message, shown.display());
+                    return Some(d);
+                }
+            };
+            let bytes = if minify {
+                minify_html(html.as_bytes())
+            } else {
+                html.into_bytes()
+            };
+            match out {
+                Some(out) => out
+                    .write(&path, &bytes)
+                    .err()
+                    .map(|e| Diagnostic::error(shown, e)),
+                None => None,
+            }
+        })
+        .collect();
+    problems.extend(results);
+
+    // Assets that sit beside the pages in content/, and the sitemap.
+    if let Some(out) = out {
+        let sitemap = renderer.sitemap(&mut problems, display_root);
+        if let Err(e) = out.write("sitemap.xml", sitemap.as_bytes()) {
+            problems.push(Diagnostic::error("sitemap.xml", e));
+        }
+    }
+    (Rendered { pages: jobs.len() }, problems)
+}
+
+/// Minifies one HTML page (inline CSS too; there is no inline script worth the cost).
+pub fn minify_html(html: &[u8]) -> Vec<u8> {
+    let cfg = minify_html::Cfg {
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
+        minify_css: true,
+        minify_js: false,
+        ..minify_html::Cfg::default()
+    };
+    minify_html::minify(html, &cfg)
+}
+
+fn short_hash(bytes: &[u8]) -> String {
+    let mut hasher = std::hash::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    format!("{:08x}", hasher.finish() as u32)
+}
+
+impl Renderer<'_> {
+    /// Fills the tokens of a piece of body HTML of `source` for display on the page `from`.
+    pub fn fill(&self, source: usize, html: &str, from: &str) -> String {
+        let page = &self.site.pages[source];
+        let refs = &self.site.refs[source];
+        let mut out = String::with_capacity(html.len() + 256);
+        tokens::substitute(html, &mut out, |token, out| match token {
+            Token::Href(i) => match refs.get(i).copied().flatten() {
+                Some(r) => out.push_str(&href(
+                    from,
+                    &self.site.pages[r.page].id,
+                    self.anchor_name(r.page, r.anchor),
+                )),
+                None => out.push('#'),
+            },
+            Token::Text(i) => {
+                let text = match refs.get(i).copied().flatten() {
+                    Some(r) => self.ref_text(r.page, r.anchor),
+                    None => match page.refs.get(i).map(|r| &r.target) {
+                        Some(crate::page::RefTarget::Id { id, .. }) => id.clone(),
+                        _ => String::new(),
+                    },
+                };
+                out.push_str(&escape(&text));
+            }
+            Token::Open(b) => {
+                if let Some(block) = page.blocks.get(b) {
+                    self.block_open(block, out);
+                }
+            }
+            Token::Close(b) => {
+                if let Some(block) = page.blocks.get(b) {
+                    out.push_str(block_close(block.spec.kind));
+                }
+            }
+        });
+        out
+    }
+
+    /// The body of a page, filled for display on `from`.
+    pub fn body(&self, page: usize, from: &str) -> String {
+        self.fill(page, &self.site.pages[page].body, from)
+    }
+
+    /// The inner HTML of one block, filled for display on `from`.
+    pub fn block_html(&self, page: usize, block: usize, from: &str) -> String {
+        let p = &self.site.pages[page];
+        let range: Range<usize> = p.blocks[block].inner.clone();
+        self.fill(page, &p.body[range], from)
+    }
+
+    fn anchor_name(&self, page: usize, anchor: Option<Anchor>) -> Option<&str> {
+        let p = &self.site.pages[page];
+        match anchor? {
+            Anchor::Block(b) => Some(p.blocks[b].spec.id.as_str()),
+            Anchor::Heading(h) => Some(p.headings[h].anchor.as_str()),
+        }
+    }
+
+    /// The text of a reference without author text: the title, "Key Message 2 (1.3 ...)",
+    /// or the heading.
+    pub fn ref_text(&self, page: usize, anchor: Option<Anchor>) -> String {
+        let p = &self.site.pages[page];
+        match anchor {
+            None => page_title(self.site, page),
+            Some(Anchor::Heading(h)) => p.headings[h].text.clone(),
+            Some(Anchor::Block(b)) => {
+                let block = &p.blocks[b];
+                format!(
+                    "{} ({})",
+                    self.block_label(block),
+                    page_title(self.site, page)
+                )
+            }
+        }
+    }
+
+    /// "Key Message 2", "Activity 1.1.1: Spot the principle", "Slide 4", "Example: A referee".
+    pub fn block_label(&self, block: &crate::page::Block) -> String {
+        let spec = &block.spec;
+        let word = self.strings.block(spec.kind);
+        let number = match spec.kind {
+            BlockKind::KeyMessage => Some(spec.ordinal.to_string()),
+            BlockKind::Activity | BlockKind::Slide => Some(
+                spec.attr("number")
+                    .map(str::to_string)
+                    .unwrap_or_else(|| spec.ordinal.to_string()),
+            ),
+            _ => None,
+        };
+        let mut label = match number {
+            Some(n) => format!("{word} {n}"),
+            None => word.to_string(),
+        };
+        if let Some(title) = spec.attr("title") {
+            label.push_str(": ");
+            label.push_str(title);
+        }
+        label
+    }
+
+    fn block_open(&self, block: &crate::page::Block, out: &mut String) {
+        let spec = &block.spec;
+        let id = escape(&spec.id);
+        let label = escape(&self.block_label(block));
+        let kind = spec.kind.name();
+        match spec.kind {
+            BlockKind::KeyMessage => {
+                out.push_str(&format!(
+                    "<div class=\"block {kind}\" id=\"{id}\"><p class=\"block-label\"><a href=\"#{id}\">{label}</a></p>"
+                ));
+            }
+            BlockKind::TrainerTip => {
+                out.push_str(&format!(
+                    "<details class=\"block {kind}\" id=\"{id}\" open><summary class=\"block-label\">{label}</summary>"
+                ));
+            }
+            BlockKind::Activity => {
+                let kind_attr = spec.attr("type").unwrap_or("required");
+                let mut meta = Vec::new();
+                if let Some(t) = spec.attr("type") {
+                    meta.push(escape(self.strings.get(t)));
+                }
+                if let Some(d) = spec.attr("duration") {
+                    meta.push(escape(d));
+                }
+                out.push_str(&format!(
+                    "<section class=\"block {kind} {kind}-{}\" id=\"{id}\"><p class=\"block-label\">{label}</p>",
+                    escape(kind_attr)
+                ));
+                if !meta.is_empty() {
+                    out.push_str(&format!("<p class=\"block-meta\">{}</p>", meta.join(" · ")));
+                }
+            }
+            BlockKind::Slide => {
+                out.push_str(&format!(
+                    "<figure class=\"block {kind}\" id=\"{id}\"><figcaption class=\"block-label\">{label}</figcaption>"
+                ));
+            }
+            BlockKind::Example | BlockKind::Note | BlockKind::Warning => {
+                let role = if spec.kind == BlockKind::Example {
+                    ""
+                } else {
+                    " role=\"note\""
+                };
+                out.push_str(&format!("<aside class=\"block {kind}\" id=\"{id}\"{role}><p class=\"block-label\">{label}</p>"));
+            }
+        }
+    }
+
+    fn job_source(&self, job: context::Job, display_root: &Path) -> std::path::PathBuf {
+        match job {
+            context::Job::Page(p) => self.site.pages[p].shown.clone(),
+            context::Job::Index(i) => {
+                display_path(display_root, Path::new(self.site.indexes[i].id))
+            }
+            context::Job::NotFound => display_path(display_root, Path::new("404.html")),
+        }
+    }
+
+    fn sitemap(&self, problems: &mut Vec<Diagnostic>, display_root: &Path) -> String {
+        let base = &self.config.book.base_url;
+        let absolute = self.config.book.has_absolute_base_url();
+        if !absolute {
+            problems.push(
+                Diagnostic::warning(display_path(display_root, Path::new("book.toml")), "sitemap.xml has root-relative URLs because `base_url` is not an absolute URL")
+                    .help("set `base_url = \"https://example.org/handbook/\"` in [book] so search engines can use the sitemap"),
+            );
+        }
+        let prefix = if absolute {
+            format!("{}/", base.trim_end_matches('/'))
+        } else {
+            format!("/{}", base.trim_matches('/'))
+                .trim_end_matches('/')
+                .to_string()
+                + "/"
+        };
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        let ids = self
+            .site
+            .order
+            .iter()
+            .map(|&p| self.site.pages[p].id.as_str())
+            .chain(
+                self.site
+                    .indexes
+                    .iter()
+                    .filter(|i| i.page.is_none())
+                    .map(|i| i.id),
+            );
+        for id in ids {
+            let path = if id.is_empty() {
+                String::new()
+            } else {
+                format!("{}/", links::encode_path(id))
+            };
+            xml.push_str("  <url><loc>");
+            xml.push_str(&escape(&format!("{prefix}{path}")));
+            xml.push_str("</loc></url>\n");
+        }
+        xml.push_str("</urlset>\n");
+        xml
+    }
+}
+
+fn block_close(kind: BlockKind) -> &'static str {
+    match kind {
+        BlockKind::KeyMessage => "</div>",
+        BlockKind::TrainerTip => "</details>",
+        BlockKind::Activity => "</section>",
+        BlockKind::Slide => "</figure>",
+        BlockKind::Example | BlockKind::Note | BlockKind::Warning => "</aside>",
+    }
+}

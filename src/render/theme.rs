@@ -1,0 +1,180 @@
+//! Themes: the tera templates and static files a handbook is rendered with.
+//!
+//! Lookup order for a template name (`lesson.html`): the handbook's `templates/`, then the
+//! theme (`themes/<name>/templates/` in the handbook, or the built-in default theme). Theme
+//! templates are also reachable as `theme/<name>`, so an override can
+//! `{% extends "theme/lesson.html" %}` and change a single block.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Pos, display_path};
+
+include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+
+/// Where a static file's bytes come from.
+#[derive(Clone)]
+pub enum Data {
+    Embedded(&'static [u8]),
+    Disk(PathBuf),
+}
+
+impl Data {
+    pub fn bytes(&self) -> std::io::Result<Cow<'static, [u8]>> {
+        match self {
+            Data::Embedded(b) => Ok(Cow::Borrowed(b)),
+            Data::Disk(p) => std::fs::read(p).map(Cow::Owned),
+        }
+    }
+}
+
+/// A loaded theme.
+pub struct Theme {
+    pub tera: Tera,
+    /// Static files by output path (`assets/tenet.css`), theme first, handbook `static/` over it.
+    pub statics: BTreeMap<String, Data>,
+    /// Template name → the file it came from, for error messages.
+    pub sources: BTreeMap<String, PathBuf>,
+}
+
+/// Loads the theme named in `book.toml` plus the handbook's `templates/` and `static/`.
+pub fn load(root: &Path, display_root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+    let mut templates: Vec<(String, String)> = Vec::new();
+    let mut sources = BTreeMap::new();
+    let mut statics = BTreeMap::new();
+    let mut problems = Vec::new();
+
+    let theme_dir = root.join("themes").join(name);
+    if theme_dir.is_dir() {
+        read_dir_files(
+            &theme_dir.join("templates"),
+            &mut |rel, path| match std::fs::read_to_string(path) {
+                Ok(text) => {
+                    let tpl = format!("theme/{rel}");
+                    sources.insert(
+                        tpl.clone(),
+                        display_path(display_root, path.strip_prefix(root).unwrap_or(path)),
+                    );
+                    templates.push((tpl, text));
+                }
+                Err(e) => problems.push(Diagnostic::error(
+                    path,
+                    format!("cannot read template: {e}"),
+                )),
+            },
+        );
+        read_dir_files(&theme_dir.join("static"), &mut |rel, path| {
+            statics.insert(rel.to_string(), Data::Disk(path.to_path_buf()));
+        });
+    } else if name == "default" {
+        for (rel, bytes) in DEFAULT_THEME {
+            if let Some(tpl) = rel.strip_prefix("templates/") {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                sources.insert(
+                    format!("theme/{tpl}"),
+                    PathBuf::from(format!("(built-in theme)/templates/{tpl}")),
+                );
+                templates.push((format!("theme/{tpl}"), text));
+            } else if let Some(file) = rel.strip_prefix("static/") {
+                statics.insert(file.to_string(), Data::Embedded(bytes));
+            }
+        }
+    } else {
+        let shown = display_path(display_root, Path::new("book.toml"));
+        return Err(vec![
+            Diagnostic::error(
+                shown,
+                format!("theme `{name}` not found: there is no themes/{name}/ folder"),
+            )
+            .help("set `theme = \"default\"` for the built-in theme, or add the theme's folder"),
+        ]);
+    }
+
+    read_dir_files(
+        &root.join("templates"),
+        &mut |rel, path| match std::fs::read_to_string(path) {
+            Ok(text) => {
+                sources.insert(
+                    rel.to_string(),
+                    display_path(display_root, path.strip_prefix(root).unwrap_or(path)),
+                );
+                templates.push((rel.to_string(), text));
+            }
+            Err(e) => problems.push(Diagnostic::error(
+                path,
+                format!("cannot read template: {e}"),
+            )),
+        },
+    );
+    read_dir_files(&root.join("static"), &mut |rel, path| {
+        statics.insert(rel.to_string(), Data::Disk(path.to_path_buf()));
+    });
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+    if let Err(e) = tera.set_fallback_prefixes(["theme/"]) {
+        return Err(vec![Diagnostic::error("templates", e.to_string())]);
+    }
+    if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+    {
+        return Err(vec![template_error(&e, &sources)]);
+    }
+    Ok(Theme {
+        tera,
+        statics,
+        sources,
+    })
+}
+
+fn read_dir_files(dir: &Path, f: &mut dyn FnMut(&str, &Path)) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
+        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        f(&rel.join("/"), entry.path());
+    }
+}
+
+/// A tera error as a diagnostic that names the template file, line and column.
+pub fn template_error(error: &tera::Error, sources: &BTreeMap<String, PathBuf>) -> Diagnostic {
+    match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let file = sources
+                .get(report.filename())
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from(report.filename()));
+            let span = report.span();
+            Diagnostic::error(file, format!("template: {}", report.message())).at(Pos {
+                line: span.start_line,
+                column: span.start_col + 1,
+            })
+        }
+        _ => {
+            let mut message = error.to_string();
+            let mut source = std::error::Error::source(error);
+            while let Some(inner) = source {
+                message.push_str(": ");
+                message.push_str(&inner.to_string());
+                source = inner.source();
+            }
+            Diagnostic::error("templates", format!("template: {message}"))
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! Load: walk `content/` → the handbook's source files, read and decoded.
+//!
+//! Markdown files become [`Source`]s; every other file is an asset copied next to the pages.
+//! Hidden files and folders are skipped, and a symbolic link is only followed when it points
+//! inside the handbook, so a build never reads outside the folder it was given.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, LineIndex, display_path};
+
+/// One markdown file of the handbook, read and decoded.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Path under `content/`, with `/` separators (`lessons/1.3-principles.md`).
+    pub rel: String,
+    /// Path as shown in diagnostics (`content/lessons/1.3-principles.md`).
+    pub shown: PathBuf,
+    /// The text, without a byte-order mark. Line endings are kept as written.
+    pub text: String,
+}
+
+/// A non-markdown file under `content/`, copied to the same place in the output.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub rel: String,
+    pub path: PathBuf,
+}
+
+/// Everything under `content/`.
+#[derive(Debug, Default)]
+pub struct Sources {
+    pub pages: Vec<Source>,
+    pub assets: Vec<Asset>,
+}
+
+/// Walks `root/content` and reads every markdown file (in parallel).
+pub fn load(root: &Path, display_root: &Path) -> (Sources, Vec<Diagnostic>) {
+    let content = root.join("content");
+    let shown_content = display_path(display_root, Path::new("content"));
+    let mut problems = Vec::new();
+    if !content.is_dir() {
+        problems.push(
+            Diagnostic::error(&shown_content, "the handbook has no `content/` folder")
+                .help("put the markdown pages of the handbook under content/ (content/_index.md is the home page)"),
+        );
+        return (Sources::default(), problems);
+    }
+    let boundary = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    let walker = WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let at = err
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| content.clone());
+                problems.push(Diagnostic::error(
+                    shown(&at, root, display_root),
+                    format!("cannot read: {err}"),
+                ));
+                continue;
+            }
+        };
+        if entry.path_is_symlink() {
+            let inside = entry
+                .path()
+                .canonicalize()
+                .map(|target| target.starts_with(&boundary))
+                .unwrap_or(false);
+            if !inside {
+                problems.push(
+                    Diagnostic::warning(
+                        shown(entry.path(), root, display_root),
+                        "skipped a symbolic link that points outside the handbook",
+                    )
+                    .help("copy the file into the handbook instead of linking to it"),
+                );
+                continue;
+            }
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(&content) else {
+            continue;
+        };
+        let Some(rel) = rel_string(rel) else {
+            problems.push(Diagnostic::error(
+                shown(entry.path(), root, display_root),
+                "file name is not valid UTF-8; rename the file",
+            ));
+            continue;
+        };
+        if rel.ends_with(".md") {
+            markdown.push((rel, entry.into_path()));
+        } else {
+            assets.push(Asset {
+                rel,
+                path: entry.into_path(),
+            });
+        }
+    }
+    let read: Vec<Result<Source, Diagnostic>> = markdown
+        .into_par_iter()
+        .map(|(rel, path)| {
+            let shown = display_path(display_root, &Path::new("content").join(&rel));
+            let bytes = std::fs::read(&path)
+                .map_err(|err| Diagnostic::error(&shown, format!("cannot read file: {err}")))?;
+            let text = decode(&bytes, &shown)?;
+            Ok(Source { rel, shown, text })
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(read.len());
+    for result in read {
+        match result {
+            Ok(source) => pages.push(source),
+            Err(d) => problems.push(d),
+        }
+    }
+    (Sources { pages, assets }, problems)
+}
+
+/// Decodes a file as UTF-8, dropping a byte-order mark. Invalid UTF-8 is an error at the
+/// line and column of the first bad byte.
+pub fn decode(bytes: &[u8], shown: &Path) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(err) => {
+            let valid = std::str::from_utf8(&bytes[..err.valid_up_to()]).unwrap_or_default();
+            let pos = LineIndex::new(valid).pos(valid.len());
+            Err(Diagnostic::error(shown, "the file is not valid UTF-8")
+                .at(pos)
+                .help("save the file as UTF-8 (most editors have an 'encoding' option)"))
+        }
+    }
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| n.starts_with('.'))
+}
+
+fn rel_string(rel: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+fn shown(path: &Path, root: &Path, display_root: &Path) -> PathBuf {
+    match path.strip_prefix(root) {
+        Ok(rel) => display_path(display_root, rel),
+        Err(_) => path.to_path_buf(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoding_strips_the_bom_and_locates_bad_bytes() {
+        let shown = Path::new("content/a.md");
+        assert_eq!(decode(b"\xEF\xBB\xBFhello", shown).unwrap(), "hello");
+        let err = decode(b"line one\nab\xFFcd", shown).unwrap_err();
+        assert_eq!(err.position, Some((2, 3)));
+    }
+}

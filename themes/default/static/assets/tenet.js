@@ -1,0 +1,71 @@
+// tenet default theme: the mobile menu, the full contents tree (one shared script, loaded on
+// demand), and "/" to focus the search box. No framework; works from file:// too.
+(function () {
+  "use strict";
+  var body = document.body;
+  var root = body.getAttribute("data-root") || "";
+  var sidebar = document.getElementById("sidebar");
+  var toggle = document.querySelector(".menu-toggle");
+  if (toggle && sidebar) {
+    toggle.addEventListener("click", function () {
+      var open = sidebar.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
+  // The full tree: a script file, so it also loads over file:// where fetch() is blocked.
+  var button = document.querySelector(".show-tree");
+  function here() {
+    var path = location.pathname;
+    return path.replace(/index\.html$/, "");
+  }
+  function build(node, list, depth) {
+    var li = document.createElement("li");
+    var a = document.createElement("a");
+    a.textContent = node[0];
+    a.href = root + node[1];
+    if (a.pathname.replace(/index\.html$/, "") === here()) {
+      li.className = "current";
+      a.setAttribute("aria-current", "page");
+    }
+    li.appendChild(a);
+    if (node[2] && depth < 6) {
+      var ol = document.createElement("ol");
+      for (var i = 0; i < node[2].length; i++) build(node[2][i], ol, depth + 1);
+      li.appendChild(ol);
+    }
+    list.appendChild(li);
+  }
+  function showTree() {
+    var tree = window.TENET_TREE;
+    if (!tree) return;
+    var nav = button.parentNode;
+    var ol = document.createElement("ol");
+    ol.className = "branch full";
+    var top = tree[2] || [];
+    for (var i = 0; i < top.length; i++) build(top[i], ol, 0);
+    var old = nav.querySelector(".branch");
+    nav.replaceChild(ol, old);
+    button.hidden = true;
+  }
+  if (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      if (window.TENET_TREE) return showTree();
+      var s = document.createElement("script");
+      s.src = root + body.getAttribute("data-tree");
+      s.onload = showTree;
+      document.head.appendChild(s);
+    });
+  }
+
+  // "/" focuses the search box.
+  var search = document.querySelector(".search input");
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "/" || !search) return;
+    var t = e.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable)) return;
+    e.preventDefault();
+    search.focus();
+  });
+})();
