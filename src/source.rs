@@ -64,6 +64,15 @@ pub fn load(root: &Path, display_root: &Path) -> (Sources, Vec<Diagnostic>) {
                     .path()
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| content.clone());
+                if at
+                    .symlink_metadata()
+                    .is_ok_and(|m| m.file_type().is_symlink())
+                    && !at.exists()
+                {
+                    let shown = shown(&at, root, display_root);
+                    problems.push(Diagnostic::warning(shown, "skipped a broken symbolic link"));
+                    continue;
+                }
                 problems.push(Diagnostic::error(
                     shown(&at, root, display_root),
                     format!("cannot read: {err}"),

@@ -260,15 +260,18 @@ fn parse_opening(
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
         .unwrap_or(rest.len());
     let name = &rest[..name_len];
-    if name.is_empty() {
+    // An unknown kind is reported, and the block still opens (as a note) so that its closing
+    // fence does not cause a second, misleading error.
+    let kind = if name.is_empty() {
         problems.push((
             pos,
             "a block fence needs a kind, as in `::: key-message`".into(),
             Some(format!("block kinds: {}", BlockKind::names().join(", "))),
         ));
-        return None;
-    }
-    let Some(kind) = BlockKind::parse(name) else {
+        BlockKind::Note
+    } else if let Some(kind) = BlockKind::parse(name) {
+        kind
+    } else {
         let names = BlockKind::names();
         let hint = did_you_mean(&suggest(name, names.iter().copied()))
             .unwrap_or_else(|| format!("block kinds: {}", names.join(", ")));
@@ -277,7 +280,7 @@ fn parse_opening(
             format!("unknown block kind `{name}`"),
             Some(hint),
         ));
-        return None;
+        BlockKind::Note
     };
     let after = &rest[name_len..];
     let attr_text = after.trim_start();

@@ -374,10 +374,12 @@ pub fn render(
                 if let Some(h) = heading.as_mut() {
                     h.text.push_str(text);
                 }
-                if in_lead && let Some(lead) = lead.as_mut()
-                    && lead.len() < 400 {
-                        lead.push_str(text);
-                    }
+                if in_lead
+                    && let Some(lead) = lead.as_mut()
+                    && lead.len() < 400
+                {
+                    lead.push_str(text);
+                }
                 push(&mut heading, &mut out, event);
             }
             Event::SoftBreak | Event::HardBreak => {

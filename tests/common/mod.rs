@@ -1,0 +1,286 @@
+//! Helpers shared by the integration tests: fixture handbooks in temporary folders, builds,
+//! and small readers for the output.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+pub struct Handbook {
+    pub dir: tempfile::TempDir,
+}
+
+impl Handbook {
+    /// A copy of `tests/fixtures/<name>` in a fresh temporary folder.
+    pub fn fixture(name: &str) -> Handbook {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(name),
+            dir.path(),
+        );
+        Handbook { dir }
+    }
+
+    /// A handbook made of the given files (path, text).
+    pub fn from_files(files: &[(&str, &str)]) -> Handbook {
+        let dir = tempfile::tempdir().unwrap();
+        let h = Handbook { dir };
+        for (path, text) in files {
+            h.write(path, text);
+        }
+        h
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, path: &str, text: &str) {
+        self.write_bytes(path, text.as_bytes());
+    }
+
+    pub fn write_bytes(&self, path: &str, bytes: &[u8]) {
+        let p = self.root().join(path);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, bytes).unwrap();
+    }
+
+    pub fn build(&self) -> tenet::Report {
+        tenet::build(self.root(), None)
+    }
+
+    pub fn site(&self) -> PathBuf {
+        self.root().join("site")
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.site().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// Builds and panics with every diagnostic when the build has errors.
+    pub fn build_ok(&self) -> tenet::Report {
+        let report = self.build();
+        assert!(
+            !report.has_errors(),
+            "build failed:\n{}",
+            messages(&report).join("\n")
+        );
+        report
+    }
+}
+
+pub fn messages(report: &tenet::Report) -> Vec<String> {
+    report.diagnostics.iter().map(|d| d.to_string()).collect()
+}
+
+/// Errors only, first lines only, with the temporary folder removed from paths.
+pub fn errors(report: &tenet::Report, root: &Path) -> Vec<String> {
+    let prefix = format!("{}/", root.display());
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string().lines().next().unwrap().replace(&prefix, ""))
+        .collect()
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir`, relative, with `/` separators.
+pub fn files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            out.push(
+                entry
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+            );
+        }
+    }
+    out
+}
+
+/// The text of an element with the given id (tags stripped, whitespace collapsed).
+pub fn text_of_id(html: &str, id: &str) -> Option<String> {
+    let start = find_attr(html, "id", id)?;
+    let open_end = start + html[start..].find('>')? + 1;
+    let tag_start = html[..start].rfind('<')?;
+    let tag: String = html[tag_start + 1..]
+        .chars()
+        .take_while(|c| c.is_alphanumeric())
+        .collect();
+    // Find the matching close tag, counting nested tags of the same name.
+    let mut depth = 1;
+    let mut i = open_end;
+    while depth > 0 {
+        let next_open = html[i..].find(&format!("<{tag}")).map(|p| p + i);
+        let next_close = html[i..].find(&format!("</{tag}>")).map(|p| p + i)?;
+        match next_open {
+            Some(o) if o < next_close => {
+                depth += 1;
+                i = o + 1;
+            }
+            _ => {
+                depth -= 1;
+                i = next_close + 1;
+            }
+        }
+    }
+    Some(strip_tags(&html[open_end..i - 1]))
+}
+
+/// Position of `attr=value` (quoted or not) in the HTML.
+pub fn find_attr(html: &str, attr: &str, value: &str) -> Option<usize> {
+    for form in [
+        format!(" {attr}=\"{value}\""),
+        format!(" {attr}={value}>"),
+        format!(" {attr}={value} "),
+    ] {
+        if let Some(p) = html.find(&form) {
+            return Some(p);
+        }
+    }
+    None
+}
+
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Number of elements whose class list contains `class`.
+pub fn count_class(html: &str, class: &str) -> usize {
+    let mut n = 0;
+    let mut rest = html;
+    while let Some(p) = rest.find("class=") {
+        rest = &rest[p + 6..];
+        let value: &str = if let Some(r) = rest.strip_prefix('"') {
+            &r[..r.find('"').unwrap_or(0)]
+        } else {
+            &rest[..rest.find([' ', '>']).unwrap_or(rest.len())]
+        };
+        if value.split_whitespace().any(|c| c == class) {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Every href and src of a page (quoted or not), with entities for `&` decoded.
+pub fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in [" href=", " src="] {
+        let mut rest = html;
+        while let Some(p) = rest.find(attr) {
+            rest = &rest[p + attr.len()..];
+            let value = if let Some(r) = rest.strip_prefix('"') {
+                r[..r.find('"').unwrap_or(0)].to_string()
+            } else {
+                rest[..rest.find([' ', '>']).unwrap_or(rest.len())].to_string()
+            };
+            out.push(value.replace("&amp;", "&"));
+        }
+    }
+    out
+}
+
+/// Checks that every relative link of every HTML page under `site` names an existing file and,
+/// where it has a fragment, an element with that id. Returns the broken ones.
+pub fn broken_links(site: &Path) -> Vec<String> {
+    let mut ids: BTreeMap<PathBuf, String> = BTreeMap::new();
+    let mut broken = Vec::new();
+    for rel in files(site) {
+        if !rel.ends_with(".html") || rel == "404.html" {
+            continue;
+        }
+        let path = site.join(&rel);
+        let html = fs::read_to_string(&path).unwrap();
+        for link in links(&html) {
+            if link.starts_with("http://")
+                || link.starts_with("https://")
+                || link.starts_with("mailto:")
+                || link.starts_with("data:")
+            {
+                continue;
+            }
+            assert!(
+                !link.starts_with('/'),
+                "{rel}: root-relative link {link} does not open from disk"
+            );
+            let (file_part, fragment) = match link.split_once('#') {
+                Some((f, a)) => (f.to_string(), Some(a.to_string())),
+                None => (link.clone(), None),
+            };
+            let file_part = file_part.split('?').next().unwrap().replace("%20", " ");
+            let target = if file_part.is_empty() {
+                path.clone()
+            } else {
+                normalize(&path.parent().unwrap().join(&file_part))
+            };
+            if file_part.ends_with('/') || (!file_part.is_empty() && target.is_dir()) {
+                broken.push(format!("{rel}: {link} names a folder, not index.html"));
+                continue;
+            }
+            if target.to_string_lossy().contains("/search/") {
+                continue; // the search page comes with the search feature
+            }
+            if !target.is_file() {
+                broken.push(format!("{rel}: {link} -> missing file"));
+                continue;
+            }
+            if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+                let text = ids
+                    .entry(target.clone())
+                    .or_insert_with(|| fs::read_to_string(&target).unwrap_or_default());
+                if find_attr(text, "id", &fragment).is_none() {
+                    broken.push(format!("{rel}: {link} -> no element with id {fragment}"));
+                }
+            }
+        }
+    }
+    broken
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}

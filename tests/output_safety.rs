@@ -1,0 +1,116 @@
+//! The build never deletes or overwrites what it did not make, and never writes outside the
+//! output folder.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn a_folder_tenet_did_not_make_is_refused_and_kept() {
+    let h = Handbook::fixture("mini");
+    let theirs = h.root().join("site");
+    std::fs::create_dir_all(&theirs).unwrap();
+    std::fs::write(theirs.join("thesis.docx"), "years of work").unwrap();
+    let report = h.build();
+    let errors = errors(&report, h.root());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("holds files that tenet did not write"),
+        "{errors:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(theirs.join("thesis.docx")).unwrap(),
+        "years of work"
+    );
+    assert_eq!(files(&theirs), ["thesis.docx"]);
+}
+
+#[test]
+fn the_handbook_itself_or_a_parent_is_never_an_output() {
+    let h = Handbook::fixture("mini");
+    for out in [
+        h.root().to_path_buf(),
+        h.root().parent().unwrap().to_path_buf(),
+        h.root().join("content/site"),
+    ] {
+        let report = tenet::build(h.root(), Some(out.clone()));
+        assert!(report.has_errors(), "{out:?} accepted");
+        assert!(h.root().join("content/_index.md").exists());
+    }
+}
+
+#[test]
+fn a_second_build_replaces_its_own_output_and_removes_stale_pages() {
+    let h = Handbook::fixture("mini");
+    h.build_ok();
+    assert!(h.site().join("glossary/ceasefire/index.html").exists());
+    std::fs::remove_file(h.root().join("content/glossary/ceasefire.md")).unwrap();
+    std::fs::write(
+        h.root().join("content/case-studies/ceasefire.md"),
+        "+++\ntitle = \"Monitoring a ceasefire line\"\nkind = \"case-study\"\n+++\n",
+    )
+    .unwrap();
+    h.build_ok();
+    assert!(!h.site().join("glossary/ceasefire/index.html").exists());
+    assert!(h.site().join(tenet::output::MARKER).exists());
+    // --out elsewhere works too, and the marker makes it replaceable next time.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = elsewhere.path().join("public");
+    assert!(!tenet::build(h.root(), Some(out.clone())).has_errors());
+    assert!(!tenet::build(h.root(), Some(out.clone())).has_errors());
+    assert!(out.join("index.html").exists());
+}
+
+#[test]
+fn content_assets_are_copied_and_symlinks_out_of_the_handbook_are_skipped() {
+    let h = Handbook::fixture("mini");
+    h.write_bytes("content/principles/map.png", b"\x89PNG fake");
+    h.write(
+        "content/principles/consent.md",
+        "+++\ntitle = \"Consent\"\nkind = \"principle\"\n+++\n\n![Map](map.png)\n",
+    );
+    let outside = tempfile::tempdir().unwrap();
+    #[cfg(unix)]
+    {
+        std::fs::write(
+            outside.path().join("secret.md"),
+            "+++\ntitle = \"Secret\"\n+++\n",
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.md"),
+            h.root().join("content/secret.md"),
+        )
+        .unwrap();
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        outside.path().join("gone.md"),
+        h.root().join("content/dangling.md"),
+    )
+    .unwrap();
+    let report = h.build_ok();
+    assert_eq!(
+        std::fs::read(h.site().join("principles/map.png")).unwrap(),
+        b"\x89PNG fake"
+    );
+    assert!(
+        h.read("principles/consent/index.html")
+            .contains("src=\"../../principles/map.png\"")
+    );
+    #[cfg(unix)]
+    {
+        assert!(!h.site().join("secret").exists());
+        assert!(
+            messages(&report)
+                .iter()
+                .any(|m| m.contains("symbolic link that points outside"))
+        );
+        assert!(
+            messages(&report)
+                .iter()
+                .any(|m| m.contains("skipped a broken symbolic link"))
+        );
+    }
+    let _ = report;
+}
