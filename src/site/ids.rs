@@ -1,0 +1,86 @@
+//! Looking pages up by id: full ids, unique short names, and the files behind relative links.
+
+use std::collections::HashMap;
+
+use crate::diagnostics::{did_you_mean, suggest};
+use crate::page::ParsedPage;
+
+/// Why a lookup failed, ready to be shown.
+pub struct NotFound {
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// Page lookups for one handbook.
+pub struct Ids {
+    by_id: HashMap<String, usize>,
+    by_short: HashMap<String, Vec<usize>>,
+    by_file: HashMap<String, usize>,
+    ids: Vec<String>,
+}
+
+impl Ids {
+    pub fn new(pages: &[ParsedPage]) -> Self {
+        let mut by_id = HashMap::with_capacity(pages.len());
+        let mut by_short: HashMap<String, Vec<usize>> = HashMap::with_capacity(pages.len());
+        let mut by_file = HashMap::with_capacity(pages.len());
+        for (i, page) in pages.iter().enumerate() {
+            by_id.entry(page.id.clone()).or_insert(i);
+            if let Some(short) = page.id.rsplit('/').next().filter(|s| !s.is_empty()) {
+                by_short.entry(short.to_string()).or_default().push(i);
+            }
+            by_file.insert(page.rel.clone(), i);
+        }
+        let ids = pages.iter().map(|p| p.id.clone()).collect();
+        Ids {
+            by_id,
+            by_short,
+            by_file,
+            ids,
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Resolves a full id or a unique short name.
+    pub fn resolve(&self, id: &str) -> Result<usize, NotFound> {
+        let id = id.trim().trim_matches('/');
+        if let Some(&i) = self.by_id.get(id) {
+            return Ok(i);
+        }
+        if !id.contains('/') {
+            match self.by_short.get(id).map(Vec::as_slice) {
+                Some([one]) => return Ok(*one),
+                Some(many) if many.len() > 1 => {
+                    let mut names: Vec<&str> = many.iter().map(|&i| self.ids[i].as_str()).collect();
+                    names.sort_unstable();
+                    let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                    return Err(NotFound {
+                        message: format!("`{id}` is ambiguous: it names {}", list.join(", ")),
+                        help: Some("write the full id".into()),
+                    });
+                }
+                _ => {}
+            }
+        }
+        Err(NotFound {
+            message: format!("unknown reference `{id}`"),
+            help: Some(
+                did_you_mean(&suggest(id, self.ids.iter().map(String::as_str))).unwrap_or_else(
+                    || "check the id: it is the page's path under content/ without `.md`".into(),
+                ),
+            ),
+        })
+    }
+
+    /// The page of a markdown file under content/ (`a/b.md`).
+    pub fn file(&self, rel: &str) -> Option<usize> {
+        self.by_file.get(rel).copied()
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.by_file.keys().map(String::as_str)
+    }
+}

@@ -1,0 +1,451 @@
+//! Resolve: parsed pages → [`Site`], the frozen model of the whole handbook.
+//!
+//! Ids are checked (unique, not reserved), every reference is resolved to a page and anchor,
+//! relations (front-matter `principles`/`related`, block attributes, references) become
+//! backlinks, and the pages are arranged into the navigation tree and reading order. Nothing
+//! after this stage changes the model; rendering only reads it.
+
+pub mod ids;
+pub mod order;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostic, Pos, did_you_mean, suggest};
+use crate::page::{BlockKind, FrontMatter, Kind, ParsedPage, RefTarget};
+use ids::Ids;
+
+/// Ids the output layout reserves for generated pages.
+pub const RESERVED_IDS: &[&str] = &["search", "print", "assets", "404"];
+
+/// Where a resolved reference lands inside its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Block(usize),
+    Heading(usize),
+}
+
+/// A reference that resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resolved {
+    pub page: usize,
+    pub anchor: Option<Anchor>,
+}
+
+/// Something that refers to a page: a page, or one block of it (a key message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Source {
+    pub page: usize,
+    pub block: Option<usize>,
+}
+
+/// A generated index of every page of one kind (all principles, the glossary, ...).
+#[derive(Debug, Clone)]
+pub struct KindIndex {
+    pub kind: Kind,
+    pub id: &'static str,
+    /// A content page with this id shows the index (its own text first).
+    pub page: Option<usize>,
+    /// The pages of the kind, in reading order.
+    pub items: Vec<usize>,
+}
+
+/// The resolved handbook.
+pub struct Site {
+    pub pages: Vec<ParsedPage>,
+    pub home: usize,
+    pub parent: Vec<Option<usize>>,
+    pub children: Vec<Vec<usize>>,
+    /// Pages in reading order (depth first through the tree).
+    pub order: Vec<usize>,
+    /// Position of each page in `order`.
+    pub rank: Vec<usize>,
+    /// Per page, per reference: where it points (None where it failed to resolve).
+    pub refs: Vec<Vec<Option<Resolved>>>,
+    /// Per page: resolved front-matter `principles` and `related`.
+    pub principles: Vec<Vec<usize>>,
+    pub related: Vec<Vec<usize>>,
+    /// Per page, per block: the principles the block is about.
+    pub block_principles: Vec<Vec<Vec<usize>>>,
+    /// Per page: who refers to it, in reading order.
+    pub backlinks: Vec<Vec<Source>>,
+    pub indexes: Vec<KindIndex>,
+}
+
+impl Site {
+    pub fn page_by_id(&self, id: &str) -> Option<usize> {
+        self.pages.iter().position(|p| p.id == id)
+    }
+}
+
+/// Resolves the parsed pages. `title` is the book title, used for a home page when
+/// `content/_index.md` is missing.
+pub fn resolve(
+    mut pages: Vec<ParsedPage>,
+    title: &str,
+    display_root: &Path,
+) -> (Site, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    pages.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let home = match pages.iter().position(|p| p.id.is_empty()) {
+        Some(i) => i,
+        None => {
+            pages.push(synthetic_home(title, display_root));
+            pages.len() - 1
+        }
+    };
+    check_ids(&pages, &mut problems);
+    let ids = Ids::new(&pages);
+    let (parent, children, order, rank) = tree(&pages, home, &ids);
+
+    let mut relations: Vec<(Source, usize)> = Vec::new();
+    let mut refs = Vec::with_capacity(pages.len());
+    let mut principles = Vec::with_capacity(pages.len());
+    let mut related = Vec::with_capacity(pages.len());
+    let mut block_principles = Vec::with_capacity(pages.len());
+    for (p, page) in pages.iter().enumerate() {
+        let error = |pos: Pos, message: String, help: Option<String>| {
+            let d = Diagnostic::error(&page.shown, message).at(pos);
+            match help {
+                Some(h) => d.help(h),
+                None => d,
+            }
+        };
+        // Front matter.
+        let lookup = |list: &[crate::page::Located<String>],
+                      want_principle: bool,
+                      problems: &mut Vec<Diagnostic>| {
+            let mut found = Vec::new();
+            for item in list {
+                match ids.resolve(&item.value) {
+                    Ok(t) if want_principle && pages[t].fm.kind != Kind::Principle => problems.push(error(
+                        item.pos,
+                        format!("`{}` is a {}, not a principle", item.value, pages[t].fm.kind.name()),
+                        Some("list principle pages (kind = \"principle\") under `principles`, other pages under `related`".into()),
+                    )),
+                    Ok(t) => found.push(t),
+                    Err(nf) => problems.push(error(item.pos, nf.message, nf.help)),
+                }
+            }
+            found
+        };
+        let page_principles = lookup(&page.fm.principles, true, &mut problems);
+        let page_related = lookup(&page.fm.related, false, &mut problems);
+        for &t in page_principles.iter().chain(&page_related) {
+            relations.push((
+                Source {
+                    page: p,
+                    block: None,
+                },
+                t,
+            ));
+        }
+        // Block attributes.
+        let mut per_block = Vec::with_capacity(page.blocks.len());
+        for (b, block) in page.blocks.iter().enumerate() {
+            let mut about = Vec::new();
+            for (key, want_principle) in [("principles", true), ("related", false)] {
+                for (value, pos) in block.spec.list_attr(key) {
+                    match ids.resolve(&value) {
+                        Ok(t) if want_principle && pages[t].fm.kind != Kind::Principle => problems
+                            .push(error(
+                                pos,
+                                format!(
+                                    "`{value}` is a {}, not a principle",
+                                    pages[t].fm.kind.name()
+                                ),
+                                None,
+                            )),
+                        Ok(t) => {
+                            if want_principle {
+                                about.push(t);
+                            }
+                            relations.push((
+                                Source {
+                                    page: p,
+                                    block: Some(b),
+                                },
+                                t,
+                            ));
+                        }
+                        Err(nf) => problems.push(error(pos, nf.message, nf.help)),
+                    }
+                }
+            }
+            per_block.push(about);
+        }
+        // References in the body.
+        let mut page_refs = Vec::with_capacity(page.refs.len());
+        for r in &page.refs {
+            let target = match &r.target {
+                RefTarget::Id { id, .. } => ids.resolve(id).map_err(|nf| (nf.message, nf.help)),
+                RefTarget::File { path, written, .. } => ids.file(path).ok_or_else(|| {
+                    let hint = did_you_mean(&suggest(path, ids.files()));
+                    (
+                        format!("link to `{written}`: no page at content/{path}"),
+                        hint,
+                    )
+                }),
+            };
+            let anchor = match &r.target {
+                RefTarget::Id { anchor, .. } | RefTarget::File { anchor, .. } => anchor.as_deref(),
+            };
+            let resolved = target.and_then(|t| {
+                let anchor = match anchor.filter(|a| !a.is_empty()) {
+                    None => None,
+                    Some(a) => Some(find_anchor(&pages[t], a).ok_or_else(|| {
+                        let known: Vec<&str> = pages[t]
+                            .headings
+                            .iter()
+                            .map(|h| h.anchor.as_str())
+                            .chain(pages[t].blocks.iter().map(|b| b.spec.id.as_str()))
+                            .collect();
+                        let shown_id = if pages[t].id.is_empty() {
+                            "the home page".to_string()
+                        } else {
+                            format!("`{}`", pages[t].id)
+                        };
+                        (
+                            format!("{shown_id} has no heading or block `#{a}`"),
+                            did_you_mean(&suggest(a, known.iter().copied())),
+                        )
+                    })?),
+                };
+                Ok(Resolved { page: t, anchor })
+            });
+            match resolved {
+                Ok(resolved) => {
+                    let in_key_message = r
+                        .block
+                        .filter(|&b| enclosing_key_message(page, b).is_some())
+                        .and_then(|b| enclosing_key_message(page, b));
+                    if resolved.page != p {
+                        relations.push((
+                            Source {
+                                page: p,
+                                block: in_key_message,
+                            },
+                            resolved.page,
+                        ));
+                    }
+                    page_refs.push(Some(resolved));
+                }
+                Err((message, help)) => {
+                    problems.push(error(r.pos, message, help));
+                    page_refs.push(None);
+                }
+            }
+        }
+        refs.push(page_refs);
+        principles.push(page_principles);
+        related.push(page_related);
+        block_principles.push(per_block);
+    }
+
+    let backlinks = backlinks(&pages, relations, &rank);
+    let indexes = kind_indexes(&pages, &ids, &order, &mut problems);
+    let site = Site {
+        pages,
+        home,
+        parent,
+        children,
+        order,
+        rank,
+        refs,
+        principles,
+        related,
+        block_principles,
+        backlinks,
+        indexes,
+    };
+    (site, problems)
+}
+
+fn synthetic_home(title: &str, display_root: &Path) -> ParsedPage {
+    ParsedPage {
+        rel: "_index.md".into(),
+        shown: crate::diagnostics::display_path(display_root, Path::new("content/_index.md")),
+        id: String::new(),
+        id_pos: Pos::START,
+        fm: FrontMatter {
+            title: title.to_string(),
+            ..Default::default()
+        },
+        body: String::new(),
+        headings: Vec::new(),
+        blocks: Vec::new(),
+        refs: Vec::new(),
+        lead: None,
+        has_code: false,
+        source_len: 0,
+    }
+}
+
+fn check_ids(pages: &[ParsedPage], problems: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(pages.len());
+    for (i, page) in pages.iter().enumerate() {
+        if let Some(&j) = first.get(page.id.as_str()) {
+            let shown_id = if page.id.is_empty() {
+                "(the home page)".to_string()
+            } else {
+                page.id.clone()
+            };
+            problems.push(
+                Diagnostic::error(
+                    &page.shown,
+                    format!(
+                        "duplicate id `{shown_id}`: {} has it too",
+                        pages[j].shown.display()
+                    ),
+                )
+                .at(page.id_pos)
+                .help("give one of the pages another `id` in its front matter, or rename the file"),
+            );
+        } else {
+            first.insert(&page.id, i);
+        }
+        let reserved = RESERVED_IDS.contains(&page.id.as_str())
+            || page.id == "handout"
+            || page.id.ends_with("/handout");
+        if reserved {
+            problems.push(
+                Diagnostic::error(&page.shown, format!("the id `{}` is reserved for a generated page", page.id))
+                    .at(page.id_pos)
+                    .help("`search`, `print`, `assets`, `404` and ids ending in `/handout` are taken by the output layout; set another `id`"),
+            );
+        }
+    }
+}
+
+fn find_anchor(page: &ParsedPage, anchor: &str) -> Option<Anchor> {
+    if let Some(b) = page.blocks.iter().position(|b| b.spec.id == anchor) {
+        return Some(Anchor::Block(b));
+    }
+    page.headings
+        .iter()
+        .position(|h| h.anchor == anchor)
+        .map(Anchor::Heading)
+}
+
+/// The key message a block sits in (itself, or an enclosing one).
+fn enclosing_key_message(page: &ParsedPage, mut block: usize) -> Option<usize> {
+    loop {
+        let spec = &page.blocks[block].spec;
+        if spec.kind == BlockKind::KeyMessage {
+            return Some(block);
+        }
+        block = spec.parent?;
+    }
+}
+
+type Tree = (Vec<Option<usize>>, Vec<Vec<usize>>, Vec<usize>, Vec<usize>);
+
+/// The navigation tree: a page's parent is the `_index.md` of the nearest folder above it.
+fn tree(pages: &[ParsedPage], home: usize, ids: &Ids) -> Tree {
+    let n = pages.len();
+    let mut parent = vec![None; n];
+    let mut children = vec![Vec::new(); n];
+    for (i, page) in pages.iter().enumerate() {
+        if i == home {
+            continue;
+        }
+        let mut dir = folder_of(&page.rel);
+        if page.rel.ends_with("/_index.md") || page.rel == "_index.md" {
+            dir = folder_of(dir);
+        }
+        let mut found = None;
+        loop {
+            let index_file = if dir.is_empty() {
+                "_index.md".to_string()
+            } else {
+                format!("{dir}/_index.md")
+            };
+            if let Some(p) = ids.file(&index_file).filter(|&p| p != i) {
+                found = Some(p);
+                break;
+            }
+            if dir.is_empty() {
+                break;
+            }
+            dir = folder_of(dir);
+        }
+        let p = found.unwrap_or(home);
+        parent[i] = Some(p);
+        children[p].push(i);
+    }
+    for list in &mut children {
+        list.sort_by(|&a, &b| order::compare(&pages[a], &pages[b]));
+    }
+    let mut order = Vec::with_capacity(n);
+    let mut stack = vec![home];
+    while let Some(i) = stack.pop() {
+        order.push(i);
+        stack.extend(children[i].iter().rev());
+    }
+    let mut rank = vec![usize::MAX; n];
+    for (position, &i) in order.iter().enumerate() {
+        rank[i] = position;
+    }
+    (parent, children, order, rank)
+}
+
+fn folder_of(path: &str) -> &str {
+    match path.rfind('/') {
+        Some(i) => &path[..i],
+        None => "",
+    }
+}
+
+fn backlinks(
+    pages: &[ParsedPage],
+    mut relations: Vec<(Source, usize)>,
+    rank: &[usize],
+) -> Vec<Vec<Source>> {
+    relations.sort_by_key(|(s, t)| (*t, rank[s.page], s.block));
+    relations.dedup();
+    let mut backlinks = vec![Vec::new(); pages.len()];
+    let mut seen: HashSet<(usize, Source)> = HashSet::new();
+    for (source, target) in relations {
+        if seen.insert((target, source)) {
+            backlinks[target].push(source);
+        }
+    }
+    backlinks
+}
+
+fn kind_indexes(
+    pages: &[ParsedPage],
+    ids: &Ids,
+    order: &[usize],
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<KindIndex> {
+    let mut indexes = Vec::new();
+    for kind in Kind::ALL {
+        let Some(id) = kind.index_id() else { continue };
+        let items: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&i| pages[i].fm.kind == kind)
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        let page = ids.get(id);
+        if let Some(p) = page
+            && pages[p].fm.kind != Kind::Page
+        {
+            problems.push(
+                Diagnostic::error(&pages[p].shown, format!("the id `{id}` is the index of all {id}; a {} cannot have it", pages[p].fm.kind.name()))
+                    .at(pages[p].id_pos)
+                    .help(format!("give this page another id, or make it a plain page (it then shows the index of {id} below its text)")),
+            );
+        }
+        indexes.push(KindIndex {
+            kind,
+            id,
+            page,
+            items,
+        });
+    }
+    indexes
+}
