@@ -84,6 +84,16 @@ pub fn run(options: &Options) -> Report {
     let (config, problems) = config::load(root, display_root);
     report.diagnostics.extend(problems);
     let config_ok = config.is_some();
+    if config.as_ref().is_some_and(|c| c.edition.is_some()) {
+        // Building only the edition's own pages would silently ship the wrong handbook.
+        report.diagnostics.push(
+            Diagnostic::error(
+                display_path(display_root, Path::new("book.toml")),
+                "local editions (`[edition]`) are not supported by this version of tenet yet",
+            )
+            .help("build the base handbook itself for now; editions are the next feature to land"),
+        );
+    }
     let config = config.unwrap_or_else(|| fallback_config(root));
     let out_dir = config::output_dir(root, &config, options.out.as_deref());
     if options.write

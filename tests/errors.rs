@@ -200,3 +200,20 @@ fn template_errors_name_the_template_file_and_line() {
     );
     assert!(!h.site().exists());
 }
+
+#[test]
+fn an_edition_is_refused_until_editions_are_supported() {
+    let h = Handbook::fixture("mini");
+    h.write(
+        "book.toml",
+        "[book]\ntitle = \"Édition locale\"\n\n[edition]\nbase = \"../base\"\n",
+    );
+    let report = h.build();
+    let errors = errors(&report, h.root());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("book.toml: error: local editions (`[edition]`) are not supported"),
+        "{errors:?}"
+    );
+    assert!(!h.site().exists());
+}

@@ -5,7 +5,6 @@
 //! relation silently.
 
 use std::collections::BTreeMap;
-use std::ops::Range;
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -281,11 +280,6 @@ fn locate_key(header: &str, key: &str) -> Option<usize> {
 
 fn first_line(message: &str) -> &str {
     message.lines().next().unwrap_or(message).trim()
-}
-
-/// The byte range of the header in a file, for tests and tools.
-pub fn header_range(split: &Split<'_>) -> Range<usize> {
-    split.header_start..split.header_start + split.header.len()
 }
 
 #[cfg(test)]

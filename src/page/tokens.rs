@@ -70,13 +70,6 @@ pub fn substitute(html: &str, out: &mut String, mut fill: impl FnMut(Token, &mut
     out.push_str(rest);
 }
 
-/// Removes every token (for plain-text uses such as summaries).
-pub fn strip(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    substitute(html, &mut out, |_, _| {});
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +90,5 @@ mod tests {
             Token::Close(_) => out.push_str("</div>"),
         });
         assert_eq!(out, "<a href=\"/p12\">Page 12</a><div id=b3>");
-        assert_eq!(strip(&html), "<a href=\"\"></a>");
     }
 }

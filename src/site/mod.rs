@@ -72,12 +72,6 @@ pub struct Site {
     pub indexes: Vec<KindIndex>,
 }
 
-impl Site {
-    pub fn page_by_id(&self, id: &str) -> Option<usize> {
-        self.pages.iter().position(|p| p.id == id)
-    }
-}
-
 /// Resolves the parsed pages. `title` is the book title, used for a home page when
 /// `content/_index.md` is missing.
 pub fn resolve(
