@@ -209,10 +209,7 @@ pub fn resolve(
             });
             match resolved {
                 Ok(resolved) => {
-                    let in_key_message = r
-                        .block
-                        .filter(|&b| enclosing_key_message(page, b).is_some())
-                        .and_then(|b| enclosing_key_message(page, b));
+                    let in_key_message = r.block.and_then(|b| enclosing_key_message(page, b));
                     if resolved.page != p {
                         relations.push((
                             Source {
