@@ -344,9 +344,15 @@ fn kind_indexes_do_not_overwrite_content_pages() {
 #[test]
 fn a_reference_inside_a_key_message_is_a_backlink_from_that_key_message() {
     let h = Handbook::from_files(&[
-        ("book.toml", "[book]\ntitle = \"KM\"\n[build]\nminify = false\n"),
+        (
+            "book.toml",
+            "[book]\ntitle = \"KM\"\n[build]\nminify = false\n",
+        ),
         ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
-        ("content/consent.md", "+++\ntitle = \"Consent\"\nkind = \"principle\"\n+++\n"),
+        (
+            "content/consent.md",
+            "+++\ntitle = \"Consent\"\nkind = \"principle\"\n+++\n",
+        ),
         (
             "content/l.md",
             "+++\ntitle = \"Lesson\"\nkind = \"lesson\"\nnumber = \"2.1\"\n+++\n\n::: key-message\nWithout [[consent]], nothing.\n:::\n",
@@ -355,7 +361,16 @@ fn a_reference_inside_a_key_message_is_a_backlink_from_that_key_message() {
     h.build_ok();
     let consent = h.read("consent/index.html");
     let backlinks = &consent[consent.find("class=\"backlinks\"").unwrap()..];
-    assert!(backlinks.contains("data-kind=\"key-message\""), "{backlinks}");
-    assert!(backlinks.contains(">Key Message 1 (2.1 Lesson)</a>"), "{backlinks}");
-    assert!(!backlinks.contains("data-kind=\"lesson\""), "the reference counts once, from the key message");
+    assert!(
+        backlinks.contains("data-kind=\"key-message\""),
+        "{backlinks}"
+    );
+    assert!(
+        backlinks.contains(">Key Message 1 (2.1 Lesson)</a>"),
+        "{backlinks}"
+    );
+    assert!(
+        !backlinks.contains("data-kind=\"lesson\""),
+        "the reference counts once, from the key message"
+    );
 }
