@@ -421,12 +421,9 @@ impl Renderer<'_> {
                     page: None,
                 },
             };
+            // Sources are unique per target (resolve dedups them), so items are too.
             match groups.iter_mut().find(|g| g.kind == kind) {
-                Some(group) => {
-                    if !group.items.iter().any(|i| i.url == item.url) {
-                        group.items.push(item);
-                    }
-                }
+                Some(group) => group.items.push(item),
                 None => {
                     let label = match kind {
                         "key-message" => self.strings.get("key_messages").to_string(),

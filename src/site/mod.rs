@@ -8,7 +8,7 @@
 pub mod ids;
 pub mod order;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, Pos, did_you_mean, suggest};
@@ -111,14 +111,9 @@ pub fn resolve(
                       problems: &mut Vec<Diagnostic>| {
             let mut found = Vec::new();
             for item in list {
-                match ids.resolve(&item.value) {
-                    Ok(t) if want_principle && pages[t].fm.kind != Kind::Principle => problems.push(error(
-                        item.pos,
-                        format!("`{}` is a {}, not a principle", item.value, pages[t].fm.kind.name()),
-                        Some("list principle pages (kind = \"principle\") under `principles`, other pages under `related`".into()),
-                    )),
+                match relation_target(&ids, &pages, &item.value, want_principle) {
                     Ok(t) => found.push(t),
-                    Err(nf) => problems.push(error(item.pos, nf.message, nf.help)),
+                    Err((message, help)) => problems.push(error(item.pos, message, help)),
                 }
             }
             found
@@ -140,16 +135,7 @@ pub fn resolve(
             let mut about = Vec::new();
             for (key, want_principle) in [("principles", true), ("related", false)] {
                 for (value, pos) in block.spec.list_attr(key) {
-                    match ids.resolve(&value) {
-                        Ok(t) if want_principle && pages[t].fm.kind != Kind::Principle => problems
-                            .push(error(
-                                pos,
-                                format!(
-                                    "`{value}` is a {}, not a principle",
-                                    pages[t].fm.kind.name()
-                                ),
-                                None,
-                            )),
+                    match relation_target(&ids, &pages, &value, want_principle) {
                         Ok(t) => {
                             if want_principle {
                                 about.push(t);
@@ -162,7 +148,7 @@ pub fn resolve(
                                 t,
                             ));
                         }
-                        Err(nf) => problems.push(error(pos, nf.message, nf.help)),
+                        Err((message, help)) => problems.push(error(pos, message, help)),
                     }
                 }
             }
@@ -250,6 +236,23 @@ pub fn resolve(
         indexes,
     };
     (site, problems)
+}
+
+/// The page a `principles` or `related` entry names; `principles` must name principle pages.
+fn relation_target(
+    ids: &Ids,
+    pages: &[ParsedPage],
+    value: &str,
+    want_principle: bool,
+) -> Result<usize, (String, Option<String>)> {
+    let t = ids.resolve(value).map_err(|nf| (nf.message, nf.help))?;
+    if want_principle && pages[t].fm.kind != Kind::Principle {
+        return Err((
+            format!("`{value}` is a {}, not a principle", pages[t].fm.kind.name()),
+            Some("list principle pages (kind = \"principle\") under `principles`, other pages under `related`".into()),
+        ));
+    }
+    Ok(t)
 }
 
 fn synthetic_home(title: &str, display_root: &Path) -> ParsedPage {
@@ -392,14 +395,12 @@ fn backlinks(
     mut relations: Vec<(Source, usize)>,
     rank: &[usize],
 ) -> Vec<Vec<Source>> {
+    // Sorted this way, equal (source, target) pairs are adjacent, so `dedup` leaves each once.
     relations.sort_by_key(|(s, t)| (*t, rank[s.page], s.block));
     relations.dedup();
     let mut backlinks = vec![Vec::new(); pages.len()];
-    let mut seen: HashSet<(usize, Source)> = HashSet::new();
     for (source, target) in relations {
-        if seen.insert((target, source)) {
-            backlinks[target].push(source);
-        }
+        backlinks[target].push(source);
     }
     backlinks
 }
