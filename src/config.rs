@@ -147,7 +147,7 @@ pub fn load(root: &Path, display_root: &Path) -> (Option<Config>, Vec<Diagnostic
             return (None, vec![d]);
         }
     };
-    let text = match crate::source::decode(&bytes, &shown) {
+    let text = match crate::source::decode(bytes, &shown) {
         Ok(text) => text,
         Err(d) => return (None, vec![d]),
     };

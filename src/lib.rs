@@ -103,24 +103,27 @@ pub fn run(options: &Options) -> Report {
     }
     let (sources, problems) = source::load(root, display_root);
     report.diagnostics.extend(problems);
-    report.source_bytes = sources.pages.iter().map(|s| s.text.len()).sum();
     lap(&mut report, "load");
 
     // Parse.
     let parse_options = page::ParseOptions {
         highlight: config.build.highlight,
     };
+    // Each file is read inside the parallel parse, so only a few sources are in memory at once.
     let parsed: Vec<(Option<page::ParsedPage>, Vec<Diagnostic>)> = sources
         .pages
         .par_iter()
-        .map(|s| page::parse(s, parse_options))
+        .map(|file| match file.read() {
+            Ok(source) => page::parse(&source, parse_options),
+            Err(d) => (None, vec![d]),
+        })
         .collect();
-    drop(sources.pages);
     let mut pages = Vec::with_capacity(parsed.len());
     for (page, problems) in parsed {
         report.diagnostics.extend(problems);
         pages.extend(page);
     }
+    report.source_bytes = pages.iter().map(|p| p.source_len).sum();
     lap(&mut report, "parse");
 
     // Resolve.

@@ -1,12 +1,13 @@
-//! Load: walk `content/` → the handbook's source files, read and decoded.
+//! Load: walk `content/` → the handbook's source files.
 //!
-//! Markdown files become [`Source`]s; every other file is an asset copied next to the pages.
+//! Markdown files become [`SourceFile`]s, read into [`Source`]s one at a time by the parse
+//! stage (so the whole handbook's text is never in memory at once); every other file is an
+//! asset copied next to the pages.
 //! Hidden files and folders are skipped, and a symbolic link is only followed when it points
 //! inside the handbook, so a build never reads outside the folder it was given.
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, LineIndex, display_path};
@@ -22,6 +23,28 @@ pub struct Source {
     pub text: String,
 }
 
+/// One markdown file of the handbook, found but not read yet.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub rel: String,
+    pub shown: PathBuf,
+    pub path: PathBuf,
+}
+
+impl SourceFile {
+    /// Reads and decodes the file.
+    pub fn read(&self) -> Result<Source, Diagnostic> {
+        let bytes = std::fs::read(&self.path)
+            .map_err(|err| Diagnostic::error(&self.shown, format!("cannot read file: {err}")))?;
+        let text = decode(bytes, &self.shown)?;
+        Ok(Source {
+            rel: self.rel.clone(),
+            shown: self.shown.clone(),
+            text,
+        })
+    }
+}
+
 /// A non-markdown file under `content/`, copied to the same place in the output.
 #[derive(Debug, Clone)]
 pub struct Asset {
@@ -32,11 +55,11 @@ pub struct Asset {
 /// Everything under `content/`.
 #[derive(Debug, Default)]
 pub struct Sources {
-    pub pages: Vec<Source>,
+    pub pages: Vec<SourceFile>,
     pub assets: Vec<Asset>,
 }
 
-/// Walks `root/content` and reads every markdown file (in parallel).
+/// Walks `root/content`.
 pub fn load(root: &Path, display_root: &Path) -> (Sources, Vec<Diagnostic>) {
     let content = root.join("content");
     let shown_content = display_path(display_root, Path::new("content"));
@@ -111,7 +134,12 @@ pub fn load(root: &Path, display_root: &Path) -> (Sources, Vec<Diagnostic>) {
             continue;
         };
         if rel.ends_with(".md") {
-            markdown.push((rel, entry.into_path()));
+            let shown = display_path(display_root, &Path::new("content").join(&rel));
+            markdown.push(SourceFile {
+                rel,
+                shown,
+                path: entry.into_path(),
+            });
         } else {
             assets.push(Asset {
                 rel,
@@ -119,33 +147,26 @@ pub fn load(root: &Path, display_root: &Path) -> (Sources, Vec<Diagnostic>) {
             });
         }
     }
-    let read: Vec<Result<Source, Diagnostic>> = markdown
-        .into_par_iter()
-        .map(|(rel, path)| {
-            let shown = display_path(display_root, &Path::new("content").join(&rel));
-            let bytes = std::fs::read(&path)
-                .map_err(|err| Diagnostic::error(&shown, format!("cannot read file: {err}")))?;
-            let text = decode(&bytes, &shown)?;
-            Ok(Source { rel, shown, text })
-        })
-        .collect();
-    let mut pages = Vec::with_capacity(read.len());
-    for result in read {
-        match result {
-            Ok(source) => pages.push(source),
-            Err(d) => problems.push(d),
-        }
-    }
-    (Sources { pages, assets }, problems)
+    (
+        Sources {
+            pages: markdown,
+            assets,
+        },
+        problems,
+    )
 }
 
 /// Decodes a file as UTF-8, dropping a byte-order mark. Invalid UTF-8 is an error at the
 /// line and column of the first bad byte.
-pub fn decode(bytes: &[u8], shown: &Path) -> Result<String, Diagnostic> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.to_owned()),
+pub fn decode(mut bytes: Vec<u8>, shown: &Path) -> Result<String, Diagnostic> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
         Err(err) => {
+            let bytes = err.as_bytes();
+            let err = err.utf8_error();
             let valid = std::str::from_utf8(&bytes[..err.valid_up_to()]).unwrap_or_default();
             let pos = LineIndex::new(valid).pos(valid.len());
             Err(Diagnostic::error(shown, "the file is not valid UTF-8")
@@ -178,8 +199,11 @@ mod tests {
     #[test]
     fn decoding_strips_the_bom_and_locates_bad_bytes() {
         let shown = Path::new("content/a.md");
-        assert_eq!(decode(b"\xEF\xBB\xBFhello", shown).unwrap(), "hello");
-        let err = decode(b"line one\nab\xFFcd", shown).unwrap_err();
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFhello".to_vec(), shown).unwrap(),
+            "hello"
+        );
+        let err = decode(b"line one\nab\xFFcd".to_vec(), shown).unwrap_err();
         assert_eq!(err.position, Some((2, 3)));
     }
 }
