@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+pub mod browser;
+
 use std::path::{Path, PathBuf};
 
 pub struct Handbook {

@@ -1,0 +1,443 @@
+//! Headless Chromium for the tests, driven over the DevTools protocol (a websocket), and a
+//! small static file server so pages can be tested both from disk (file://) and over http.
+//!
+//! Chromium is Debian's `chromium` package (`TENET_CHROMIUM` names another binary). When it is
+//! missing, [`Browser::launch`] returns `None` and the browser tests are skipped with a notice,
+//! unless `TENET_REQUIRE_BROWSER=1` (set by `.ci/run`, which installs Chromium) makes that a
+//! failure.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tungstenite::{Message, WebSocket};
+
+const FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--remote-debugging-port=0",
+];
+
+/// The Chromium binary, if there is one.
+pub fn chromium() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("TENET_CHROMIUM") {
+        return Some(PathBuf::from(path));
+    }
+    let path = std::env::var_os("PATH")?;
+    for name in ["chromium", "chromium-browser", "google-chrome"] {
+        for dir in std::env::split_paths(&path) {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+pub struct Browser {
+    child: Child,
+    _profile: tempfile::TempDir,
+    socket: WebSocket<TcpStream>,
+    next_id: u64,
+    events: VecDeque<Value>,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Browser {
+    /// Starts headless Chromium, or returns `None` (after saying why) when it is not installed.
+    pub fn launch() -> Option<Browser> {
+        let Some(binary) = chromium() else {
+            if std::env::var("TENET_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+                panic!("Chromium is required (TENET_REQUIRE_BROWSER=1) but was not found");
+            }
+            eprintln!(
+                "skipped: Chromium not found (apt-get install chromium, or set TENET_CHROMIUM)"
+            );
+            return None;
+        };
+        let profile = tempfile::tempdir().unwrap();
+        let child = Command::new(&binary)
+            .args(FLAGS)
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("about:blank")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
+        // Chromium writes its port and the browser's websocket path to this file.
+        let port_file = profile.path().join("DevToolsActivePort");
+        let start = Instant::now();
+        let (port, path) = loop {
+            if let Ok(text) = std::fs::read_to_string(&port_file) {
+                let mut lines = text.lines();
+                if let (Some(port), Some(path)) = (lines.next(), lines.next()) {
+                    break (port.to_string(), path.to_string());
+                }
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "Chromium did not start within 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let stream = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let (socket, _) =
+            tungstenite::client(format!("ws://127.0.0.1:{port}{path}"), stream).unwrap();
+        Some(Browser {
+            child,
+            _profile: profile,
+            socket,
+            next_id: 1,
+            events: VecDeque::new(),
+        })
+    }
+
+    /// Sends one command (to a page when `session` is given) and returns its result.
+    pub fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let mut message = json!({"id": id, "method": method, "params": params});
+        if let Some(session) = session {
+            message["sessionId"] = json!(session);
+        }
+        self.socket
+            .send(Message::text(message.to_string()))
+            .unwrap();
+        loop {
+            let reply = self.receive();
+            if reply["id"] == json!(id) {
+                if let Some(error) = reply.get("error") {
+                    panic!("{method} failed: {error}");
+                }
+                return reply["result"].clone();
+            }
+            if reply.get("method").is_some() {
+                self.events.push_back(reply);
+            }
+        }
+    }
+
+    fn receive(&mut self) -> Value {
+        loop {
+            match self.socket.read().expect("reading from Chromium") {
+                Message::Text(text) => return serde_json::from_str(text.as_str()).unwrap(),
+                Message::Close(_) => panic!("Chromium closed the connection"),
+                _ => continue,
+            }
+        }
+    }
+
+    /// Waits for an event of `session` named `method` (events seen earlier are kept in order).
+    pub fn wait_event(&mut self, session: &str, method: &str, timeout: Duration) -> Value {
+        let start = Instant::now();
+        loop {
+            if let Some(i) = self
+                .events
+                .iter()
+                .position(|e| e["method"] == method && e["sessionId"] == session)
+            {
+                return self.events.remove(i).unwrap();
+            }
+            assert!(start.elapsed() < timeout, "no {method} within {timeout:?}");
+            let event = self.receive();
+            if event.get("method").is_some() {
+                self.events.push_back(event);
+            }
+        }
+    }
+
+    /// Takes every queued event of `session` named `method`.
+    pub fn take_events(&mut self, session: &str, method: &str) -> Vec<Value> {
+        let (taken, kept): (VecDeque<Value>, VecDeque<Value>) = self
+            .events
+            .drain(..)
+            .partition(|e| e["method"] == method && e["sessionId"] == session);
+        self.events = kept;
+        taken.into()
+    }
+
+    /// Opens a new tab and returns a page handle.
+    pub fn page(&mut self) -> Page<'_> {
+        let target = self.call(None, "Target.createTarget", json!({"url": "about:blank"}));
+        let session = self.call(
+            None,
+            "Target.attachToTarget",
+            json!({"targetId": target["targetId"], "flatten": true}),
+        )["sessionId"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        for domain in ["Page.enable", "Runtime.enable", "Network.enable"] {
+            self.call(Some(&session), domain, json!({}));
+        }
+        Page {
+            browser: self,
+            session,
+            target: target["targetId"].as_str().unwrap().to_string(),
+        }
+    }
+}
+
+/// One tab.
+pub struct Page<'a> {
+    pub browser: &'a mut Browser,
+    pub session: String,
+    target: String,
+}
+
+/// A request the page made while loading.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub url: String,
+    pub failed: bool,
+}
+
+impl Page<'_> {
+    pub fn call(&mut self, method: &str, params: Value) -> Value {
+        self.browser.call(Some(&self.session), method, params)
+    }
+
+    /// Sets the viewport (and whether the page is shown as on a phone).
+    pub fn viewport(&mut self, width: u32, height: u32, mobile: bool) {
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}),
+        );
+    }
+
+    /// Emulates `prefers-color-scheme`.
+    pub fn color_scheme(&mut self, scheme: &str) {
+        self.call(
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        );
+    }
+
+    /// Loads `url`, waits for the load event, and returns the requests made on the way.
+    pub fn goto(&mut self, url: &str) -> Vec<Request> {
+        let session = self.session.clone();
+        self.browser
+            .take_events(&session, "Network.requestWillBeSent");
+        self.browser.take_events(&session, "Network.loadingFailed");
+        self.browser.take_events(&session, "Page.loadEventFired");
+        let result = self.call("Page.navigate", json!({"url": url}));
+        if let Some(error) = result.get("errorText") {
+            panic!("cannot open {url}: {error}");
+        }
+        self.browser
+            .wait_event(&session, "Page.loadEventFired", Duration::from_secs(30));
+        // Let deferred scripts finish and late requests show up.
+        self.eval("new Promise(r => setTimeout(r, 100))");
+        let failed: Vec<String> = self
+            .browser
+            .take_events(&session, "Network.loadingFailed")
+            .iter()
+            .map(|e| e["params"]["requestId"].as_str().unwrap_or("").to_string())
+            .collect();
+        self.browser
+            .take_events(&session, "Network.requestWillBeSent")
+            .iter()
+            .map(|e| {
+                let id = e["params"]["requestId"].as_str().unwrap_or("");
+                Request {
+                    url: e["params"]["request"]["url"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string(),
+                    failed: failed.iter().any(|f| f == id),
+                }
+            })
+            .collect()
+    }
+
+    /// Evaluates a JavaScript expression (promises are awaited) and returns its value.
+    pub fn eval(&mut self, expression: &str) -> Value {
+        let result = self.call(
+            "Runtime.evaluate",
+            json!({"expression": expression, "returnByValue": true, "awaitPromise": true}),
+        );
+        if let Some(exception) = result.get("exceptionDetails") {
+            panic!("{expression}: {exception}");
+        }
+        result["result"]["value"].clone()
+    }
+
+    /// Polls `expression` until it is true.
+    pub fn wait_for(&mut self, expression: &str, timeout: Duration) {
+        let start = Instant::now();
+        while self.eval(expression) != json!(true) {
+            assert!(start.elapsed() < timeout, "still false: {expression}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Uncaught exceptions thrown by the page's scripts so far.
+    pub fn exceptions(&mut self) -> Vec<String> {
+        let session = self.session.clone();
+        self.browser
+            .take_events(&session, "Runtime.exceptionThrown")
+            .iter()
+            .map(|e| e["params"]["exceptionDetails"].to_string())
+            .collect()
+    }
+
+    /// A PNG screenshot of the viewport, saved to `path`.
+    pub fn screenshot(&mut self, path: &Path) {
+        let data = self.call("Page.captureScreenshot", json!({"format": "png"}));
+        let bytes = base64_decode(data["data"].as_str().unwrap());
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+}
+
+impl Drop for Page<'_> {
+    fn drop(&mut self) {
+        let target = self.target.clone();
+        self.browser
+            .call(None, "Target.closeTarget", json!({"targetId": target}));
+    }
+}
+
+/// Where screenshots of the browser tests go, for a person to look at.
+pub fn screenshot_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots")
+}
+
+/// `file://` URL of a path.
+pub fn file_url(path: &Path) -> String {
+    let path = path.canonicalize().unwrap();
+    format!("file://{}", path.display())
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let clean: Vec<u8> = text.bytes().filter(|&c| c != b'=' && c != b'\n').collect();
+    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+    for chunk in clean.chunks(4) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &c)| n | (u32::from(value(c)) << (18 - 6 * i)));
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    out
+}
+
+/// A static file server for one folder, on a free local port, for the life of the value.
+pub struct Server {
+    pub port: u16,
+}
+
+impl Server {
+    pub fn start(root: &Path) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let root = root.to_path_buf();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let root = root.clone();
+                std::thread::spawn(move || serve(stream, &root));
+            }
+        });
+        Server { port }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}/{path}", self.port)
+    }
+}
+
+fn serve(mut stream: TcpStream, root: &Path) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        let target = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+        loop {
+            let mut header = String::new();
+            if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
+                break;
+            }
+        }
+        let path = target.split(['?', '#']).next().unwrap_or("/");
+        let path = percent_decode(path.trim_start_matches('/'));
+        let mut file = root.join(&path);
+        if file.is_dir() {
+            file = file.join("index.html");
+        }
+        let (status, body) = match std::fs::File::open(&file) {
+            Ok(mut f) if !path.contains("..") => {
+                let mut body = Vec::new();
+                f.read_to_end(&mut body).unwrap();
+                ("200 OK", body)
+            }
+            _ => ("404 Not Found", b"not found".to_vec()),
+        };
+        let kind = match file.extension().and_then(|e| e.to_str()) {
+            Some("html") => "text/html; charset=utf-8",
+            Some("css") => "text/css",
+            Some("js") => "text/javascript",
+            Some("svg") => "image/svg+xml",
+            Some("json") => "application/json",
+            Some("xml") => "application/xml",
+            _ => "application/octet-stream",
+        };
+        let head = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        if stream.write_all(head.as_bytes()).is_err() || stream.write_all(&body).is_err() {
+            return;
+        }
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(b) = bytes
+                .get(i + 1..i + 3)
+                .and_then(|hex| std::str::from_utf8(hex).ok())
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
