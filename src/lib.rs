@@ -19,6 +19,7 @@ pub mod diagnostics;
 pub mod output;
 pub mod page;
 pub mod render;
+pub mod search;
 pub mod site;
 pub mod source;
 
@@ -106,8 +107,13 @@ pub fn run(options: &Options) -> Report {
     lap(&mut report, "load");
 
     // Parse.
+    let collector = (config.search.enabled && options.write).then(|| {
+        let strings = render::strings::Strings::for_language(&config.book.language);
+        search::Collector::new(&config.book.language, strings.get("key_message"))
+    });
     let parse_options = page::ParseOptions {
         highlight: config.build.highlight,
+        search: collector.as_ref(),
     };
     // Each file is read inside the parallel parse, so only a few sources are in memory at once.
     let parsed: Vec<(Option<page::ParsedPage>, Vec<Diagnostic>)> = sources
@@ -127,7 +133,7 @@ pub fn run(options: &Options) -> Report {
     lap(&mut report, "parse");
 
     // Resolve.
-    let (site, problems) = site::resolve(pages, &config.book.title, display_root);
+    let (mut site, problems) = site::resolve(pages, &config.book.title, display_root);
     report.diagnostics.extend(problems);
     lap(&mut report, "resolve");
 
@@ -154,9 +160,20 @@ pub fn run(options: &Options) -> Report {
     } else {
         None
     };
+    // The search records leave the pages: the index consumes them as it goes.
+    let search = collector.map(|c| {
+        let records: Vec<_> = site.pages.iter_mut().map(|p| p.search.take()).collect();
+        (c, records)
+    });
     if let Some(theme) = theme.as_mut() {
-        let (rendered, problems) =
-            render::render(&site, &config, theme, staging.as_ref(), display_root);
+        let (rendered, problems) = render::render(
+            &site,
+            &config,
+            theme,
+            staging.as_ref(),
+            search,
+            display_root,
+        );
         report.pages = rendered.pages;
         report.diagnostics.extend(problems);
     }

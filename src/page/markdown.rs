@@ -36,6 +36,71 @@ pub struct Rendered {
     pub refs: Vec<Ref>,
     pub lead: Option<String>,
     pub has_code: bool,
+    pub text: Vec<TextPart>,
+}
+
+/// Plain text of one part of a page, for the search index: the opening (before the first
+/// `##`/`###` heading), a section (from such a heading to the next), or a key message.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TextPart {
+    /// Index in `headings` of the section's heading.
+    pub heading: Option<usize>,
+    /// Index in the page's blocks of the key message.
+    pub block: Option<usize>,
+    pub text: String,
+}
+
+/// Collects [`TextPart`]s as the pass goes.
+#[derive(Default)]
+struct TextCollector {
+    parts: Vec<TextPart>,
+    /// The part text goes to, and the parts to go back to when key messages close.
+    current: usize,
+    stack: Vec<(usize, usize)>,
+}
+
+impl TextCollector {
+    fn new() -> Self {
+        TextCollector {
+            parts: vec![TextPart::default()],
+            ..Default::default()
+        }
+    }
+
+    fn push(&mut self, text: &str) {
+        self.parts[self.current].text.push_str(text);
+    }
+
+    fn space(&mut self) {
+        let t = &mut self.parts[self.current].text;
+        if !t.is_empty() && !t.ends_with(' ') {
+            t.push(' ');
+        }
+    }
+
+    fn section(&mut self, heading: usize) {
+        self.parts.push(TextPart {
+            heading: Some(heading),
+            ..Default::default()
+        });
+        self.current = self.parts.len() - 1;
+    }
+
+    fn open_key_message(&mut self, block: usize) {
+        self.stack.push((block, self.current));
+        self.parts.push(TextPart {
+            block: Some(block),
+            ..Default::default()
+        });
+        self.current = self.parts.len() - 1;
+    }
+
+    fn close(&mut self, block: usize) {
+        if let Some(i) = self.stack.iter().rposition(|&(b, _)| b == block) {
+            self.current = self.stack[i].1;
+            self.stack.truncate(i);
+        }
+    }
 }
 
 /// The markdown extensions every handbook gets.
@@ -106,6 +171,7 @@ pub fn render(
     let mut lead: Option<String> = None;
     let mut in_lead = false;
     let mut skip_depth = 0usize;
+    let mut text = TextCollector::new();
 
     for (event, range) in Parser::new_ext(&pre.markdown, options()).into_offset_iter() {
         // Text of a reference whose link text we generate: dropped.
@@ -150,9 +216,18 @@ pub fn render(
                 };
                 let mut token = String::new();
                 if open {
+                    if pre
+                        .blocks
+                        .get(index)
+                        .is_some_and(|b| b.kind == super::BlockKind::KeyMessage)
+                    {
+                        text.open_key_message(index);
+                    }
                     block_stack.push(index);
                     tokens::push(&mut token, Token::Open(index));
                 } else {
+                    text.close(index);
+                    text.space();
                     block_stack.retain(|&i| i != index);
                     tokens::push(&mut token, Token::Close(index));
                 }
@@ -196,8 +271,15 @@ pub fn render(
                     }
                     None => anchors.unique(&h.text),
                 };
+                let level = heading_level(h.level);
+                if (2..=3).contains(&level) && text.stack.is_empty() {
+                    text.section(headings.len());
+                } else {
+                    text.push(&h.text);
+                    text.space();
+                }
                 headings.push(Heading {
-                    level: heading_level(h.level),
+                    level,
                     anchor: anchor.clone(),
                     text: h.text.trim().to_string(),
                 });
@@ -368,21 +450,29 @@ pub fn render(
             }
             Event::End(TagEnd::Paragraph) => {
                 in_lead = false;
+                text.space();
                 out.push(event);
             }
-            Event::Text(ref text) | Event::Code(ref text) => {
+            Event::End(TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_)) => {
+                text.space();
+                push(&mut heading, &mut out, event);
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
                 if let Some(h) = heading.as_mut() {
-                    h.text.push_str(text);
+                    h.text.push_str(t);
+                } else {
+                    text.push(t);
                 }
                 if in_lead
                     && let Some(lead) = lead.as_mut()
                     && lead.len() < 400
                 {
-                    lead.push_str(text);
+                    lead.push_str(t);
                 }
                 push(&mut heading, &mut out, event);
             }
             Event::SoftBreak | Event::HardBreak => {
+                text.space();
                 if in_lead && let Some(lead) = lead.as_mut() {
                     lead.push(' ');
                 }
@@ -402,6 +492,7 @@ pub fn render(
         refs,
         lead: lead.map(|l| l.trim().to_string()).filter(|l| !l.is_empty()),
         has_code,
+        text: text.parts,
     }
 }
 

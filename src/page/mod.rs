@@ -178,17 +178,21 @@ pub struct ParsedPage {
     pub has_code: bool,
     /// Size of the markdown source in bytes.
     pub source_len: usize,
+    /// The page's share of the search index.
+    pub search: Option<crate::search::PageRecord>,
 }
 
 /// Settings the parse stage needs.
 #[derive(Clone, Copy)]
-pub struct ParseOptions {
+pub struct ParseOptions<'a> {
     pub highlight: bool,
+    /// Where the search index collects each page's text (None when search is off).
+    pub search: Option<&'a crate::search::Collector>,
 }
 
 /// Parses one source file. Returns `None` for drafts and for files whose front matter could
 /// not be read; problems are returned either way.
-pub fn parse(source: &Source, options: ParseOptions) -> (Option<ParsedPage>, Vec<Diagnostic>) {
+pub fn parse(source: &Source, options: ParseOptions<'_>) -> (Option<ParsedPage>, Vec<Diagnostic>) {
     let text = source.text.as_str();
     let lines = LineIndex::new(text);
     let mut problems: Vec<(Pos, String, Option<String>)> = Vec::new();
@@ -253,6 +257,19 @@ pub fn parse(source: &Source, options: ParseOptions) -> (Option<ParsedPage>, Vec
         },
         &mut problems,
     );
+    let search = options.search.map(|collector| {
+        let mut extra: Vec<&str> = Vec::new();
+        extra.extend(fm.summary.as_deref());
+        extra.extend(fm.aim.as_deref());
+        extra.extend(fm.outcomes.iter().map(String::as_str));
+        collector.record(
+            &crate::render::links::display_title(&fm.title, fm.number.as_deref()),
+            &extra,
+            &rendered.text,
+            &rendered.headings,
+            &rendered.blocks,
+        )
+    });
     let page = ParsedPage {
         rel: source.rel.clone(),
         shown: source.shown.clone(),
@@ -266,6 +283,7 @@ pub fn parse(source: &Source, options: ParseOptions) -> (Option<ParsedPage>, Vec
         lead: rendered.lead,
         has_code: rendered.has_code,
         source_len: text.len(),
+        search,
     };
     (Some(page), finish(problems))
 }

@@ -23,6 +23,7 @@ pub enum Job {
     Page(usize),
     Index(usize),
     NotFound,
+    Search,
 }
 
 #[derive(Serialize)]
@@ -246,6 +247,19 @@ impl Renderer<'_> {
                 cx.insert("nav", &NavCx::default());
                 cx.insert("backlinks", &Vec::<GroupCx>::new());
                 ("404.html".to_string(), "404.html".to_string(), cx)
+            }
+            Job::Search => {
+                let mut cx = tera::Context::new();
+                cx.insert("root", &links::root_of("search"));
+                let title = self.strings.get("search").to_string();
+                let mut page = self.generated_page("search", &title);
+                page.kind = "search";
+                cx.insert("page", &page);
+                let mut nav = NavCx::default();
+                nav.ancestors.push(self.link(self.site.home, "search"));
+                cx.insert("nav", &nav);
+                cx.insert("backlinks", &Vec::<GroupCx>::new());
+                ("search.html".to_string(), links::output_path("search"), cx)
             }
         }
     }

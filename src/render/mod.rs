@@ -46,6 +46,10 @@ pub fn render(
     config: &Config,
     theme: &mut Theme,
     out: Option<&Staging>,
+    search: Option<(
+        crate::search::Collector,
+        Vec<Option<crate::search::PageRecord>>,
+    )>,
     display_root: &Path,
 ) -> (Rendered, Vec<Diagnostic>) {
     let mut problems = Vec::new();
@@ -116,6 +120,16 @@ pub fn render(
     }
     let theme = &*theme;
 
+    let search_page = config.search.enabled && theme.tera.contains_template("search.html");
+    if config.search.enabled && !search_page {
+        problems.push(
+            Diagnostic::warning(
+                display_path(display_root, Path::new("book.toml")),
+                format!("the theme `{}` has no search.html template, so the site has no search page", config.book.theme),
+            )
+            .help("add templates/search.html (see the default theme's), or set `enabled = false` in [search]"),
+        );
+    }
     let jobs: Vec<context::Job> = (0..site.pages.len())
         .map(context::Job::Page)
         .chain(
@@ -124,7 +138,13 @@ pub fn render(
                 .map(context::Job::Index),
         )
         .chain([context::Job::NotFound])
+        .chain(search_page.then_some(context::Job::Search))
         .collect();
+    let plan = search.as_ref().map(|(_, records)| {
+        let kinds: Vec<crate::page::Kind> = site.pages.iter().map(|p| p.fm.kind).collect();
+        let indexed: Vec<bool> = records.iter().map(Option::is_some).collect();
+        crate::search::Plan::new(&site.order, &kinds, &indexed)
+    });
     let minify = config.build.minify;
     let results: Vec<Diagnostic> = jobs
         .par_iter()
@@ -144,6 +164,16 @@ pub fn render(
             } else {
                 html.into_bytes()
             };
+            // The page's search documents, written alongside it.
+            if let (context::Job::Page(p), Some(plan), Some((_, records)), Some(out)) =
+                (*job, plan.as_ref(), search.as_ref(), out)
+                && let (Some(sp), Some(record)) = (plan.number[p], records[p].as_ref())
+            {
+                let (path, data) = renderer.search_documents(sp, p, record);
+                if let Err(e) = out.write(&path, &data) {
+                    return Some(Diagnostic::error("search", e));
+                }
+            }
             match out {
                 Some(out) => out
                     .write(&path, &bytes)
@@ -154,6 +184,19 @@ pub fn render(
         })
         .collect();
     problems.extend(results);
+
+    if let (Some((collector, records)), Some(plan), Some(out)) = (search, plan.as_ref(), out) {
+        let failures = std::sync::Mutex::new(Vec::new());
+        renderer.search_index(collector, plan, records, &|path, bytes| {
+            if let Err(e) = out.write(path, bytes) {
+                failures
+                    .lock()
+                    .expect("failures lock")
+                    .push(Diagnostic::error("search", e));
+            }
+        });
+        problems.extend(failures.into_inner().expect("failures lock"));
+    }
 
     // Assets that sit beside the pages in content/, and the sitemap.
     if let Some(out) = out {
@@ -333,6 +376,78 @@ impl Renderer<'_> {
         }
     }
 
+    /// The file of one page's search documents.
+    fn search_documents(
+        &self,
+        sp: usize,
+        p: usize,
+        record: &crate::search::PageRecord,
+    ) -> (String, Vec<u8>) {
+        let site = self.site;
+        let parent = site.parent[p]
+            .map(|q| page_title(site, q))
+            .unwrap_or_default();
+        crate::search::document_file(
+            sp,
+            record,
+            &href("", &site.pages[p].id, None),
+            &page_title(site, p),
+            &parent,
+        )
+    }
+
+    /// The search index's shards and meta.js (docs/search.md).
+    fn search_index(
+        &self,
+        collector: crate::search::Collector,
+        plan: &crate::search::Plan,
+        records: Vec<Option<crate::search::PageRecord>>,
+        write: &(dyn Fn(&str, &[u8]) + Sync),
+    ) {
+        use crate::search::Labels;
+        let s = &self.strings;
+        let mut kinds: Vec<(String, String, String)> = crate::search::KIND_ORDER
+            .iter()
+            .map(|&k| {
+                (
+                    k.name().to_string(),
+                    s.kind(k).to_string(),
+                    s.kind_plural(k).to_string(),
+                )
+            })
+            .collect();
+        kinds.push((
+            "key-message".into(),
+            s.get("key_message").into(),
+            s.get("key_messages").into(),
+        ));
+        let strings = [
+            "search",
+            "search_placeholder",
+            "search_result",
+            "search_results",
+            "search_no_results",
+            "search_more",
+            "search_all",
+            "searching",
+            "search_in",
+        ]
+        .iter()
+        .map(|&k| (k, s.get(k).to_string()))
+        .collect();
+        let page_kinds: Vec<crate::page::Kind> =
+            self.site.pages.iter().map(|p| p.fm.kind).collect();
+        crate::search::build(
+            collector,
+            plan,
+            records,
+            &page_kinds,
+            &self.config.book.language,
+            &Labels { kinds, strings },
+            write,
+        );
+    }
+
     fn job_source(&self, job: context::Job, display_root: &Path) -> std::path::PathBuf {
         match job {
             context::Job::Page(p) => self.site.pages[p].shown.clone(),
@@ -340,6 +455,7 @@ impl Renderer<'_> {
                 display_path(display_root, Path::new(self.site.indexes[i].id))
             }
             context::Job::NotFound => display_path(display_root, Path::new("404.html")),
+            context::Job::Search => display_path(display_root, Path::new("search/index.html")),
         }
     }
 

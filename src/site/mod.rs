@@ -272,6 +272,7 @@ fn synthetic_home(title: &str, display_root: &Path) -> ParsedPage {
         lead: None,
         has_code: false,
         source_len: 0,
+        search: None,
     }
 }
 

@@ -1,5 +1,6 @@
 // tenet default theme: the mobile menu, the full contents tree (one shared script, loaded on
-// demand), and "/" to focus the search box. No framework; works from file:// too.
+// demand), "/" to focus the search box, and the search client (loaded on first use of the box).
+// No framework; works from file:// too.
 (function () {
   "use strict";
   var body = document.body;
@@ -59,8 +60,20 @@
     });
   }
 
-  // "/" focuses the search box.
+  // "/" focuses the search box; its first use loads the search client (assets/search.js).
   var search = document.querySelector(".search input");
+  function loadSearch() {
+    search.removeEventListener("focus", loadSearch);
+    search.removeEventListener("input", loadSearch);
+    if (window.TenetSearch || document.querySelector('script[src*="assets/search.js"]')) return;
+    var s = document.createElement("script");
+    s.src = root + (body.getAttribute("data-search") || "assets/search.js");
+    document.head.appendChild(s);
+  }
+  if (search) {
+    search.addEventListener("focus", loadSearch);
+    search.addEventListener("input", loadSearch);
+  }
   document.addEventListener("keydown", function (e) {
     if (e.key !== "/" || !search) return;
     var t = e.target;

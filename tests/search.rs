@@ -1,0 +1,264 @@
+//! Search, in headless Chromium, on the sample handbook: the search page reads `?q=` from its
+//! URL from disk and over http, results are ranked and deep (a key message opens at its
+//! anchor), typos and phrases work, the top-bar box is a working combobox, content is escaped,
+//! and the client splits words exactly as the indexer does.
+//!
+//! Skipped with a notice when Chromium is missing (see tests/browser.rs).
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use common::browser::{Browser, Page, Server, file_url};
+use common::{Handbook, messages};
+use serde_json::{Value, json};
+
+fn build_sample() -> (tempfile::TempDir, PathBuf) {
+    let out_parent = tempfile::tempdir().unwrap();
+    let out = out_parent.path().join("site");
+    let report = tenet::build(env!("CARGO_MANIFEST_DIR"), Some(out.clone()));
+    assert!(!report.has_errors(), "{}", messages(&report).join("\n"));
+    (out_parent, out)
+}
+
+/// Opens the search page for `query` and returns the links of the result list, best first.
+fn results(page: &mut Page, base: &str, query: &str) -> Vec<String> {
+    let q: String = query
+        .bytes()
+        .map(|b| match b {
+            b' ' => "+".to_string(),
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    page.goto(&format!("{base}search/index.html?q={q}"));
+    page.wait_for(
+        "document.querySelectorAll('#search-results > li').length > 0",
+        Duration::from_secs(10),
+    );
+    let value = page.eval(
+        "[...document.querySelectorAll('#search-results > li')].map(li => {
+            const links = li.querySelectorAll('a');
+            return links.length === 1 ? links[0].href : 'items must hold one link: ' + links.length;
+         })",
+    );
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn assert_first(found: &[String], expected_suffix: &str, query: &str) {
+    assert!(
+        found.first().is_some_and(|u| u.ends_with(expected_suffix)),
+        "first result for {query:?} should end with {expected_suffix}: {found:#?}"
+    );
+}
+
+fn check_queries(page: &mut Page, base: &str) {
+    let found = results(page, base, "impartiality");
+    assert_first(&found, "principles/impartiality/index.html", "impartiality");
+    assert_eq!(
+        page.eval("document.querySelector('#search-page-input, main input[name=q]').value"),
+        json!("impartiality"),
+        "the query from the URL fills the search box"
+    );
+    // One typo in a word of five letters or more.
+    let found = results(page, base, "impartialty");
+    assert_first(&found, "principles/impartiality/index.html", "impartialty");
+    let found = results(page, base, "legitmacy");
+    assert_first(&found, "principles/legitimacy/index.html", "legitmacy");
+    // Two words; a quoted phrase.
+    let found = results(page, base, "use of force");
+    assert_first(
+        &found,
+        "principles/non-use-of-force/index.html",
+        "use of force",
+    );
+    let found = results(page, base, "\"national ownership\"");
+    assert!(
+        found[..3.min(found.len())]
+            .iter()
+            .any(|u| u.contains("national-ownership")),
+        "a national ownership page among the first results: {found:#?}"
+    );
+    // Kind filters carry counts.
+    let filters = page.eval("document.getElementById('search-filters').textContent");
+    assert!(
+        filters
+            .as_str()
+            .unwrap_or("")
+            .chars()
+            .any(|c| c.is_ascii_digit()),
+        "filters show counts: {filters}"
+    );
+}
+
+#[test]
+fn the_search_page_answers_from_disk_and_over_http() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let (_keep, site) = build_sample();
+    let mut page = browser.page();
+    check_queries(&mut page, &format!("{}/", file_url(&site)));
+    let server = Server::start(&site);
+    check_queries(&mut page, &server.url(""));
+    assert_eq!(page.exceptions(), Vec::<String>::new());
+}
+
+#[test]
+fn a_key_message_result_opens_the_lesson_at_that_key_message() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let (_keep, site) = build_sample();
+    let mut page = browser.page();
+    let base = format!("{}/", file_url(&site));
+    let found = results(&mut page, &base, "impartial does not mean neutral");
+    let target = "lessons/module-1/1.3-principles/index.html#km-impartial-not-neutral";
+    assert_first(&found, target, "impartial does not mean neutral");
+    // The result says what it is and where it sits.
+    let item = page.eval("document.querySelector('#search-results > li').textContent");
+    let item = item.as_str().unwrap();
+    assert!(
+        item.contains("Key Message") && item.contains("Principles of Peacekeeping"),
+        "kind and lesson shown: {item}"
+    );
+    page.eval("document.querySelector('#search-results > li a').click()");
+    page.wait_for(
+        "location.pathname.endsWith('1.3-principles/index.html')",
+        Duration::from_secs(10),
+    );
+    assert_eq!(
+        page.eval("location.hash"),
+        json!("#km-impartial-not-neutral")
+    );
+    assert_eq!(
+        page.eval(
+            "document.getElementById('km-impartial-not-neutral').classList.contains('key-message')"
+        ),
+        json!(true)
+    );
+}
+
+#[test]
+fn the_search_box_is_a_combobox_on_every_page() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let (_keep, site) = build_sample();
+    let mut page = browser.page();
+    page.goto(&format!(
+        "{}/lessons/module-1/1.1-evolution/index.html",
+        file_url(&site)
+    ));
+    // "/" focuses the box; typing shows suggestions.
+    page.call(
+        "Input.dispatchKeyEvent",
+        json!({"type": "keyDown", "key": "/", "text": "/"}),
+    );
+    page.call(
+        "Input.dispatchKeyEvent",
+        json!({"type": "keyUp", "key": "/"}),
+    );
+    assert_eq!(
+        page.eval("document.activeElement === document.querySelector('.search input')"),
+        json!(true)
+    );
+    page.call("Input.insertText", json!({"text": "consent"}));
+    page.wait_for(
+        "document.querySelector('.search input').getAttribute('aria-expanded') === 'true'",
+        Duration::from_secs(10),
+    );
+    let combobox = page.eval(
+        "(() => { const i = document.querySelector('.search input');
+                  const list = document.getElementById(i.getAttribute('aria-controls'));
+                  return { role: i.getAttribute('role'), listRole: list && list.getAttribute('role'),
+                           options: list ? list.querySelectorAll('[role=option]').length : 0 }; })()",
+    );
+    assert_eq!(combobox["role"], json!("combobox"), "{combobox}");
+    assert_eq!(combobox["listRole"], json!("listbox"), "{combobox}");
+    assert!(combobox["options"].as_u64().unwrap() >= 1, "{combobox}");
+    for key in ["ArrowDown", "Enter"] {
+        page.call(
+            "Input.dispatchKeyEvent",
+            json!({"type": "keyDown", "key": key, "code": key, "windowsVirtualKeyCode": if key == "Enter" { 13 } else { 40 }}),
+        );
+        page.call(
+            "Input.dispatchKeyEvent",
+            json!({"type": "keyUp", "key": key, "code": key}),
+        );
+    }
+    page.wait_for(
+        "location.pathname.endsWith('principles/consent/index.html')",
+        Duration::from_secs(10),
+    );
+}
+
+#[test]
+fn content_is_escaped_in_results() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let h = Handbook::from_files(&[
+        ("book.toml", "[book]\ntitle = \"Escapes\"\n"),
+        (
+            "content/_index.md",
+            "+++\ntitle = \"Home\"\n+++\nWelcome.\n",
+        ),
+        (
+            "content/evil.md",
+            "+++\ntitle = \"<img src=x onerror=alert(1)>\"\n+++\nThe zanzibar <b>bold</b> text &amp; more.\n",
+        ),
+    ]);
+    h.build_ok();
+    let mut page = browser.page();
+    let found = results(&mut page, &format!("{}/", file_url(&h.site())), "zanzibar");
+    assert!(found[0].ends_with("evil/index.html"), "{found:?}");
+    let shown = page.eval(
+        "(() => { const r = document.getElementById('search-results');
+                  return { text: r.textContent, images: r.querySelectorAll('img, b').length }; })()",
+    );
+    assert_eq!(shown["images"], json!(0), "{shown}");
+    assert!(
+        shown["text"]
+            .as_str()
+            .unwrap()
+            .contains("<img src=x onerror=alert(1)>"),
+        "the title shows as text: {shown}"
+    );
+}
+
+#[test]
+fn the_client_splits_words_as_the_indexer_does() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let (_keep, site) = build_sample();
+    let mut page = browser.page();
+    page.goto(&format!("{}/search/index.html", file_url(&site)));
+    page.wait_for(
+        "!!(window.TenetSearch && TenetSearch.tokenize)",
+        Duration::from_secs(10),
+    );
+    let samples = [
+        "Non-use of force, except in self-defence — 1.3",
+        "L'impartialité n'est pas la neutralité.",
+        "¿Consentimiento de las partes? ÉCOLE ﬁnale",
+        "Согласие сторон, беспристрастность.",
+        "مبادئ حفظ السَّلَام: الحياد.",
+        "维持和平行动的原则 UN维和",
+    ];
+    for sample in samples {
+        let js = page.eval(&format!("TenetSearch.tokenize({})", json!(sample)));
+        let rust: Vec<Value> = tenet::search::text::tokenize(sample)
+            .into_iter()
+            .map(Value::String)
+            .collect();
+        assert_eq!(js, Value::Array(rust), "tokens of {sample:?}");
+    }
+}

@@ -1,0 +1,574 @@
+// tenet search client (contract: docs/search.md). The index is a set of <script> files that call
+// TenetSearch.meta()/put(), so search works over http and from disk (file://, no fetch()).
+// Drives the top-bar combobox and the search page; every piece of DOM is built with textContent.
+(function () {
+  "use strict";
+  if (window.TenetSearch && window.TenetSearch.query) return;
+  var doc = document, M = null, files = {}, shards = [];
+  var RUN = /[\p{Alphabetic}\p{N}\p{M}]+/gu, MARKS = /\p{M}/gu, NUM = /^\p{N}$/u, LAST = /[\p{Alphabetic}\p{N}\p{M}]$/u;
+  var EN = { results: "results", result: "result", no_results: "No results for", more: "Show more results",
+    all: "All", searching: "Searching…", in: "in", error: "Search is not available." };
+  var PAGE = 20, POP = 8;
+
+  // ---- Text rules (same as src/search/text.rs) ----
+  function fold(s) { return s.normalize("NFKD").replace(MARKS, "").toLowerCase(); }
+  function cjk(c) {
+    var n = c.codePointAt(0);
+    return (n >= 0x3040 && n <= 0x30ff) || (n >= 0x3400 && n <= 0x4dbf) || (n >= 0x4e00 && n <= 0x9fff) ||
+      (n >= 0xf900 && n <= 0xfaff) || (n >= 0x20000 && n <= 0x2ffff);
+  }
+  function tokenize(text) {
+    var out = [];
+    function emit(t) {
+      var f = fold(t), a = Array.from(f);
+      if (a.length > 1 || (a.length && (NUM.test(f) || cjk(f)))) out.push(f);
+    }
+    (String(text).toLowerCase().match(RUN) || []).forEach(function (word) {
+      var plain = "", run = [];
+      function flushPlain() {
+        var n = Array.from(plain).length;
+        if (n && n <= 40 && (n > 1 || NUM.test(plain))) emit(plain);
+        plain = "";
+      }
+      function flushRun() {
+        if (run.length === 1) emit(run[0]);
+        for (var i = 1; i < run.length; i++) emit(run[i - 1] + run[i]);
+        run = [];
+      }
+      for (var c of word) {
+        if (cjk(c)) { flushPlain(); run.push(c); } else { flushRun(); plain += c; }
+      }
+      flushRun();
+      flushPlain();
+    });
+    return out;
+  }
+
+  // ---- Loading index files as scripts ----
+  function root() { return doc.body.getAttribute("data-root") || ""; }
+  function entry(path) {
+    var f = files[path];
+    if (!f) {
+      f = files[path] = {};
+      f.p = new Promise(function (yes, no) { f.yes = yes; f.no = no; });
+    }
+    return f;
+  }
+  function load(path) {
+    var f = files[path];
+    if (f && (f.s || f.got)) return f.p;
+    f = entry(path);
+    var s = (f.s = doc.createElement("script"));
+    s.src = root() + "search/" + path + ".js" + (M && /^https?:$/.test(location.protocol) ? "?v=" + M.version : "");
+    s.onload = s.onerror = function () {
+      s.remove();
+      if (!f.got) {
+        delete files[path];
+        f.no(new Error("tenet search: cannot load " + s.src));
+      }
+    };
+    doc.head.appendChild(s);
+    return f.p;
+  }
+  function inflate(b64) {
+    var bin = atob(b64), n = bin.length, u = new Uint8Array(n);
+    for (var i = 0; i < n; i++) u[i] = bin.charCodeAt(i);
+    return new Response(new Blob([u]).stream().pipeThrough(new DecompressionStream("deflate-raw"))).arrayBuffer();
+  }
+  function meta(m) {
+    m.keyAt = new Map(m.keys.map(function (k, i) { return [k, i]; }));
+    m.stopSet = new Set(m.stop || []);
+    M = m;
+    var f = entry("meta");
+    f.got = 1;
+    f.yes(m);
+  }
+  function put(path, data, head) {
+    var f = entry(path);
+    f.got = 1;
+    inflate(data).then(function (buf) {
+      if (path[0] === "i") return parseShard(buf);
+      var o = JSON.parse(new TextDecoder().decode(buf));
+      // The contract's {"u","t","p","d"}; or the docs array with u/t/p as a third argument.
+      if (Array.isArray(o)) o = Object.assign({ d: o }, head);
+      o.docs = new Map((o.d || []).map(function (d) { return [d[0], d]; }));
+      return o;
+    }).then(f.yes, f.no);
+  }
+  function parseShard(buf) {
+    var b = new Uint8Array(buf), at = 0, td = new TextDecoder(), i, n;
+    function v() {
+      var x = 0, m = 1, c;
+      do { c = b[at++]; x += (c & 127) * m; m *= 128; } while (c > 127);
+      return x;
+    }
+    function s() { var l = v(); return td.decode(b.subarray(at, (at += l))); }
+    var o = { stems: [], by: new Map(), words: [], refs: [], map: new Map(), foreign: [] };
+    for (n = v(), i = 0; i < n; i++) {
+      var st = { s: s(), df: v(), b: b };
+      v(); // posting count
+      st.l = v();
+      st.o = at;
+      at += st.l;
+      o.stems.push(st);
+      o.by.set(st.s, st);
+    }
+    for (n = v(), i = 0; i < n; i++) {
+      var w = s(), r = v();
+      o.words.push(w);
+      o.refs.push(r);
+      o.map.set(w, r);
+    }
+    for (n = v(), i = 0; i < n; i++) o.foreign.push(s());
+    shards.push(o);
+    return o;
+  }
+  function postings(st) {
+    if (!st.ids) {
+      var b = st.b, at = st.o, end = at + st.l, id = -1, ids = [], qs = [];
+      while (at < end) {
+        var x = 0, m = 1, c;
+        do { c = b[at++]; x += (c & 127) * m; m *= 128; } while (c > 127);
+        id += Math.floor(x / 16);
+        ids.push(id);
+        qs.push(x % 16);
+      }
+      st.ids = ids;
+      st.qs = qs;
+    }
+    return st;
+  }
+
+  // ---- Lookup ----
+  function shardOf(word) {
+    var a = Array.from(word);
+    for (var n = a.length; n >= 0; n--) {
+      var k = M.keyAt.get(a.slice(0, n).join(""));
+      if (k != null) return k;
+    }
+    return -1;
+  }
+  function shard(n) { return load("i/" + n); }
+  function stemName(sh, ref) { return ref & 1 ? sh.foreign[ref >> 1] : sh.stems[ref >> 1].s; }
+  function resolve(sh, ref) {
+    if (!(ref & 1)) return Promise.resolve(sh.stems[ref >> 1] || null);
+    var name = sh.foreign[ref >> 1], n = shardOf(name);
+    return n < 0 ? Promise.resolve(null) : shard(n).then(function (o) { return o.by.get(name) || null; });
+  }
+  // Within one edit (insert, delete, substitute, swap neighbours); a and b differ.
+  function near(a, b) {
+    if (a.length > b.length) { var t = a; a = b; b = t; }
+    var la = a.length, lb = b.length, i = 0;
+    if (lb - la > 1) return false;
+    while (i < la && a[i] === b[i]) i++;
+    var tail = function (x, y) { return a.slice(x).join("") === b.slice(y).join(""); };
+    if (la < lb) return tail(i, i + 1);
+    return i < la && (tail(i + 1, i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && tail(i + 2, i + 2)));
+  }
+  // A query word's stems: [{st, f}] and the indexed words that lead to them (for highlighting).
+  function expand(w, prefix) {
+    var n = shardOf(w), wanted = [];
+    // A prefix also reaches the shards under it: at most 12, the broadest (shortest keys) first.
+    if (prefix) {
+      M.keys.forEach(function (k, i) { if (i !== n && k.startsWith(w)) wanted.push(i); });
+      wanted.sort(function (a, b) { return M.keys[a].length - M.keys[b].length || a - b; }).length = Math.min(wanted.length, 12);
+    }
+    if (n >= 0) wanted.unshift(n);
+    return Promise.all(wanted.map(shard)).then(function (list) {
+      var main = n < 0 ? null : list[0], cands = [], exact = main ? main.map.get(w) : undefined;
+      if (exact != null) cands.push([main, exact, 1]);
+      if (prefix) {
+        list.forEach(function (sh) {
+          sh.words.forEach(function (x, i) { if (x !== w && x.startsWith(w)) cands.push([sh, sh.refs[i], 0.8]); });
+        });
+      }
+      var chars = Array.from(w);
+      if (exact == null && main && chars.length >= 5) {
+        main.words.forEach(function (x, i) { if (near(chars, Array.from(x))) cands.push([main, main.refs[i], 0.7]); });
+      }
+      return Promise.all(cands.map(function (c) { return resolve(c[0], c[1]); })).then(function (sts) {
+        var by = new Map();
+        cands.forEach(function (c, i) {
+          var st = sts[i], e = st && by.get(st.s);
+          if (!st) return;
+          if (!e) by.set(st.s, { st: st, f: c[2] });
+          else if (c[2] > e.f) e.f = c[2];
+        });
+        var all = Array.from(by.values()), keep = all.filter(function (e) { return e.f === 1; });
+        [0.8, 0.7].forEach(function (f) {
+          keep = keep.concat(all.filter(function (e) { return e.f === f; })
+            .sort(function (a, b) { return b.st.df - a.st.df || (a.st.s < b.st.s ? -1 : 1); }).slice(0, 10));
+        });
+        var names = new Set(keep.map(function (e) { return e.st.s; })), hits = [];
+        shards.forEach(function (sh) {
+          sh.words.forEach(function (x, i) { if (names.has(stemName(sh, sh.refs[i]))) hits.push(x); });
+        });
+        return { stems: keep, hits: hits };
+      });
+    });
+  }
+  function scores(stems) {
+    var m = new Map(), N = M.docs;
+    stems.forEach(function (e) {
+      var st = postings(e.st), k = e.f * Math.log(1 + (N - st.df + 0.5) / (st.df + 0.5));
+      for (var i = 0; i < st.ids.length; i++) {
+        var x = k * st.qs[i], id = st.ids[i];
+        if (!(m.get(id) >= x)) m.set(id, x);
+      }
+    });
+    return m;
+  }
+  function kindOf(id) {
+    var p = Math.floor(id / 256), k = "page";
+    if (id % 256 >= 128) return "key-message";
+    M.kinds.forEach(function (x) { if (x[3] >= 0 && x[3] <= p) k = x[0]; });
+    return k;
+  }
+  function label(kind, plural) {
+    var x = M.kinds.find(function (k) { return k[0] === kind; });
+    return x ? x[plural ? 2 : 1] : kind;
+  }
+  function str(k) {
+    var s = (M && M.strings) || {};
+    return s["search_" + k] || s[k] || (k === "result" ? (/^en/.test(M && M.language) ? EN.result : str("results")) : EN[k]);
+  }
+
+  // Words, quoted phrases, the prefix word.
+  function parse(text, prefix) {
+    var words = [], phrases = [], parts = text.split('"'), pre = "";
+    parts.forEach(function (part, i) {
+      var t = tokenize(part);
+      if (i % 2 && t.length > 1) {
+        t.open = i === parts.length - 1; // an unclosed quote still being typed
+        phrases.push(t);
+      }
+      words = words.concat(t);
+    });
+    if (prefix && words.length && LAST.test(text)) pre = words[words.length - 1];
+    var content = words.filter(function (w) { return !M.stopSet.has(w); });
+    words = Array.from(new Set(content.length ? content : words));
+    if (words.indexOf(pre) < 0) pre = "";
+    phrases.forEach(function (p) { p.pre = p.open && p[p.length - 1] === pre; });
+    return { words: words, phrases: phrases, pre: pre };
+  }
+  function hasPhrase(text, p) {
+    var t = tokenize(text), n = p.length;
+    for (var i = 0; i + n <= t.length; i++) {
+      for (var j = 0; j < n; j++) {
+        if (t[i + j] !== p[j] && !(p.pre && j === n - 1 && t[i + j].startsWith(p[j]))) break;
+      }
+      if (j === n) return true;
+    }
+    return false;
+  }
+  function query(text, opts) {
+    opts = opts || {};
+    return load("meta").then(function () {
+      var q = parse(String(text == null ? "" : text), !!opts.prefix);
+      if (!q.words.length) return finish([], [], q, opts);
+      return Promise.all(q.words.map(function (w) { return expand(w, w === q.pre); })).then(function (ex) {
+        var maps = ex.map(function (e) { return scores(e.stems); }), res = [], hits = [];
+        ex.forEach(function (e) { hits = hits.concat(e.hits); });
+        maps.sort(function (a, b) { return a.size - b.size; });
+        maps[0].forEach(function (s, id) {
+          for (var i = 1; i < maps.length; i++) {
+            var t = maps[i].get(id);
+            if (t == null) return;
+            s += t;
+          }
+          res.push({ id: id, kind: kindOf(id), score: s });
+        });
+        res.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+        if (!q.phrases.length) return finish(res, hits, q, opts);
+        var cand = res.slice(0, 60);
+        return Promise.all(cand.map(function (r) { return details(r.id).catch(function () { return null; }); }))
+          .then(function (ds) {
+            return finish(cand.filter(function (r, i) {
+              var d = ds[i];
+              return d && q.phrases.every(function (p) { return hasPhrase(d.title, p) || hasPhrase(d.text, p); });
+            }), hits, q, opts);
+          });
+      });
+    });
+  }
+  function finish(res, hits, q, opts) {
+    var counts = {};
+    res.forEach(function (r) { counts[r.kind] = (counts[r.kind] || 0) + 1; });
+    return {
+      results: opts.kind ? res.filter(function (r) { return r.kind === opts.kind; }) : res,
+      counts: counts, total: res.length, words: Array.from(new Set(hits)), prefix: q.pre
+    };
+  }
+  // A document's details: url (from the current page), title, parent, text.
+  function details(id) {
+    var p = Math.floor(id / 256), l = id % 256;
+    return load("d/" + p).then(function (o) {
+      var d = o.docs.get(l);
+      return d ? {
+        id: id, kind: kindOf(id), url: root() + o.u + (d[1] ? "#" + d[1] : ""), anchor: d[1], title: d[2],
+        text: d[3] || "", page: o.t, parent: l ? o.t : o.p || ""
+      } : null;
+    });
+  }
+
+  // ---- Rendering ----
+  function el(tag, cls, text) {
+    var e = doc.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  // About `size` words of text around the densest cluster of hits, hits in <mark>.
+  function snippet(text, r, size) {
+    var words = new Set(r.words), pre = r.prefix, units = [], m, re = new RegExp(RUN.source, "gu");
+    while ((m = re.exec(text))) {
+      var at = m.index, j = 0, start = -1, prev = null;
+      for (var c of m[0]) {
+        if (cjk(c)) {
+          if (start >= 0) units.push({ s: at + start, e: at + j });
+          start = -1;
+          var u = { s: at + j, e: at + j + c.length, w: fold(c), c: prev };
+          units.push((prev = u));
+        } else {
+          prev = null;
+          if (start < 0) start = j;
+        }
+        j += c.length;
+      }
+      if (start >= 0) units.push({ s: at + start, e: at + j });
+    }
+    units.forEach(function (u) {
+      if (u.w == null) u.w = fold(text.slice(u.s, u.e));
+      if (words.has(u.w) || (pre && u.w.startsWith(pre))) u.h = 1;
+      if (u.c && words.has(u.c.w + u.w)) u.h = u.c.h = 1;
+    });
+    var n = units.length, best = 0, from = 0, i, to, frag = doc.createDocumentFragment();
+    // The opening wins ties: a window at 0 needs no leading ellipsis.
+    for (i = 0; i < Math.min(n, size); i++) best += units[i].h || 0;
+    for (i = 0; i < n; i++) {
+      if (!units[i].h) continue;
+      var s0 = Math.max(0, i - Math.floor(size / 5)), k = 0;
+      for (var x = s0; x < Math.min(n, s0 + size); x++) k += units[x].h || 0;
+      if (k > best) { best = k; from = s0; }
+    }
+    to = Math.min(n, from + size);
+    var pos = from ? units[from].s : 0, end = to < n ? units[to - 1].e : text.length, last = null;
+    if (from) frag.append("…");
+    for (i = from; i < to; i++) {
+      var u2 = units[i];
+      if (!u2.h) continue;
+      if (last && u2.s === pos) last.textContent += text.slice(u2.s, u2.e);
+      else {
+        frag.append(text.slice(pos, u2.s));
+        frag.append((last = el("mark", 0, text.slice(u2.s, u2.e))));
+      }
+      pos = u2.e;
+    }
+    frag.append(text.slice(pos, end));
+    if (to < n) frag.append("…");
+    return frag;
+  }
+  // One result: a list item with exactly one link. In the dropdown the whole entry is the link.
+  function item(d, r, pop) {
+    var li = el("li", "result"), a = el("a", "result-title"), info = el(pop ? "span" : "p", "result-meta"),
+      snip = el(pop ? "span" : "p", "result-snippet");
+    li.setAttribute("data-kind", d.kind);
+    a.href = d.url;
+    info.append(el("span", "result-kind", label(d.kind)));
+    if (d.parent) info.append(" ", el("span", "result-in", str("in") + " " + d.parent));
+    snip.append(snippet(d.text, r, pop ? 14 : 30));
+    if (pop) {
+      a.tabIndex = -1;
+      a.append(el("span", "result-name", d.title), info, snip);
+      li.append(a);
+    } else {
+      a.textContent = d.title;
+      li.append(a, info, snip);
+    }
+    return li;
+  }
+  function count(n) { return n + " " + str(n === 1 ? "result" : "results"); }
+  function none(q) { return str("no_results") + " “" + q + "”"; }
+  function debounce(f, ms) {
+    var t;
+    return function () { clearTimeout(t); t = setTimeout(f, ms); };
+  }
+  function attrs(e, o) { for (var k in o) e.setAttribute(k, o[k]); }
+
+  // ---- Top-bar combobox (WAI-ARIA combobox with a listbox popup) ----
+  function combobox(input) {
+    var form = input.form, id = "search-listbox", box = el("div", "search-pop"), list = el("ul"),
+      foot = el("p", "search-pop-status"), seq = 0, active = -1;
+    list.id = id;
+    attrs(list, { role: "listbox", "aria-label": input.getAttribute("aria-label") || "Search" });
+    attrs(foot, { "aria-live": "polite" });
+    attrs(input, { role: "combobox", "aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": id });
+    box.hidden = true;
+    box.append(list, foot);
+    form.append(box);
+    function open(on) {
+      box.hidden = !on;
+      input.setAttribute("aria-expanded", on ? "true" : "false");
+      if (!on) move(-1);
+    }
+    function move(i) {
+      var o = list.children;
+      if (o[active]) o[active].setAttribute("aria-selected", "false");
+      active = i;
+      if (!o[i]) return input.removeAttribute("aria-activedescendant");
+      o[i].setAttribute("aria-selected", "true");
+      input.setAttribute("aria-activedescendant", o[i].id);
+      o[i].scrollIntoView({ block: "nearest" });
+    }
+    function update() {
+      var text = input.value.trim(), my = ++seq;
+      if (!text) return open(false);
+      query(text, { prefix: true }).then(function (r) {
+        return Promise.all(r.results.slice(0, POP).map(function (x) { return details(x.id); })).then(function (ds) {
+          if (my !== seq) return;
+          list.textContent = "";
+          active = -1;
+          input.removeAttribute("aria-activedescendant");
+          ds.forEach(function (d, i) {
+            if (!d) return;
+            var li = item(d, r, true);
+            attrs(li, { id: id + "-" + i, role: "option", "aria-selected": "false" });
+            list.append(li);
+          });
+          if (r.total > POP) {
+            var li = el("li", "result-all"), a = el("a", 0, str("all") + ": " + count(r.total) + " →");
+            a.href = root() + "search/index.html?q=" + encodeURIComponent(text);
+            a.tabIndex = -1;
+            attrs(li, { id: id + "-all", role: "option", "aria-selected": "false" });
+            li.append(a);
+            list.append(li);
+          }
+          foot.textContent = r.total ? count(r.total) : none(text);
+          open(doc.activeElement === input);
+        });
+      }).catch(function () {
+        if (my !== seq) return;
+        list.textContent = "";
+        foot.textContent = str("error");
+        open(doc.activeElement === input);
+      });
+    }
+    input.addEventListener("input", debounce(update, 60));
+    input.addEventListener("focus", function () { if (input.value.trim() && list.firstChild) open(true); });
+    input.addEventListener("blur", function () { open(false); });
+    box.addEventListener("mousedown", function (e) { e.preventDefault(); });
+    input.addEventListener("keydown", function (e) {
+      var n = list.children.length;
+      if ((e.key === "ArrowDown" || e.key === "ArrowUp") && n) {
+        e.preventDefault();
+        if (box.hidden) open(true);
+        var down = e.key === "ArrowDown";
+        move(active < 0 ? (down ? 0 : n - 1) : (active + (down ? 1 : n - 1)) % n);
+      } else if (e.key === "Enter" && !box.hidden && active >= 0) {
+        e.preventDefault();
+        location.href = list.children[active].querySelector("a").href;
+      } else if (e.key === "Escape" && !box.hidden) {
+        e.preventDefault();
+        open(false);
+      }
+    });
+    if (doc.activeElement === input && input.value.trim()) update();
+  }
+
+  // ---- The search page ----
+  function searchPage(list) {
+    var input = doc.getElementById("search-q"), status = doc.getElementById("search-status"),
+      bar = doc.getElementById("search-filters"), more = doc.getElementById("search-more"),
+      seq = 0, gen = 0, R = null, kind = "", shown = 0, title = doc.title;
+    var q = new URLSearchParams(location.search).get("q") || "";
+    function run() {
+      var text = input.value.trim(), my = ++seq;
+      try {
+        history.replaceState(null, "", text ? "?q=" + encodeURIComponent(text).replace(/%20/g, "+") : location.pathname);
+      } catch (e) { /* some browsers refuse on file:// */ }
+      doc.title = text ? text + " · " + title : title;
+      if (!text) {
+        R = null;
+        status.textContent = "";
+        return render();
+      }
+      var slow = setTimeout(function () { if (my === seq) status.textContent = str("searching"); }, 150);
+      query(text, { prefix: true }).then(function (r) {
+        clearTimeout(slow);
+        if (my !== seq) return;
+        R = r;
+        R.q = text;
+        if (!r.counts[kind]) kind = "";
+        render();
+      }, function () {
+        clearTimeout(slow);
+        if (my === seq) status.textContent = str("error");
+      });
+    }
+    function render() {
+      bar.textContent = "";
+      bar.hidden = !R || !R.total;
+      if (R && R.total) {
+        [["", str("all"), R.total]].concat(M.kinds.filter(function (k) { return R.counts[k[0]]; })
+          .map(function (k) { return [k[0], k[2], R.counts[k[0]]]; })).forEach(function (k) {
+          var b = el("button", "chip", k[1] + " ");
+          b.type = "button";
+          b.setAttribute("data-kind", k[0]);
+          b.append(el("span", "count", k[2]));
+          b.addEventListener("click", function () { kind = k[0]; filter(); });
+          bar.append(b);
+        });
+      }
+      filter();
+    }
+    function filter() {
+      Array.prototype.forEach.call(bar.children, function (b) {
+        b.setAttribute("aria-pressed", b.getAttribute("data-kind") === kind ? "true" : "false");
+      });
+      gen++;
+      list.textContent = "";
+      shown = 0;
+      more.hidden = true;
+      if (R) show(false);
+    }
+    function show(focus) {
+      var all = kind ? R.results.filter(function (r) { return r.kind === kind; }) : R.results,
+        part = all.slice(shown, shown + PAGE), g = gen, r = R;
+      shown += part.length;
+      Promise.all(part.map(function (x) { return details(x.id).catch(function () { return null; }); })).then(function (ds) {
+        if (g !== gen) return;
+        var first = null;
+        ds.forEach(function (d) {
+          if (!d) return;
+          var li = item(d, r, false);
+          list.append(li);
+          first = first || li;
+        });
+        more.hidden = shown >= all.length;
+        status.textContent = all.length ? count(all.length) : none(r.q);
+        if (focus && first) first.querySelector("a").focus();
+      });
+    }
+    input.value = q;
+    input.form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
+    input.addEventListener("input", debounce(run, 60));
+    more.addEventListener("click", function () { show(true); });
+    load("meta").then(function () { more.textContent = str("more"); }, function () { status.textContent = str("error"); });
+    if (q) run();
+    else input.focus();
+  }
+
+  window.TenetSearch = {
+    meta: meta, put: put, query: query, tokenize: tokenize, fold: fold, details: details,
+    kind: function (id) { return kindOf(id); }
+  };
+  function init() {
+    load("meta").catch(function () {});
+    var top = doc.querySelector(".topbar .search input");
+    if (top) combobox(top);
+    var list = doc.getElementById("search-results");
+    if (list) searchPage(list);
+  }
+  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
