@@ -11,18 +11,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::browser::{Browser, Page, Request, Server, file_url, screenshot_dir};
-use common::messages;
+use common::build_sample;
 use serde_json::json;
 
 const LESSON: &str = "lessons/module-1/1.3-principles/index.html";
-
-fn build_sample() -> (tempfile::TempDir, PathBuf) {
-    let out_parent = tempfile::tempdir().unwrap();
-    let out = out_parent.path().join("site");
-    let report = tenet::build(env!("CARGO_MANIFEST_DIR"), Some(out.clone()));
-    assert!(!report.has_errors(), "{}", messages(&report).join("\n"));
-    (out_parent, out)
-}
 
 /// The file in `site` that a request's URL names (query and fragment dropped).
 fn file_of(site: &Path, base: &str, url: &str) -> PathBuf {

@@ -7,14 +7,6 @@ use std::path::Path;
 
 use common::*;
 
-fn build_sample() -> (tempfile::TempDir, std::path::PathBuf) {
-    let out_parent = tempfile::tempdir().unwrap();
-    let out = out_parent.path().join("site");
-    let report = tenet::build(env!("CARGO_MANIFEST_DIR"), Some(out.clone()));
-    assert!(!report.has_errors(), "{}", messages(&report).join("\n"));
-    (out_parent, out)
-}
-
 fn count_kind(site: &Path, kind_class: &str) -> usize {
     files(site)
         .iter()

@@ -7,20 +7,11 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use common::browser::{Browser, Page, Server, file_url};
-use common::{Handbook, messages};
+use common::{Handbook, build_sample};
 use serde_json::{Value, json};
-
-fn build_sample() -> (tempfile::TempDir, PathBuf) {
-    let out_parent = tempfile::tempdir().unwrap();
-    let out = out_parent.path().join("site");
-    let report = tenet::build(env!("CARGO_MANIFEST_DIR"), Some(out.clone()));
-    assert!(!report.has_errors(), "{}", messages(&report).join("\n"));
-    (out_parent, out)
-}
 
 /// Opens the search page for `query` and returns the links of the result list, best first.
 fn results(page: &mut Page, base: &str, query: &str) -> Vec<String> {

@@ -435,13 +435,10 @@ impl Renderer<'_> {
         .iter()
         .map(|&k| (k, s.get(k).to_string()))
         .collect();
-        let page_kinds: Vec<crate::page::Kind> =
-            self.site.pages.iter().map(|p| p.fm.kind).collect();
         crate::search::build(
             collector,
             plan,
             records,
-            &page_kinds,
             &self.config.book.language,
             &Labels { kinds, strings },
             write,

@@ -237,8 +237,9 @@ impl Collector {
             } else {
                 continue;
             };
-            if let Some(last) = docs.last_mut().filter(|d| d.local == local) {
-                // Overflow: the text joins the last document of its sort.
+            if let Some(last) = docs.iter_mut().rev().find(|d| d.local == local) {
+                // Overflow: the text joins the last document of its sort (sections and key
+                // messages interleave, so that one need not be the last pushed).
                 last.text.push(' ');
                 last.text.push_str(&part.text);
                 continue;
@@ -338,6 +339,8 @@ pub struct Plan {
     pub number: Vec<Option<usize>>,
     /// Site page of each search page number.
     pub order: Vec<usize>,
+    /// Each kind present, with its first search page number.
+    pub kind_starts: Vec<(Kind, usize)>,
 }
 
 impl Plan {
@@ -353,15 +356,23 @@ impl Plan {
         let mut order: Vec<usize> = reading.iter().copied().filter(|&p| indexed[p]).collect();
         order.sort_by_key(|&p| kind_rank(kinds[p]));
         let mut number = vec![None; kinds.len()];
+        let mut kind_starts: Vec<(Kind, usize)> = Vec::new();
         for (sp, &p) in order.iter().enumerate() {
             number[p] = Some(sp);
+            if kind_starts.last().is_none_or(|&(k, _)| k != kinds[p]) {
+                kind_starts.push((kinds[p], sp));
+            }
         }
-        Plan { number, order }
+        Plan {
+            number,
+            order,
+            kind_starts,
+        }
     }
 }
 
-/// The file of one page's documents: `(path, content)`. `header` is the page's URL from the
-/// site root, title and parent's title.
+/// The file of one page's documents: `(path, content)`; `url` is the page's URL from the site
+/// root, `parent` its parent's title.
 pub fn document_file(
     sp: usize,
     record: &PageRecord,
@@ -390,18 +401,11 @@ pub fn build(
     collector: Collector,
     plan: &Plan,
     mut records: Vec<Option<PageRecord>>,
-    kinds: &[Kind],
     language: &str,
     labels: &Labels,
     write: &(dyn Fn(&str, &[u8]) + Sync),
 ) {
     let vocabulary = collector.vocabulary.into_inner().expect("vocabulary lock");
-    let mut kind_starts: Vec<(Kind, usize)> = Vec::new();
-    for (sp, &p) in plan.order.iter().enumerate() {
-        if kind_starts.last().is_none_or(|&(k, _)| k != kinds[p]) {
-            kind_starts.push((kinds[p], sp));
-        }
-    }
 
     // BM25 needs the average document length.
     let (docs, total_len) = records.iter().flatten().fold((0u64, 0u64), |(n, len), r| {
@@ -475,7 +479,7 @@ pub fn build(
     );
 
     let mut kind_list: Vec<serde_json::Value> = Vec::new();
-    for (kind, start) in &kind_starts {
+    for (kind, start) in &plan.kind_starts {
         let (name, singular, plural) = labels
             .kinds
             .iter()

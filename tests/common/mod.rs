@@ -8,6 +8,16 @@ pub mod browser;
 
 use std::path::{Path, PathBuf};
 
+/// Builds the repository's own sample handbook into a fresh temporary folder; returns the
+/// folder (keep it alive) and the site inside it.
+pub fn build_sample() -> (tempfile::TempDir, PathBuf) {
+    let out_parent = tempfile::tempdir().unwrap();
+    let out = out_parent.path().join("site");
+    let report = tenet::build(env!("CARGO_MANIFEST_DIR"), Some(out.clone()));
+    assert!(!report.has_errors(), "{}", messages(&report).join("\n"));
+    (out_parent, out)
+}
+
 pub struct Handbook {
     pub dir: tempfile::TempDir,
 }
