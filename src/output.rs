@@ -113,6 +113,8 @@ pub struct Staging {
     target: PathBuf,
     temp: PathBuf,
     written: Mutex<HashSet<String>>,
+    /// Folders made so far (relative), so that a folder of many files is made once.
+    folders: Mutex<HashSet<String>>,
     files: AtomicUsize,
     bytes: AtomicU64,
 }
@@ -143,6 +145,7 @@ impl Staging {
             target,
             temp,
             written: Mutex::new(HashSet::new()),
+            folders: Mutex::new(HashSet::new()),
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
         })
@@ -165,8 +168,16 @@ impl Staging {
             return Err(format!("two outputs want the same path `{rel}`"));
         }
         let path = self.temp.join(rel);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        if let (Some(dir), Some((folder, _))) = (path.parent(), rel.rsplit_once('/')) {
+            let made = self.folders.lock().expect("not poisoned").contains(folder);
+            if !made {
+                fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                self.folders
+                    .lock()
+                    .expect("not poisoned")
+                    .insert(folder.to_string());
+            }
         }
         let mut file =
             fs::File::create(&path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;

@@ -140,54 +140,71 @@ pub fn render(
         .chain([context::Job::NotFound])
         .chain(search_page.then_some(context::Job::Search))
         .collect();
-    let plan = search.as_ref().map(|(_, records)| {
+    // Search: each page's documents are written with the page (and then freed); the postings
+    // are built from the term records meanwhile, on whichever thread is free.
+    let (collector, terms, stores) = match search {
+        Some((collector, records)) => {
+            let (terms, stores): (Vec<_>, Vec<_>) = records
+                .into_iter()
+                .map(|r| match r {
+                    Some(r) => (Some(r.docs), std::sync::Mutex::new(Some(r.store))),
+                    None => (None, std::sync::Mutex::new(None)),
+                })
+                .unzip();
+            (Some(collector), terms, stores)
+        }
+        None => (None, Vec::new(), Vec::new()),
+    };
+    let plan = collector.as_ref().map(|_| {
         let kinds: Vec<crate::page::Kind> = site.pages.iter().map(|p| p.fm.kind).collect();
-        let indexed: Vec<bool> = records.iter().map(Option::is_some).collect();
+        let indexed: Vec<bool> = terms.iter().map(Option::is_some).collect();
         crate::search::Plan::new(&site.order, &kinds, &indexed)
     });
     let minify = config.build.minify;
-    let results: Vec<Diagnostic> = jobs
-        .par_iter()
-        .filter_map(|job| {
-            let (template, path, cx) = renderer.job_context(*job, theme);
-            let shown = renderer.job_source(*job, display_root);
-            let html = match theme.tera.render(&template, &cx) {
-                Ok(html) => html,
-                Err(e) => {
-                    let mut d = theme::template_error(&e, &theme.sources);
-                    d.message = format!("{} (rendering {})", d.message, shown.display());
-                    return Some(d);
+    let render_pages = || -> Vec<Diagnostic> {
+        jobs.par_iter()
+            .filter_map(|job| {
+                let (template, path, cx) = renderer.job_context(*job, theme);
+                let shown = renderer.job_source(*job, display_root);
+                let html = match theme.tera.render(&template, &cx) {
+                    Ok(html) => html,
+                    Err(e) => {
+                        let mut d = theme::template_error(&e, &theme.sources);
+                        d.message = format!("{} (rendering {})", d.message, shown.display());
+                        return Some(d);
+                    }
+                };
+                let bytes = if minify {
+                    minify_html(html.as_bytes())
+                } else {
+                    html.into_bytes()
+                };
+                // The page's search documents, written alongside it.
+                if let (context::Job::Page(p), Some(plan), Some(out)) = (*job, plan.as_ref(), out)
+                    && let Some(sp) = plan.number[p]
+                    && let Some(store) = stores[p].lock().expect("store lock").take()
+                {
+                    let (path, data) = renderer.search_documents(sp, p, &store);
+                    if let Err(e) = out.write(&path, &data) {
+                        return Some(Diagnostic::error("search", e));
+                    }
                 }
-            };
-            let bytes = if minify {
-                minify_html(html.as_bytes())
-            } else {
-                html.into_bytes()
-            };
-            // The page's search documents, written alongside it.
-            if let (context::Job::Page(p), Some(plan), Some((_, records)), Some(out)) =
-                (*job, plan.as_ref(), search.as_ref(), out)
-                && let (Some(sp), Some(record)) = (plan.number[p], records[p].as_ref())
-            {
-                let (path, data) = renderer.search_documents(sp, p, record);
-                if let Err(e) = out.write(&path, &data) {
-                    return Some(Diagnostic::error("search", e));
+                match out {
+                    Some(out) => out
+                        .write(&path, &bytes)
+                        .err()
+                        .map(|e| Diagnostic::error(shown, e)),
+                    None => None,
                 }
-            }
-            match out {
-                Some(out) => out
-                    .write(&path, &bytes)
-                    .err()
-                    .map(|e| Diagnostic::error(shown, e)),
-                None => None,
-            }
-        })
-        .collect();
-    problems.extend(results);
-
-    if let (Some((collector, records)), Some(plan), Some(out)) = (search, plan.as_ref(), out) {
+            })
+            .collect()
+    };
+    let build_index = || -> Vec<Diagnostic> {
+        let (Some(collector), Some(plan), Some(out)) = (collector, plan.as_ref(), out) else {
+            return Vec::new();
+        };
         let failures = std::sync::Mutex::new(Vec::new());
-        renderer.search_index(collector, plan, records, &|path, bytes| {
+        renderer.search_index(collector, plan, terms, &|path, bytes| {
             if let Err(e) = out.write(path, bytes) {
                 failures
                     .lock()
@@ -195,8 +212,11 @@ pub fn render(
                     .push(Diagnostic::error("search", e));
             }
         });
-        problems.extend(failures.into_inner().expect("failures lock"));
-    }
+        failures.into_inner().expect("failures lock")
+    };
+    let (rendered, indexed) = rayon::join(render_pages, build_index);
+    problems.extend(rendered);
+    problems.extend(indexed);
 
     // Assets that sit beside the pages in content/, and the sitemap.
     if let Some(out) = out {
@@ -377,19 +397,14 @@ impl Renderer<'_> {
     }
 
     /// The file of one page's search documents.
-    fn search_documents(
-        &self,
-        sp: usize,
-        p: usize,
-        record: &crate::search::PageRecord,
-    ) -> (String, Vec<u8>) {
+    fn search_documents(&self, sp: usize, p: usize, store: &[u8]) -> (String, Vec<u8>) {
         let site = self.site;
         let parent = site.parent[p]
             .map(|q| page_title(site, q))
             .unwrap_or_default();
         crate::search::document_file(
             sp,
-            record,
+            store,
             &href("", &site.pages[p].id, None),
             &page_title(site, p),
             &parent,
@@ -401,7 +416,7 @@ impl Renderer<'_> {
         &self,
         collector: crate::search::Collector,
         plan: &crate::search::Plan,
-        records: Vec<Option<crate::search::PageRecord>>,
+        terms: Vec<Option<Vec<crate::search::DocRecord>>>,
         write: &(dyn Fn(&str, &[u8]) + Sync),
     ) {
         use crate::search::Labels;
@@ -438,7 +453,7 @@ impl Renderer<'_> {
         crate::search::build(
             collector,
             plan,
-            records,
+            terms,
             &self.config.book.language,
             &Labels { kinds, strings },
             write,

@@ -27,8 +27,8 @@ const W_KEY_MESSAGE: u32 = 2;
 const W_BODY: u32 = 1;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
-/// Longest document text kept for snippets, in characters.
-const STORE_CHARS: usize = 4000;
+/// Longest document text kept for snippets, in bytes of JSON.
+const STORE_BYTES: usize = 8000;
 /// Locals: 0–127 opening and sections, 128–255 key messages.
 const KEY_MESSAGE_BASE: u32 = 128;
 
@@ -56,9 +56,50 @@ struct Vocabulary {
     stems: Vec<String>,
 }
 
+/// What a run of word characters, as written, counts for: its number of tokens, and the stem
+/// ids of those that are indexed.
+struct Run {
+    tokens: u32,
+    stems: Vec<u32>,
+}
+
+/// A run's entry in a thread's cache: the stem id of its one token when it has exactly one
+/// indexed token (nearly always), else [`MANY`] plus the index of its [`Run`] in
+/// `Scratch::many`.
+type Counted = u32;
+const MANY: Counted = 1 << 31;
+
+/// Runs of up to 16 bytes are cached under the run itself, padded with zero bytes (a run has
+/// none), so a lookup hashes and compares two words and never follows a pointer.
+#[derive(Clone, Copy)]
+struct Short {
+    key: [u64; 2],
+    counted: Counted,
+}
+
+/// Longer runs than this (in bytes) are not remembered: long CJK runs, which rarely repeat.
+const CACHED_RUN: usize = 64;
+
+/// One worker thread's working memory: what the runs it has met count for, so that the shared
+/// vocabulary is locked only for runs new to the thread; and the counts of the document being
+/// recorded, indexed by stem id.
+#[derive(Default)]
+struct Scratch {
+    short: hashbrown::HashTable<Short>,
+    long: HashMap<Box<str>, Counted>,
+    many: Vec<Run>,
+    /// Weighted frequency of each stem in the title and in the text.
+    counts: Vec<(u32, u32)>,
+    /// Stems with non-zero counts.
+    touched: Vec<u32>,
+}
+
 /// Shared by the parse of every page: the vocabulary (words and their stems) of the handbook.
 pub struct Collector {
     vocabulary: Mutex<Vocabulary>,
+    /// One per rayon worker thread, and a last one for any other thread; each is locked only by
+    /// its own thread, except for the last.
+    scratch: Vec<Mutex<Scratch>>,
     stemmer: Option<Stemmer>,
     key_message_label: String,
 }
@@ -81,16 +122,14 @@ pub struct DocRecord {
     pub terms: Vec<u8>,
 }
 
-/// Per token of a document: its weighted frequency in the title and in the text.
-type Frequencies<'a> = HashMap<&'a str, (u32, u32)>;
-
 /// One document while a page is recorded.
-struct DocText {
+struct DocText<'a> {
     local: u32,
-    anchor: String,
-    title: String,
+    anchor: &'a str,
+    title: std::borrow::Cow<'a, str>,
     title_weight: u32,
-    text: String,
+    /// Its text, in pieces (a part's text, then any overflow or front-matter text).
+    text: Vec<&'a str>,
     text_weight: u32,
 }
 
@@ -98,6 +137,9 @@ impl Collector {
     pub fn new(language: &str, key_message_label: &str) -> Collector {
         Collector {
             vocabulary: Mutex::new(Vocabulary::default()),
+            scratch: (0..=rayon::current_num_threads())
+                .map(|_| Mutex::new(Scratch::default()))
+                .collect(),
             stemmer: text::stemmer(language),
             key_message_label: key_message_label.to_string(),
         }
@@ -113,169 +155,251 @@ impl Collector {
         headings: &[Heading],
         blocks: &[Block],
     ) -> PageRecord {
-        let docs = self.documents(title, extra, parts, headings, blocks);
-        // Lowercase every field once; count weighted term frequencies per document.
-        let folded: Vec<(String, String)> = docs
+        let labels: Vec<String> = blocks
             .iter()
-            .map(|d| (d.title.to_lowercase(), d.text.to_lowercase()))
+            .map(|b| format!("{} {}", self.key_message_label, b.spec.ordinal))
             .collect();
-        // Per token: weighted frequency in the title, and in the text.
-        let mut counts: Vec<(Frequencies<'_>, u32)> = Vec::with_capacity(docs.len());
-        for (doc, (title, body)) in docs.iter().zip(&folded) {
-            let mut tf = Frequencies::default();
-            let mut len = 0u32;
-            text::tokens(title, |token, _| {
-                tf.entry(token).or_default().0 += doc.title_weight;
-            });
-            text::tokens(body, |token, _| {
-                tf.entry(token).or_default().1 += doc.text_weight;
-                len += 1;
-            });
-            counts.push((tf, len));
-        }
-        // Intern the page's words under one lock.
-        let mut stem_of: HashMap<&str, Option<u32>> = HashMap::default();
-        {
-            let mut vocabulary = self.vocabulary.lock().expect("vocabulary lock");
-            for (tf, _) in &counts {
-                for &word in tf.keys() {
-                    if !stem_of.contains_key(word) {
-                        let stem = vocabulary.intern(word, self.stemmer.as_ref());
-                        stem_of.insert(word, stem);
-                    }
-                }
-            }
-        }
-        let mut records = Vec::with_capacity(docs.len());
-        for ((tf, len), doc) in counts.into_iter().zip(&docs) {
-            let mut by_stem: Vec<(u32, u32, u32)> = tf
-                .into_iter()
-                .filter_map(|(w, (t, b))| Some((stem_of[w]?, t, b)))
-                .collect();
-            by_stem.sort_unstable();
-            let mut terms = Vec::with_capacity(by_stem.len() * 3);
-            let mut previous = 0u32;
-            let mut i = 0;
-            while i < by_stem.len() {
-                let (stem, mut t, mut b) = by_stem[i];
-                i += 1;
-                while i < by_stem.len() && by_stem[i].0 == stem {
-                    t += by_stem[i].1;
-                    b += by_stem[i].2;
-                    i += 1;
-                }
-                terms.put_varint(u64::from(stem - previous));
-                terms.put_varint(u64::from(t));
-                terms.put_varint(u64::from(b));
-                previous = stem;
-            }
-            records.push(DocRecord {
-                local: doc.local as u8,
-                len,
-                terms,
-            });
-        }
-        let store: Vec<(u32, &str, &str, String)> = docs
+        let docs = documents(title, extra, parts, headings, blocks, &labels);
+        debug_assert!(
+            parts
+                .iter()
+                .all(|p| p.block.is_none_or(|b| b < labels.len()))
+        );
+        let slot = rayon::current_thread_index()
+            .filter(|&i| i + 1 < self.scratch.len())
+            .unwrap_or(self.scratch.len() - 1);
+        let mut scratch = self.scratch[slot].lock().expect("scratch lock");
+        let records = docs
             .iter()
-            .map(|d| {
-                (
-                    d.local,
-                    d.anchor.as_str(),
-                    d.title.as_str(),
-                    snippet_text(&d.text),
-                )
+            .map(|doc| {
+                self.count(&mut scratch, &doc.title, doc.title_weight, true);
+                let len: u32 = doc
+                    .text
+                    .iter()
+                    .map(|t| self.count(&mut scratch, t, doc.text_weight, false))
+                    .sum();
+                DocRecord {
+                    local: doc.local as u8,
+                    len,
+                    terms: scratch.take_terms(),
+                }
             })
             .collect();
-        let json = serde_json::to_vec(&store).expect("documents serialise");
-        let mut store = deflate(&json);
-        store.shrink_to_fit();
+        drop(scratch);
         PageRecord {
             docs: records,
-            store,
+            store: deflate(&store_json(&docs)),
         }
     }
 
-    /// Splits a page into its documents (opening, sections, key messages), folding overflow
-    /// beyond 128 of a sort into the last one.
-    fn documents(
-        &self,
-        title: &str,
-        extra: &[&str],
-        parts: &[TextPart],
-        headings: &[Heading],
-        blocks: &[Block],
-    ) -> Vec<DocText> {
-        let mut docs: Vec<DocText> = Vec::new();
-        let mut sections = 0u32;
-        let mut key_messages = 0u32;
-        for (i, part) in parts.iter().enumerate() {
-            let (local, anchor, doc_title, title_weight, text_weight) = if let Some(b) = part.block
-            {
-                let spec = blocks.get(b).map(|b| &b.spec);
-                let local = KEY_MESSAGE_BASE + key_messages.min(127);
-                key_messages += 1;
-                let label = format!(
-                    "{} {}",
-                    self.key_message_label,
-                    spec.map(|s| s.ordinal).unwrap_or(key_messages as usize)
-                );
-                let anchor = spec.map(|s| s.id.clone()).unwrap_or_default();
-                (local, anchor, label, 0, W_KEY_MESSAGE)
-            } else if let Some(h) = part.heading {
-                sections += 1;
-                let local = sections.min(127);
-                let heading = &headings[h];
-                (
-                    local,
-                    heading.anchor.clone(),
-                    heading.text.clone(),
-                    W_HEADING,
-                    W_BODY,
-                )
-            } else if i == 0 {
-                (0, String::new(), title.to_string(), W_PAGE_TITLE, W_BODY)
-            } else {
-                continue;
+    /// Adds the tokens of `text` with `weight` to the counts of the current document, in the
+    /// title's column or the text's; returns the number of tokens.
+    fn count(&self, scratch: &mut Scratch, text: &str, weight: u32, title: bool) -> u32 {
+        let mut tokens = 0;
+        text::runs(text, |run| {
+            let counted = match scratch.find(run) {
+                Some(counted) => counted,
+                None if run.len() > CACHED_RUN => {
+                    let found = self.lookup(run);
+                    tokens += found.tokens;
+                    for stem in found.stems {
+                        scratch.add(stem, weight, title);
+                    }
+                    return;
+                }
+                None => {
+                    let found = self.lookup(run);
+                    scratch.remember(run, found)
+                }
             };
-            if let Some(last) = docs.iter_mut().rev().find(|d| d.local == local) {
-                // Overflow: the text joins the last document of its sort (sections and key
-                // messages interleave, so that one need not be the last pushed).
-                last.text.push(' ');
-                last.text.push_str(&part.text);
-                continue;
-            }
-            let mut text = part.text.clone();
-            if local == 0 {
-                for e in extra {
-                    text.push(' ');
-                    text.push_str(e);
+            if counted < MANY {
+                tokens += 1;
+                scratch.add(counted, weight, title);
+            } else {
+                let at = (counted - MANY) as usize;
+                tokens += scratch.many[at].tokens;
+                for i in 0..scratch.many[at].stems.len() {
+                    let stem = scratch.many[at].stems[i];
+                    scratch.add(stem, weight, title);
                 }
             }
-            docs.push(DocText {
-                local,
-                anchor,
-                title: doc_title,
-                title_weight,
-                text,
-                text_weight,
-            });
-        }
-        if docs.first().is_none_or(|d| d.local != 0) {
-            docs.insert(
-                0,
-                DocText {
-                    local: 0,
-                    anchor: String::new(),
-                    title: title.to_string(),
-                    title_weight: W_PAGE_TITLE,
-                    text: extra.join(" "),
-                    text_weight: W_BODY,
-                },
-            );
-        }
-        docs.sort_by_key(|d| d.local);
-        docs
+        });
+        tokens
     }
+
+    /// What a run counts for, from the shared vocabulary (adding its words when new).
+    fn lookup(&self, run: &str) -> Run {
+        let lower = run.to_lowercase();
+        let mut tokens = 0;
+        let mut stems = Vec::new();
+        let mut vocabulary = self.vocabulary.lock().expect("vocabulary lock");
+        text::tokens(&lower, |token, _| {
+            tokens += 1;
+            stems.extend(vocabulary.intern(token, self.stemmer.as_ref()));
+        });
+        Run { tokens, stems }
+    }
+}
+
+/// The cache key of a short run, and its hash.
+#[inline]
+fn short_key(run: &str) -> ([u64; 2], u64) {
+    let mut bytes = [0u8; 16];
+    bytes[..run.len()].copy_from_slice(run.as_bytes());
+    let key = [
+        u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")),
+        u64::from_le_bytes(bytes[8..].try_into().expect("8 bytes")),
+    ];
+    (key, short_hash(key))
+}
+
+#[inline]
+fn short_hash(key: [u64; 2]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write_u64(key[0]);
+    h.write_u64(key[1]);
+    h.finish()
+}
+
+impl Scratch {
+    #[inline]
+    fn find(&self, run: &str) -> Option<Counted> {
+        if run.len() <= 16 {
+            let (key, hash) = short_key(run);
+            self.short.find(hash, |s| s.key == key).map(|s| s.counted)
+        } else {
+            self.long.get(run).copied()
+        }
+    }
+
+    /// Caches what a run (of at most [`CACHED_RUN`] bytes) counts for.
+    fn remember(&mut self, run: &str, found: Run) -> Counted {
+        let counted = match found.stems.as_slice() {
+            &[stem] if found.tokens == 1 && stem < MANY => stem,
+            _ => {
+                self.many.push(found);
+                MANY + (self.many.len() - 1) as u32
+            }
+        };
+        if run.len() <= 16 {
+            let (key, hash) = short_key(run);
+            self.short
+                .insert_unique(hash, Short { key, counted }, |s| short_hash(s.key));
+        } else {
+            self.long.insert(run.into(), counted);
+        }
+        counted
+    }
+
+    #[inline]
+    fn add(&mut self, stem: u32, weight: u32, title: bool) {
+        let s = stem as usize;
+        if s >= self.counts.len() {
+            self.counts.resize(s + 1 + s / 2, (0, 0));
+        }
+        let c = &mut self.counts[s];
+        if *c == (0, 0) {
+            self.touched.push(stem);
+        }
+        if title {
+            c.0 += weight;
+        } else {
+            c.1 += weight;
+        }
+    }
+
+    /// The counted document's terms as varint triples by stem id; the counts are cleared.
+    fn take_terms(&mut self) -> Vec<u8> {
+        self.touched.sort_unstable();
+        let mut terms = Vec::with_capacity(self.touched.len() * 4);
+        let mut previous = 0;
+        for &stem in &self.touched {
+            let (t, b) = std::mem::take(&mut self.counts[stem as usize]);
+            terms.put_varint(u64::from(stem - previous));
+            terms.put_varint(u64::from(t));
+            terms.put_varint(u64::from(b));
+            previous = stem;
+        }
+        self.touched.clear();
+        terms.shrink_to_fit();
+        terms
+    }
+}
+
+/// Splits a page into its documents (opening, sections, key messages), folding overflow
+/// beyond 128 of a sort into the last one. `labels` are the key messages' titles, by block.
+fn documents<'a>(
+    title: &'a str,
+    extra: &[&'a str],
+    parts: &'a [TextPart],
+    headings: &'a [Heading],
+    blocks: &'a [Block],
+    labels: &'a [String],
+) -> Vec<DocText<'a>> {
+    let mut docs: Vec<DocText<'a>> = Vec::new();
+    let mut sections = 0u32;
+    let mut key_messages = 0u32;
+    for (i, part) in parts.iter().enumerate() {
+        let (local, anchor, doc_title, title_weight, text_weight) = if let Some(b) = part.block {
+            let local = KEY_MESSAGE_BASE + key_messages.min(127);
+            key_messages += 1;
+            // Every key message part names one of the page's blocks.
+            let (anchor, label) = match (blocks.get(b), labels.get(b)) {
+                (Some(block), Some(label)) => (block.spec.id.as_str(), label.as_str()),
+                _ => ("", ""),
+            };
+            (local, anchor, label.into(), 0, W_KEY_MESSAGE)
+        } else if let Some(h) = part.heading {
+            sections += 1;
+            let heading = &headings[h];
+            let title = heading.text.as_str().into();
+            (
+                sections.min(127),
+                heading.anchor.as_str(),
+                title,
+                W_HEADING,
+                W_BODY,
+            )
+        } else if i == 0 {
+            (0, "", title.into(), W_PAGE_TITLE, W_BODY)
+        } else {
+            continue;
+        };
+        if let Some(last) = docs.iter_mut().rev().find(|d| d.local == local) {
+            // Overflow: the text joins the last document of its sort (sections and key
+            // messages interleave, so that one need not be the last pushed).
+            last.text.push(&part.text);
+            continue;
+        }
+        let mut text = vec![part.text.as_str()];
+        if local == 0 {
+            text.extend_from_slice(extra);
+        }
+        docs.push(DocText {
+            local,
+            anchor,
+            title: doc_title,
+            title_weight,
+            text,
+            text_weight,
+        });
+    }
+    if docs.first().is_none_or(|d| d.local != 0) {
+        docs.insert(
+            0,
+            DocText {
+                local: 0,
+                anchor: "",
+                title: title.into(),
+                title_weight: W_PAGE_TITLE,
+                text: extra.to_vec(),
+                text_weight: W_BODY,
+            },
+        );
+    }
+    docs.sort_by_key(|d| d.local);
+    docs
 }
 
 impl Vocabulary {
@@ -311,25 +435,101 @@ impl Vocabulary {
     }
 }
 
-/// Whitespace collapsed, at most [`STORE_CHARS`] characters.
-fn snippet_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len().min(STORE_CHARS * 2));
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+/// The page's documents as JSON `[[local, anchor, title, text], ...]`, each text its pieces
+/// joined by spaces, line breaks made spaces, cut at a character boundary after at most
+/// [`STORE_BYTES`] bytes. Written directly: this runs over all the handbook's text.
+fn store_json(docs: &[DocText]) -> Vec<u8> {
+    let size: usize = docs
+        .iter()
+        .map(|d| 32 + d.title.len() + d.text.iter().map(|t| t.len() + 1).sum::<usize>())
+        .sum();
+    let mut out = Vec::with_capacity(size.min(docs.len() * (STORE_BYTES + 64)));
+    out.push(b'[');
+    for (i, doc) in docs.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
         }
-        out.push_str(word);
-        // Bytes bound characters from above, so only a long text needs counting.
-        if out.len() > STORE_CHARS && out.chars().count() > STORE_CHARS {
-            let end = out
-                .char_indices()
-                .nth(STORE_CHARS)
-                .map_or(out.len(), |(i, _)| i);
-            out.truncate(end);
-            break;
+        out.push(b'[');
+        out.extend_from_slice(doc.local.to_string().as_bytes());
+        for field in [doc.anchor, &doc.title] {
+            out.push(b',');
+            serde_json::to_writer(&mut out, field).expect("a string serialises");
+        }
+        out.extend_from_slice(b",\"");
+        let start = out.len();
+        for piece in &doc.text {
+            if out.len() - start >= STORE_BYTES {
+                break;
+            }
+            escape_collapsed(piece, &mut out, start);
+        }
+        cut(&mut out, start + STORE_BYTES);
+        while out.len() > start && out.last() == Some(&b' ') {
+            out.pop();
+        }
+        out.extend_from_slice(b"\"]");
+    }
+    out.push(b']');
+    out
+}
+
+/// Appends `text` as the inside of a JSON string begun at `out[start]`: line breaks and tabs
+/// become spaces (a run of them one space, none at the start), other control characters are
+/// dropped. Pieces appended one after another are separated by one space.
+fn escape_collapsed(text: &str, out: &mut Vec<u8>, start: usize) {
+    /// Bytes that need more than copying: control characters, `"` and `\`.
+    const SPECIAL: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            table[b] = true;
+            b += 1;
+        }
+        table[b'"' as usize] = true;
+        table[b'\\' as usize] = true;
+        table
+    };
+    let spaced = |out: &Vec<u8>| out.len() == start || out.last() == Some(&b' ');
+    let bytes = text.trim_start_matches([' ', '\n', '\r', '\t']).as_bytes();
+    if bytes.is_empty() {
+        return;
+    }
+    if !spaced(out) {
+        out.push(b' ');
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = i;
+        while i < bytes.len() && !SPECIAL[bytes[i] as usize] {
+            i += 1;
+        }
+        out.extend_from_slice(&bytes[run..i]);
+        let Some(&b) = bytes.get(i) else { break };
+        i += 1;
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\t' | b'\n' | b'\r' if !spaced(out) => out.push(b' '),
+            _ => {}
         }
     }
-    out
+}
+
+/// Shortens `out` to at most about `limit` bytes, at a character boundary and never inside an
+/// escape.
+fn cut(out: &mut Vec<u8>, limit: usize) {
+    if out.len() <= limit {
+        return;
+    }
+    let mut end = limit;
+    while end < out.len() && (out[end] & 0xC0) == 0x80 {
+        end += 1;
+    }
+    out.truncate(end);
+    // An odd run of backslashes at the end is an escape cut in two.
+    if out.iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1 {
+        out.pop();
+    }
 }
 
 /// Where each page goes in search order (by kind, then reading order), known before rendering
@@ -375,7 +575,7 @@ impl Plan {
 /// root, `parent` its parent's title.
 pub fn document_file(
     sp: usize,
-    record: &PageRecord,
+    store: &[u8],
     url: &str,
     title: &str,
     parent: &str,
@@ -384,7 +584,7 @@ pub fn document_file(
     let header = serde_json::json!({"u": url, "t": title, "p": parent});
     (
         format!("search/{path}.js"),
-        script(&path, &encode::base64(&record.store), Some(&header)),
+        script(&path, store, Some(&header)),
     )
 }
 
@@ -396,11 +596,12 @@ pub struct Labels {
 }
 
 /// Builds the shards and `meta.js` and hands each file to `write` (from several threads).
-/// `records` are indexed by site page; each is dropped once its postings are made.
+/// `records` are the pages' documents (without their text), indexed by site page; each is
+/// dropped once its postings are made.
 pub fn build(
     collector: Collector,
     plan: &Plan,
-    mut records: Vec<Option<PageRecord>>,
+    mut records: Vec<Option<Vec<DocRecord>>>,
     language: &str,
     labels: &Labels,
     write: &(dyn Fn(&str, &[u8]) + Sync),
@@ -410,8 +611,8 @@ pub fn build(
     // BM25 needs the average document length.
     let (docs, total_len) = records.iter().flatten().fold((0u64, 0u64), |(n, len), r| {
         (
-            n + r.docs.len() as u64,
-            len + r.docs.iter().map(|d| u64::from(d.len)).sum::<u64>(),
+            n + r.len() as u64,
+            len + r.iter().map(|d| u64::from(d.len)).sum::<u64>(),
         )
     });
     let avgdl = if docs == 0 {
@@ -429,11 +630,11 @@ pub fn build(
         let Some(record) = records[p].take() else {
             continue;
         };
-        for doc in &record.docs {
+        for doc in &record {
             let id = ((sp as i64) << 8) | i64::from(doc.local);
             // BM25F: only the text is normalised by length, so a title match counts the
             // same in a short document and a long one.
-            let norm = 1.0 - B + B * f64::from(doc.len) / avgdl;
+            let inverse_norm = 1.0 / (1.0 - B + B * f64::from(doc.len) / avgdl);
             let mut reader = encode::Reader::new(&doc.terms);
             let mut stem = 0u64;
             while let (Some(delta), Some(title), Some(text)) =
@@ -441,9 +642,9 @@ pub fn build(
             {
                 stem += delta;
                 let s = stem as usize;
-                let tf = title as f64 + text as f64 / norm;
-                let sat = tf * (K1 + 1.0) / (tf + K1);
-                let q = ((15.0 * sat / (K1 + 1.0)).round() as u64).clamp(1, 15);
+                let tf = title as f64 + text as f64 * inverse_norm;
+                // q = round(15 · sat / (k1 + 1)), sat = tf · (k1 + 1) / (tf + k1).
+                let q = ((15.0 * tf / (tf + K1) + 0.5) as u64).clamp(1, 15);
                 let gap = (id - last[s]) as u64;
                 postings[s].put_varint((gap << 4) | q);
                 last[s] = id;
@@ -471,10 +672,7 @@ pub fn build(
         &postings,
         &|n, bytes| {
             let path = format!("i/{n}");
-            write(
-                &format!("search/{path}.js"),
-                &script(&path, &encode::base64(bytes), None),
-            );
+            write(&format!("search/{path}.js"), &script(&path, bytes, None));
         },
     );
 
@@ -523,18 +721,179 @@ pub fn build(
     write("search/meta.js", &meta_js);
 }
 
-/// `TenetSearch.put("path", "data"[, header]);`
-fn script(path: &str, data: &str, header: Option<&serde_json::Value>) -> Vec<u8> {
-    let mut out = String::with_capacity(data.len() + 64);
-    out.push_str("TenetSearch.put(\"");
-    out.push_str(path);
-    out.push_str("\",\"");
-    out.push_str(data);
-    out.push('"');
+/// `TenetSearch.put("path", "<base64 of bytes>"[, header]);`
+fn script(path: &str, bytes: &[u8], header: Option<&serde_json::Value>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() / 3 * 4 + 128);
+    out.extend_from_slice(b"TenetSearch.put(\"");
+    out.extend_from_slice(path.as_bytes());
+    out.extend_from_slice(b"\",\"");
+    encode::base64_into(bytes, &mut out);
+    out.push(b'"');
     if let Some(h) = header {
-        out.push(',');
-        out.push_str(&serde_json::to_string(h).expect("header serialises"));
+        out.push(b',');
+        serde_json::to_writer(&mut out, h).expect("header serialises");
     }
-    out.push_str(");\n");
-    out.into_bytes()
+    out.extend_from_slice(b");\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::{ParseOptions, parse};
+    use crate::source::Source;
+
+    fn record(collector: &Collector, rel: &str, text: &str) -> PageRecord {
+        let source = Source {
+            rel: rel.into(),
+            shown: rel.into(),
+            text: text.into(),
+        };
+        let options = ParseOptions {
+            highlight: false,
+            search: Some(collector),
+        };
+        let (page, problems) = parse(&source, options);
+        assert!(problems.is_empty(), "{problems:?}");
+        page.expect("a page").search.expect("a record")
+    }
+
+    /// A document's (stem → (title tf, text tf)), by stem string.
+    fn terms(collector: &Collector, doc: &DocRecord) -> Vec<(String, u64, u64)> {
+        let vocabulary = collector.vocabulary.lock().unwrap();
+        let mut r = encode::Reader::new(&doc.terms);
+        let mut stem = 0;
+        let mut out = Vec::new();
+        while let Some(delta) = r.varint() {
+            stem += delta;
+            let (t, b) = (r.varint().unwrap(), r.varint().unwrap());
+            out.push((vocabulary.stems[stem as usize].clone(), t, b));
+        }
+        out.sort();
+        out
+    }
+
+    /// The same counts made the slow way: lowercase, [`text::tokenize`], stem.
+    fn expected(collector: &Collector, text: &str) -> Vec<(String, u64, u64)> {
+        let mut counts: std::collections::BTreeMap<String, u64> = Default::default();
+        for word in text::tokenize(text) {
+            let lower_stem = {
+                let v = collector.vocabulary.lock().unwrap();
+                let id = v.word_ids[&word];
+                v.stems[v.word_stem[id as usize] as usize].clone()
+            };
+            *counts.entry(lower_stem).or_default() += 1;
+        }
+        counts.into_iter().map(|(s, n)| (s, 0, n)).collect()
+    }
+
+    #[test]
+    fn a_record_counts_what_tokenize_finds_in_every_script() {
+        let collector = Collector::new("en", "Key Message");
+        let body = "Peacekeepers PEACEKEEPING peacekeeping's Non-use (of) force; \
+            L'IMPARTIALITÉ n'est pas la neutralité. Согласие СТОРОН. مبادئ حفظ السلام. \
+            维持和平行动的原则是同意公正和不使用武力除非自卫或保护授权这是一个很长的句子没有空格 \
+            UN维和 internationalisation-of-responsibilities extraordinarilylongwordsarecounted 1.3 x";
+        let page = format!("+++\ntitle = \"T\"\n+++\n\nIntro.\n\n## Section\n\n{body}\n");
+        // Twice: the second time every run comes from the thread's cache.
+        for _ in 0..2 {
+            let rec = record(&collector, "p.md", &page);
+            assert_eq!(rec.docs.len(), 2);
+            let section = &rec.docs[1];
+            assert_eq!(section.local, 1);
+            assert_eq!(section.len as usize, text::tokenize(body).len());
+            let mut want = expected(&collector, body);
+            // The heading counts in the title column with weight 5.
+            let heading = &expected(&collector, "Section")[0].0;
+            let at = want.iter().position(|(s, _, _)| s == heading);
+            match at {
+                Some(i) => want[i].1 = 5,
+                None => want.push((heading.clone(), 5, 0)),
+            }
+            want.sort();
+            assert_eq!(terms(&collector, section), want);
+        }
+    }
+
+    #[test]
+    fn key_messages_and_sections_are_documents_of_their_own() {
+        let collector = Collector::new("en", "Key Message");
+        let rec = record(
+            &collector,
+            "l.md",
+            "+++\ntitle = \"Lesson\"\nkind = \"lesson\"\naim = \"Teach consent.\"\n+++\n\n\
+             Opening words.\n\n## First\n\nOne.\n\n::: key-message\n\nImpartial, not neutral.\n\n:::\n\n\
+             ## Second\n\nTwo \"quoted\" \\\\ words.\n",
+        );
+        let locals: Vec<u8> = rec.docs.iter().map(|d| d.local).collect();
+        assert_eq!(locals, [0, 1, 2, 128]);
+        let json = encode::inflate(&rec.store);
+        let docs: Vec<(u32, String, String, String)> = serde_json::from_slice(&json).unwrap();
+        assert_eq!(
+            docs[0],
+            (
+                0,
+                "".into(),
+                "Lesson".into(),
+                "Opening words. Teach consent.".into()
+            )
+        );
+        assert_eq!(docs[1].1, "first");
+        // Smart punctuation has curled the quotes.
+        assert_eq!(docs[2].3, "Two “quoted” \\ words.");
+        assert_eq!(docs[3].0, 128);
+        assert_eq!(docs[3].2, "Key Message 1");
+        assert_eq!(docs[3].3, "Impartial, not neutral.");
+        // The key message's text is not also the first section's.
+        assert_eq!(docs[1].3, "One.");
+    }
+
+    fn doc_text<'a>(text: Vec<&'a str>) -> DocText<'a> {
+        DocText {
+            local: 0,
+            anchor: "a\"b",
+            title: "T".into(),
+            title_weight: 1,
+            text,
+            text_weight: 1,
+        }
+    }
+
+    fn stored(text: Vec<&str>) -> String {
+        let json = store_json(&[doc_text(text)]);
+        let docs: Vec<(u32, String, String, String)> =
+            serde_json::from_slice(&json).expect("valid JSON");
+        assert_eq!(docs[0].1, "a\"b");
+        docs.into_iter().next().unwrap().3
+    }
+
+    #[test]
+    fn stored_text_is_json_with_line_breaks_made_spaces() {
+        assert_eq!(
+            stored(vec![
+                "  a b\n\n\tc \"q\" \\ \u{1}d",
+                "next",
+                " ",
+                "last\r\n"
+            ]),
+            "a b c \"q\" \\ d next last"
+        );
+        assert_eq!(stored(vec![]), "");
+        assert_eq!(stored(vec!["", "  "]), "");
+    }
+
+    #[test]
+    fn long_text_is_cut_at_a_character_boundary_and_never_inside_an_escape() {
+        let accents = "é".repeat(STORE_BYTES);
+        let text = stored(vec![&accents]);
+        assert!(text.len() <= STORE_BYTES + 1 && text.len() >= STORE_BYTES - 1);
+        assert!(text.chars().all(|c| c == 'é'));
+        for offset in 0..3 {
+            let mut tricky = "x".repeat(offset);
+            tricky.push_str(&"\\\"".repeat(STORE_BYTES));
+            let text = stored(vec![&tricky]);
+            assert!(text.len() <= STORE_BYTES, "{}", text.len());
+            assert!(text.len() >= STORE_BYTES / 2 - 2);
+        }
+    }
 }

@@ -248,9 +248,7 @@ mod tests {
         // Decode every shard and check each word is in the shard its key rule names.
         let mut seen = 0;
         for (key, packed) in &shards {
-            let mut raw = Vec::new();
-            std::io::Write::write_all(&mut flate2::write::DeflateDecoder::new(&mut raw), packed)
-                .unwrap();
+            let raw = super::super::encode::inflate(packed);
             let mut r = Reader::new(&raw);
             let n_stems = r.varint().unwrap();
             for _ in 0..n_stems {

@@ -81,12 +81,7 @@ pub fn tokens<'t>(folded: &'t str, mut emit: impl FnMut(&'t str, bool)) {
         }
     };
     for (i, c) in folded.char_indices() {
-        let word_char = if c.is_ascii() {
-            c.is_ascii_alphanumeric()
-        } else {
-            c.is_alphanumeric() || is_combining_mark(c)
-        };
-        if word_char {
+        if is_word_char(c) {
             if start.is_none() {
                 start = Some(i);
             }
@@ -96,6 +91,81 @@ pub fn tokens<'t>(folded: &'t str, mut emit: impl FnMut(&'t str, bool)) {
     }
     if let Some(s) = start {
         flush(&folded[s..], &mut emit);
+    }
+}
+
+/// Whether a character belongs to a word: letters, digits, and marks (so that a word keeps
+/// its accents until it is stemmed).
+#[inline]
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric() || is_combining_mark(c)
+    }
+}
+
+/// Splits text as written (not lowercased) into runs of word characters: the same boundaries
+/// [`tokens`] finds in the lowercased text, found without a lowercased copy. Each run
+/// lowercased and passed to [`tokens`] gives that run's tokens.
+pub fn runs<'t>(text: &'t str, mut emit: impl FnMut(&'t str)) {
+    /// Per byte: 1 for an ASCII letter or digit, 2 for the first byte of a non-ASCII
+    /// character (decoded to decide), 0 otherwise (ASCII separators, continuation bytes).
+    const CLASS: [u8; 256] = {
+        let mut table = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            table[b] = if (b as u8).is_ascii_alphanumeric() {
+                1
+            } else if b >= 0xC0 {
+                2
+            } else {
+                0
+            };
+            b += 1;
+        }
+        table
+    };
+    let bytes = text.as_bytes();
+    // Whether the (non-ASCII) character at `i` is a word character, and its width.
+    let wide = |i: usize| -> (bool, usize) {
+        let c = text[i..].chars().next().expect("a char starts here");
+        (is_word_char(c), c.len_utf8())
+    };
+    let mut i = 0;
+    let n = bytes.len();
+    while i < n {
+        // Skip to the next word character.
+        match CLASS[bytes[i] as usize] {
+            0 => {
+                i += 1;
+                continue;
+            }
+            2 => {
+                let (word, width) = wide(i);
+                if !word {
+                    i += width;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        // Then to the end of the run.
+        let start = i;
+        loop {
+            while i < n && CLASS[bytes[i] as usize] == 1 {
+                i += 1;
+            }
+            if i < n && CLASS[bytes[i] as usize] == 2 {
+                let (word, width) = wide(i);
+                if word {
+                    i += width;
+                    continue;
+                }
+            }
+            break;
+        }
+        emit(&text[start..i]);
     }
 }
 
@@ -248,6 +318,22 @@ mod tests {
             // NFKD splits the hamza from its carrier, and the hamza is a mark.
             ["مبادي", "حفظ", "السلام", "الحياد"]
         );
+    }
+
+    #[test]
+    fn runs_are_found_in_text_as_written() {
+        let mut found = Vec::new();
+        runs("Hello, wörld—ÉTÉ 维和 x; L'été… 3.5", |r| {
+            found.push(r)
+        });
+        assert_eq!(
+            found,
+            ["Hello", "wörld", "ÉTÉ", "维和", "x", "L", "été", "3", "5"]
+        );
+        // Marks belong to the word they follow, also at its start.
+        found.clear();
+        runs("\u{301}a السَّلَام", |r| found.push(r));
+        assert_eq!(found, ["\u{301}a", "السَّلَام"]);
     }
 
     #[test]

@@ -273,20 +273,28 @@ impl Page<'_> {
 
     /// Evaluates a JavaScript expression (promises are awaited) and returns its value.
     pub fn eval(&mut self, expression: &str) -> Value {
+        self.try_eval(expression)
+            .unwrap_or_else(|exception| panic!("{expression}: {exception}"))
+    }
+
+    /// Evaluates an expression; an exception (a page navigating away meanwhile, say) is an
+    /// `Err`.
+    pub fn try_eval(&mut self, expression: &str) -> Result<Value, Value> {
         let result = self.call(
             "Runtime.evaluate",
             json!({"expression": expression, "returnByValue": true, "awaitPromise": true}),
         );
-        if let Some(exception) = result.get("exceptionDetails") {
-            panic!("{expression}: {exception}");
+        match result.get("exceptionDetails") {
+            Some(exception) => Err(exception.clone()),
+            None => Ok(result["result"]["value"].clone()),
         }
-        result["result"]["value"].clone()
     }
 
     /// Polls `expression` until it is true.
     pub fn wait_for(&mut self, expression: &str, timeout: Duration) {
         let start = Instant::now();
-        while self.eval(expression) != json!(true) {
+        // Polled across navigations: an evaluation the navigation cut short counts as false.
+        while self.try_eval(expression) != Ok(json!(true)) {
             assert!(start.elapsed() < timeout, "still false: {expression}");
             std::thread::sleep(Duration::from_millis(50));
         }
