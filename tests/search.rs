@@ -253,3 +253,66 @@ fn the_client_splits_words_as_the_indexer_does() {
         assert_eq!(js, Value::Array(rust), "tokens of {sample:?}");
     }
 }
+
+/// The first result's title for `query` through the client's API (prefix completion off, as
+/// for a query that is not being typed), or "" when there is none.
+fn first_title(page: &mut Page, query: &str) -> String {
+    let q = serde_json::to_string(query).unwrap();
+    let value = page.eval(&format!(
+        "TenetSearch.query({q}).then(r => r.results.length
+            ? TenetSearch.details(r.results[0].id).then(d => d.title) : '')"
+    ));
+    value.as_str().unwrap_or_default().to_string()
+}
+
+#[test]
+fn one_edit_is_forgiven_in_words_of_five_letters_or_more() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let (_keep, site) = build_sample();
+    let mut page = browser.page();
+    page.goto(&format!("{}/search/index.html", file_url(&site)));
+    page.wait_for(
+        "!!(window.TenetSearch && TenetSearch.query)",
+        Duration::from_secs(10),
+    );
+    for (query, title) in [
+        ("impartiality", "Impartiality"),
+        ("impartialty", "Impartiality"),       // a letter left out
+        ("impartiallity", "Impartiality"),     // a letter added
+        ("legitimacu", "Legitimacy"),          // a letter changed
+        ("cosnent", "Consent of the parties"), // two neighbours swapped
+    ] {
+        assert_eq!(first_title(&mut page, query), title, "query {query:?}");
+    }
+    // Two edits are too many; a four-letter word gets no tolerance.
+    for query in ["imparshality", "ruls"] {
+        assert_eq!(
+            first_title(&mut page, query),
+            "",
+            "query {query:?} should find nothing"
+        );
+    }
+    assert_eq!(
+        first_title(&mut page, "rules"),
+        first_title(&mut page, "rule")
+    );
+}
+
+#[test]
+fn the_search_code_is_minified_under_15_kb() {
+    let (_keep, site) = build_sample();
+    let shipped = std::fs::read_to_string(site.join("assets/search.js")).unwrap();
+    let source = include_str!("../themes/default/static/assets/search.js");
+    assert!(
+        shipped.len() <= 15 * 1024,
+        "assets/search.js is {} bytes",
+        shipped.len()
+    );
+    assert!(
+        shipped.len() < source.len() * 2 / 3,
+        "comments dropped, names shortened"
+    );
+    assert!(shipped.contains("TenetSearch"), "the API keeps its name");
+}

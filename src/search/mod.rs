@@ -27,6 +27,8 @@ const W_KEY_MESSAGE: u32 = 2;
 const W_BODY: u32 = 1;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
+/// Lowest length normalisation of the text (docs/search.md, "Ranking").
+const MIN_NORM: f64 = 0.6;
 /// Longest document text kept for snippets, in bytes of JSON.
 const STORE_BYTES: usize = 8000;
 /// Locals: 0–127 opening and sections, 128–255 key messages.
@@ -634,7 +636,10 @@ pub fn build(
             let id = ((sp as i64) << 8) | i64::from(doc.local);
             // BM25F: only the text is normalised by length, so a title match counts the
             // same in a short document and a long one.
-            let inverse_norm = 1.0 / (1.0 - B + B * f64::from(doc.len) / avgdl);
+            // Floored, so that a short text is not raised past the next field weight: one
+            // word in a key message stays below one in a heading, and one in the body below
+            // one in a key message.
+            let inverse_norm = 1.0 / (1.0 - B + B * f64::from(doc.len) / avgdl).max(MIN_NORM);
             let mut reader = encode::Reader::new(&doc.terms);
             let mut stem = 0u64;
             while let (Some(delta), Some(title), Some(text)) =
@@ -895,5 +900,145 @@ mod tests {
             assert!(text.len() <= STORE_BYTES, "{}", text.len());
             assert!(text.len() >= STORE_BYTES / 2 - 2);
         }
+    }
+}
+
+#[cfg(test)]
+mod ranking_tests {
+    use super::*;
+    use crate::page::{ParseOptions, parse};
+    use crate::source::Source;
+
+    fn unbase64(text: &str) -> Vec<u8> {
+        let value = |c: u8| match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            _ => 63,
+        };
+        let mut out = Vec::new();
+        for chunk in text.trim_end_matches('=').as_bytes().chunks(4) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, &c)| n | (u32::from(value(c)) << (18 - 6 * i)));
+            out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+        }
+        out
+    }
+
+    /// Builds an index of `pages` (markdown files, in reading order) and returns the
+    /// (document id, impact) postings of `stem`.
+    fn postings(pages: &[&str], stem: &str) -> Vec<(u64, u64)> {
+        let collector = Collector::new("en", "Key Message");
+        let records: Vec<Option<Vec<DocRecord>>> = pages
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let source = Source {
+                    rel: format!("p{i}.md"),
+                    shown: format!("p{i}.md").into(),
+                    text: text.to_string(),
+                };
+                let options = ParseOptions {
+                    highlight: false,
+                    search: Some(&collector),
+                };
+                let page = parse(&source, options).0.expect("a page");
+                Some(page.search.expect("a record").docs)
+            })
+            .collect();
+        let order: Vec<usize> = (0..pages.len()).collect();
+        let plan = Plan::new(
+            &order,
+            &vec![Kind::Page; pages.len()],
+            &vec![true; pages.len()],
+        );
+        let files = Mutex::new(std::collections::BTreeMap::new());
+        let labels = Labels {
+            kinds: Vec::new(),
+            strings: Vec::new(),
+        };
+        build(collector, &plan, records, "en", &labels, &|path, bytes| {
+            files
+                .lock()
+                .unwrap()
+                .insert(path.to_string(), bytes.to_vec());
+        });
+        let files = files.into_inner().unwrap();
+        let meta = String::from_utf8(files["search/meta.js"].clone()).unwrap();
+        let meta: serde_json::Value =
+            serde_json::from_str(&meta[meta.find('(').unwrap() + 1..meta.rfind(')').unwrap()])
+                .unwrap();
+        let keys: Vec<&str> = meta["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap())
+            .collect();
+        let shard = (0..keys.len())
+            .filter(|&i| stem.starts_with(keys[i]))
+            .max_by_key(|&i| keys[i].len())
+            .expect("a shard for the stem");
+        let script = String::from_utf8(files[&format!("search/i/{shard}.js")].clone()).unwrap();
+        let data = script.split('"').nth(3).unwrap();
+        let raw = encode::inflate(&unbase64(data));
+        let mut r = encode::Reader::new(&raw);
+        for _ in 0..r.varint().unwrap() {
+            let name = r.str().unwrap();
+            let (_df, count, len) = (
+                r.varint().unwrap(),
+                r.varint().unwrap(),
+                r.varint().unwrap(),
+            );
+            if name != stem {
+                for _ in 0..count {
+                    r.varint();
+                }
+                continue;
+            }
+            assert!(len > 0);
+            let mut id: i64 = -1;
+            return (0..count)
+                .map(|_| {
+                    let v = r.varint().unwrap();
+                    id += (v >> 4) as i64;
+                    (id as u64, v & 15)
+                })
+                .collect();
+        }
+        panic!("stem {stem} not in shard {shard}");
+    }
+
+    #[test]
+    fn title_beats_heading_beats_key_message_beats_body() {
+        let filler = "Words about operations, mandates and the protection of civilians. ";
+        let body = format!(
+            "+++\ntitle = \"Gamma\"\n+++\n\n{}The consent of the parties matters. {}\n",
+            filler.repeat(6),
+            filler.repeat(6)
+        );
+        let pages = [
+            "+++\ntitle = \"Consent\"\n+++\n\nWhat a mission needs first.\n".to_string(),
+            "+++\ntitle = \"Alpha\"\n+++\n\nIntro.\n\n## Consent of the parties\n\nWhy it matters.\n"
+                .to_string(),
+            "+++\ntitle = \"Beta\"\n+++\n\nIntro.\n\n::: key-message\n\nA mission needs consent.\n\n:::\n"
+                .to_string(),
+            body,
+            format!("+++\ntitle = \"Delta\"\n+++\n\n{filler}\n"),
+            format!("+++\ntitle = \"Epsilon\"\n+++\n\n{filler}\n"),
+        ];
+        let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
+        let found = postings(&pages, "consent");
+        let ids: Vec<u64> = found.iter().map(|&(id, _)| id).collect();
+        // Page title (page 0, opening), heading (page 1, section 1), key message (page 2,
+        // local 128), body (page 3, opening).
+        assert_eq!(ids, [0, 256 + 1, 2 * 256 + 128, 3 * 256]);
+        let impacts: Vec<u64> = found.iter().map(|&(_, q)| q).collect();
+        assert!(
+            impacts.windows(2).all(|w| w[0] > w[1]),
+            "impacts fall from title to heading to key message to body: {impacts:?}"
+        );
     }
 }

@@ -249,6 +249,12 @@ impl Page<'_> {
             .wait_event(&session, "Page.loadEventFired", Duration::from_secs(30));
         // Let deferred scripts finish and late requests show up.
         self.eval("new Promise(r => setTimeout(r, 100))");
+        self.take_requests()
+    }
+
+    /// The requests the page has made since the last `goto` or `take_requests`.
+    pub fn take_requests(&mut self) -> Vec<Request> {
+        let session = self.session.clone();
         let failed: Vec<String> = self
             .browser
             .take_events(&session, "Network.loadingFailed")
@@ -258,15 +264,14 @@ impl Page<'_> {
         self.browser
             .take_events(&session, "Network.requestWillBeSent")
             .iter()
-            .map(|e| {
-                let id = e["params"]["requestId"].as_str().unwrap_or("");
-                Request {
-                    url: e["params"]["request"]["url"]
-                        .as_str()
-                        .unwrap_or("")
-                        .to_string(),
-                    failed: failed.iter().any(|f| f == id),
-                }
+            .map(|e| Request {
+                url: e["params"]["request"]["url"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+                failed: failed
+                    .iter()
+                    .any(|f| f == e["params"]["requestId"].as_str().unwrap_or("")),
             })
             .collect()
     }
@@ -361,6 +366,8 @@ fn base64_decode(text: &str) -> Vec<u8> {
 /// A static file server for one folder, on a free local port, for the life of the value.
 pub struct Server {
     pub port: u16,
+    /// The path and body size of every request answered, in order.
+    served: std::sync::Arc<std::sync::Mutex<Vec<(String, u64)>>>,
 }
 
 impl Server {
@@ -368,13 +375,21 @@ impl Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let root = root.to_path_buf();
+        let served = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = served.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let root = root.clone();
-                std::thread::spawn(move || serve(stream, &root));
+                let (root, log) = (root.clone(), log.clone());
+                std::thread::spawn(move || serve(stream, &root, &log));
             }
         });
-        Server { port }
+        Server { port, served }
+    }
+
+    /// The requests answered since the last call: path and body bytes (seen by the server, so
+    /// also those a page's workers make).
+    pub fn take_served(&self) -> Vec<(String, u64)> {
+        std::mem::take(&mut *self.served.lock().unwrap())
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -382,7 +397,10 @@ impl Server {
     }
 }
 
-fn serve(mut stream: TcpStream, root: &Path) {
+fn serve(mut stream: TcpStream, root: &Path, log: &std::sync::Mutex<Vec<(String, u64)>>) {
+    // Head and body go out as two writes: without this, Nagle's algorithm holds the body until
+    // the client's delayed ACK of the head (40 ms a request on Linux).
+    let _ = stream.set_nodelay(true);
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     loop {
         let mut line = String::new();
@@ -416,6 +434,7 @@ fn serve(mut stream: TcpStream, root: &Path) {
             Some("js") => "text/javascript",
             Some("svg") => "image/svg+xml",
             Some("json") => "application/json",
+            Some("wasm") => "application/wasm",
             Some("xml") => "application/xml",
             _ => "application/octet-stream",
         };
@@ -423,13 +442,14 @@ fn serve(mut stream: TcpStream, root: &Path) {
             "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\r\n",
             body.len()
         );
+        log.lock().unwrap().push((path.clone(), body.len() as u64));
         if stream.write_all(head.as_bytes()).is_err() || stream.write_all(&body).is_err() {
             return;
         }
     }
 }
 
-fn percent_decode(text: &str) -> String {
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -8,7 +8,7 @@
   var RUN = /[\p{Alphabetic}\p{N}\p{M}]+/gu, MARKS = /\p{M}/gu, NUM = /^\p{N}$/u, LAST = /[\p{Alphabetic}\p{N}\p{M}]$/u;
   var EN = { results: "results", result: "result", no_results: "No results for", more: "Show more results",
     all: "All", searching: "Searching…", in: "in", error: "Search is not available." };
-  var PAGE = 20, POP = 8;
+  var PAGE = 10, POP = 8, MIN_PREFIX = 3, EXPAND = 2, QUIET = 250;
 
   // ---- Text rules (same as src/search/text.rs) ----
   function fold(s) { return s.normalize("NFKD").replace(MARKS, "").toLowerCase(); }
@@ -86,6 +86,7 @@
   function put(path, data, head) {
     var f = entry(path);
     f.got = 1;
+    f.p.then(function () { f.ready = 1; }, function () {});
     inflate(data).then(function (buf) {
       if (path[0] === "i") return parseShard(buf);
       var o = JSON.parse(new TextDecoder().decode(buf));
@@ -106,7 +107,7 @@
     var o = { stems: [], by: new Map(), words: [], refs: [], map: new Map(), foreign: [] };
     for (n = v(), i = 0; i < n; i++) {
       var st = { s: s(), df: v(), b: b };
-      v(); // posting count
+      st.n = v();
       st.l = v();
       st.o = at;
       at += st.l;
@@ -125,13 +126,13 @@
   }
   function postings(st) {
     if (!st.ids) {
-      var b = st.b, at = st.o, end = at + st.l, id = -1, ids = [], qs = [];
+      var b = st.b, at = st.o, end = at + st.l, id = -1, n = 0, ids = new Int32Array(st.n), qs = new Uint8Array(st.n);
       while (at < end) {
         var x = 0, m = 1, c;
         do { c = b[at++]; x += (c & 127) * m; m *= 128; } while (c > 127);
         id += Math.floor(x / 16);
-        ids.push(id);
-        qs.push(x % 16);
+        ids[n] = id;
+        qs[n++] = x % 16;
       }
       st.ids = ids;
       st.qs = qs;
@@ -166,12 +167,26 @@
     return i < la && (tail(i + 1, i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && tail(i + 2, i + 2)));
   }
   // A query word's stems: [{st, f}] and the indexed words that lead to them (for highlighting).
+  // Expansions are kept (the index does not change under a page), the most recent 64.
+  var expanded = new Map();
   function expand(w, prefix) {
+    var key = (prefix ? "+" : "=") + w, e = expanded.get(key);
+    if (!e) {
+      e = expandNew(w, prefix);
+      e.catch(function () { expanded.delete(key); });
+      if (expanded.size >= 64) expanded.delete(expanded.keys().next().value);
+    } else expanded.delete(key);
+    expanded.set(key, e);
+    return e;
+  }
+  function expandNew(w, prefix) {
     var n = shardOf(w), wanted = [];
-    // A prefix also reaches the shards under it: at most 12, the broadest (shortest keys) first.
+    // A prefix also reaches the shards under it, when they are few (EXPAND): a prefix that
+    // continues into more is too short to be worth their bytes, and its own shard still
+    // holds some of its completions.
     if (prefix) {
       M.keys.forEach(function (k, i) { if (i !== n && k.startsWith(w)) wanted.push(i); });
-      wanted.sort(function (a, b) { return M.keys[a].length - M.keys[b].length || a - b; }).length = Math.min(wanted.length, 12);
+      if (wanted.length > EXPAND) wanted = [];
     }
     if (n >= 0) wanted.unshift(n);
     return Promise.all(wanted.map(shard)).then(function (list) {
@@ -199,29 +214,79 @@
           keep = keep.concat(all.filter(function (e) { return e.f === f; })
             .sort(function (a, b) { return b.st.df - a.st.df || (a.st.s < b.st.s ? -1 : 1); }).slice(0, 10));
         });
+        // The words to mark in snippets: those of the shards this word loaded whose stem matched.
         var names = new Set(keep.map(function (e) { return e.st.s; })), hits = [];
-        shards.forEach(function (sh) {
+        list.forEach(function (sh) {
           sh.words.forEach(function (x, i) { if (names.has(stemName(sh, sh.refs[i]))) hits.push(x); });
         });
         return { stems: keep, hits: hits };
       });
     });
   }
+  // A query word's documents: {ids, s} sorted by id, each scored by its best stem.
   function scores(stems) {
-    var m = new Map(), N = M.docs;
+    var N = M.docs, acc = null;
     stems.forEach(function (e) {
-      var st = postings(e.st), k = e.f * Math.log(1 + (N - st.df + 0.5) / (st.df + 0.5));
-      for (var i = 0; i < st.ids.length; i++) {
-        var x = k * st.qs[i], id = st.ids[i];
-        if (!(m.get(id) >= x)) m.set(id, x);
+      var st = postings(e.st), n = st.ids.length, l = { ids: st.ids, s: st[e.f] };
+      if (!l.s) {
+        // Scores of an exact word (f = 1), a prefix (0.8) or a typo (0.7), kept for the next query.
+        var k = e.f * Math.log(1 + (N - st.df + 0.5) / (st.df + 0.5));
+        l.s = st[e.f] = new Float64Array(n);
+        for (var i = 0; i < n; i++) l.s[i] = k * st.qs[i];
       }
+      acc = acc ? union(acc, l) : l;
     });
-    return m;
+    return acc || { ids: new Int32Array(0), s: new Float64Array(0) };
+  }
+  function union(a, b) {
+    var na = a.ids.length, nb = b.ids.length, ids = new Int32Array(na + nb), s = new Float64Array(na + nb),
+      i = 0, j = 0, n = 0;
+    while (i < na || j < nb) {
+      var x = i < na ? a.ids[i] : Infinity, y = j < nb ? b.ids[j] : Infinity;
+      ids[n] = Math.min(x, y);
+      s[n++] = x === y ? Math.max(a.s[i++], b.s[j++]) : x < y ? a.s[i++] : b.s[j++];
+    }
+    return { ids: ids.subarray(0, n), s: s.subarray(0, n) };
+  }
+  // The first index at or after `from` whose id is at least `id` (galloping, then bisecting).
+  function seek(ids, from, id) {
+    var step = 1, hi = from;
+    while (hi < ids.length && ids[hi] < id) { from = hi + 1; hi += step; step *= 2; }
+    hi = Math.min(hi, ids.length);
+    while (from < hi) {
+      var mid = (from + hi) >> 1;
+      if (ids[mid] < id) from = mid + 1; else hi = mid;
+    }
+    return from;
+  }
+  // Documents every word matches, best first (the sum of the words' scores, then reading
+  // order). Sorted as numbers: each is one key, −score in millionths × 2²² + id, which a
+  // Float64Array sorts natively and exactly (ids < 2²², keys < 2⁵³).
+  function intersect(lists) {
+    lists.sort(function (a, b) { return a.ids.length - b.ids.length; });
+    var base = lists[0], at = lists.map(function () { return 0; }), keys = new Float64Array(base.ids.length), n = 0;
+    outer: for (var i = 0; i < base.ids.length; i++) {
+      var id = base.ids[i], sum = base.s[i];
+      for (var j = 1; j < lists.length; j++) {
+        var l = lists[j], c = (at[j] = seek(l.ids, at[j], id));
+        if (c >= l.ids.length) break outer;
+        if (l.ids[c] !== id) continue outer;
+        sum += l.s[c];
+      }
+      keys[n++] = -Math.round(sum * 1e6) * 4194304 + id;
+    }
+    keys = keys.subarray(0, n).sort();
+    var res = new Array(n);
+    for (i = 0; i < n; i++) {
+      var k = keys[i], d = ((k % 4194304) + 4194304) % 4194304;
+      res[i] = { id: d, kind: kindOf(d), score: (d - k) / 4194304 / 1e6 };
+    }
+    return res;
   }
   function kindOf(id) {
-    var p = Math.floor(id / 256), k = "page";
     if (id % 256 >= 128) return "key-message";
-    M.kinds.forEach(function (x) { if (x[3] >= 0 && x[3] <= p) k = x[0]; });
+    var p = Math.floor(id / 256), ks = M.kinds, k = "page";
+    for (var i = 0; i < ks.length && ks[i][3] >= 0 && ks[i][3] <= p; i++) k = ks[i][0];
     return k;
   }
   function label(kind, plural) {
@@ -235,7 +300,7 @@
 
   // Words, quoted phrases, the prefix word.
   function parse(text, prefix) {
-    var words = [], phrases = [], parts = text.split('"'), pre = "";
+    var words = [], phrases = [], parts = text.split('"'), pre = "", cut = null;
     parts.forEach(function (part, i) {
       var t = tokenize(part);
       if (i % 2 && t.length > 1) {
@@ -244,11 +309,23 @@
       }
       words = words.concat(t);
     });
-    if (prefix && words.length && LAST.test(text)) pre = words[words.length - 1];
+    if (prefix && words.length && LAST.test(text)) {
+      pre = words[words.length - 1];
+      // A word still being typed is a prefix only from three letters on (one or two match too
+      // much to be worth loading shards for); before that it is left out, unless it is alone.
+      if (Array.from(pre).length < MIN_PREFIX && !NUM.test(pre) && !cjk(pre)) {
+        if (words.length > 1) cut = words.pop();
+        pre = "";
+      }
+    }
     var content = words.filter(function (w) { return !M.stopSet.has(w); });
     words = Array.from(new Set(content.length ? content : words));
     if (words.indexOf(pre) < 0) pre = "";
-    phrases.forEach(function (p) { p.pre = p.open && p[p.length - 1] === pre; });
+    phrases.forEach(function (p) {
+      if (p.open && p[p.length - 1] === cut) p.pop();
+      p.pre = p.open && p[p.length - 1] === pre;
+    });
+    phrases = phrases.filter(function (p) { return p.length > 1; });
     return { words: words, phrases: phrases, pre: pre };
   }
   function hasPhrase(text, p) {
@@ -261,24 +338,44 @@
     }
     return false;
   }
+  // Resolves with `r` once its results can be shown: at once when their documents are loaded
+  // or the reader is not typing, else when typing pauses (null if a newer query came meanwhile).
+  function settled(r, shown, typing, current) {
+    var loaded = shown.every(function (x) { var f = files["d/" + Math.floor(x.id / 256)]; return f && f.ready; });
+    if (!typing || loaded) return Promise.resolve(r);
+    return new Promise(function (yes) {
+      setTimeout(function () { yes(current() ? r : null); }, QUIET);
+    });
+  }
+  // Whether the shards a query needs first are loaded (it then answers at once).
+  function ready(text) {
+    if (!M) return false;
+    return parse(String(text), true).words.every(function (w) {
+      var n = shardOf(w), f = files["i/" + n];
+      return n < 0 || (f && f.ready);
+    });
+  }
+  // Runs `f` on input at once, except while keys come faster than QUIET apart and the query
+  // needs shards not loaded yet: then once typing pauses. So pasting a query answers at once,
+  // and typing one does not load the shards of every prefix on the way.
+  function paced(input, f) {
+    var last = -1e9, timer = 0;
+    return function () {
+      var now = performance.now(), typing = now - last < QUIET;
+      last = now;
+      clearTimeout(timer);
+      if (typing && !ready(input.value)) timer = setTimeout(function () { f(false); }, QUIET);
+      else f(typing);
+    };
+  }
   function query(text, opts) {
     opts = opts || {};
     return load("meta").then(function () {
       var q = parse(String(text == null ? "" : text), !!opts.prefix);
       if (!q.words.length) return finish([], [], q, opts);
       return Promise.all(q.words.map(function (w) { return expand(w, w === q.pre); })).then(function (ex) {
-        var maps = ex.map(function (e) { return scores(e.stems); }), res = [], hits = [];
+        var res = intersect(ex.map(function (e) { return e.scores || (e.scores = scores(e.stems)); })), hits = [];
         ex.forEach(function (e) { hits = hits.concat(e.hits); });
-        maps.sort(function (a, b) { return a.size - b.size; });
-        maps[0].forEach(function (s, id) {
-          for (var i = 1; i < maps.length; i++) {
-            var t = maps[i].get(id);
-            if (t == null) return;
-            s += t;
-          }
-          res.push({ id: id, kind: kindOf(id), score: s });
-        });
-        res.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
         if (!q.phrases.length) return finish(res, hits, q, opts);
         var cand = res.slice(0, 60);
         return Promise.all(cand.map(function (r) { return details(r.id).catch(function () { return null; }); }))
@@ -389,10 +486,6 @@
   }
   function count(n) { return n + " " + str(n === 1 ? "result" : "results"); }
   function none(q) { return str("no_results") + " “" + q + "”"; }
-  function debounce(f, ms) {
-    var t;
-    return function () { clearTimeout(t); t = setTimeout(f, ms); };
-  }
   function attrs(e, o) { for (var k in o) e.setAttribute(k, o[k]); }
 
   // ---- Top-bar combobox (WAI-ARIA combobox with a listbox popup) ----
@@ -420,10 +513,13 @@
       input.setAttribute("aria-activedescendant", o[i].id);
       o[i].scrollIntoView({ block: "nearest" });
     }
-    function update() {
+    function update(typing) {
       var text = input.value.trim(), my = ++seq;
       if (!text) return open(false);
       query(text, { prefix: true }).then(function (r) {
+        return settled(r, r.results.slice(0, POP), typing, function () { return my === seq; });
+      }).then(function (r) {
+        if (!r) return;
         return Promise.all(r.results.slice(0, POP).map(function (x) { return details(x.id); })).then(function (ds) {
           if (my !== seq) return;
           list.textContent = "";
@@ -453,7 +549,9 @@
         open(doc.activeElement === input);
       });
     }
-    input.addEventListener("input", debounce(update, 60));
+    // Answers to older keystrokes are dropped when they arrive late (seq).
+    var typed = paced(input, update);
+    input.addEventListener("input", typed);
     input.addEventListener("focus", function () { if (input.value.trim() && list.firstChild) open(true); });
     input.addEventListener("blur", function () { open(false); });
     box.addEventListener("mousedown", function (e) { e.preventDefault(); });
@@ -472,7 +570,7 @@
         open(false);
       }
     });
-    if (doc.activeElement === input && input.value.trim()) update();
+    if (doc.activeElement === input && input.value.trim()) typed();
   }
 
   // ---- The search page ----
@@ -481,7 +579,7 @@
       bar = doc.getElementById("search-filters"), more = doc.getElementById("search-more"),
       seq = 0, gen = 0, R = null, kind = "", shown = 0, title = doc.title;
     var q = new URLSearchParams(location.search).get("q") || "";
-    function run() {
+    function run(typing) {
       var text = input.value.trim(), my = ++seq;
       try {
         history.replaceState(null, "", text ? "?q=" + encodeURIComponent(text).replace(/%20/g, "+") : location.pathname);
@@ -494,8 +592,10 @@
       }
       var slow = setTimeout(function () { if (my === seq) status.textContent = str("searching"); }, 150);
       query(text, { prefix: true }).then(function (r) {
+        return settled(r, r.results.slice(0, PAGE), typing, function () { return my === seq; });
+      }).then(function (r) {
         clearTimeout(slow);
-        if (my !== seq) return;
+        if (my !== seq || !r) return;
         R = r;
         R.q = text;
         if (!r.counts[kind]) kind = "";
@@ -551,7 +651,7 @@
     }
     input.value = q;
     input.form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
-    input.addEventListener("input", debounce(run, 60));
+    input.addEventListener("input", paced(input, run));
     more.addEventListener("click", function () { show(true); });
     load("meta").then(function () { more.textContent = str("more"); }, function () { status.textContent = str("error"); });
     if (q) run();
