@@ -316,3 +316,85 @@ fn the_search_code_is_minified_under_15_kb() {
     );
     assert!(shipped.contains("TenetSearch"), "the API keeps its name");
 }
+
+/// The index version in `meta.js`, and the one the home page names.
+fn versions(h: &Handbook) -> (String, String) {
+    let meta = h.read("search/meta.js");
+    let meta: Value =
+        serde_json::from_str(&meta[meta.find('(').unwrap() + 1..meta.rfind(')').unwrap()]).unwrap();
+    let home = h.read("index.html");
+    let named = home
+        .split("data-search-version=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_string();
+    (meta["version"].as_str().unwrap().to_string(), named)
+}
+
+#[test]
+fn pages_name_the_index_version_which_changes_with_the_text() {
+    let h = Handbook::fixture("mini");
+    h.build_ok();
+    let (first, named) = versions(&h);
+    assert_eq!(first, named, "pages name the version meta.js carries");
+    assert_eq!(first.len(), 8);
+    h.build_ok();
+    assert_eq!(
+        versions(&h).0,
+        first,
+        "the same text gives the same version"
+    );
+    let page = h.root().join("content/principles/consent.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    assert!(text.contains("consent"));
+    std::fs::write(&page, text.replacen("consent", "agreement", 1)).unwrap();
+    h.build_ok();
+    let (second, named) = versions(&h);
+    assert_ne!(second, first, "a changed word changes the version");
+    assert_eq!(second, named);
+}
+
+#[test]
+fn the_generated_text_of_a_reference_is_searchable() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let h = Handbook::from_files(&[
+        ("book.toml", "[book]\ntitle = \"Refs\"\n"),
+        (
+            "content/_index.md",
+            "+++\ntitle = \"Home\"\n+++\n\nWelcome.\n",
+        ),
+        (
+            "content/glossary/quorum.md",
+            "+++\ntitle = \"Quorum of wombats\"\nkind = \"term\"\n+++\n\nEnough to decide.\n",
+        ),
+        (
+            "content/notes.md",
+            "+++\ntitle = \"Notes\"\n+++\n\nBefore voting, check the [[glossary/quorum]] first.\n",
+        ),
+    ]);
+    h.build_ok();
+    let mut page = browser.page();
+    page.goto(&format!("{}/search/index.html", file_url(&h.site())));
+    page.wait_for(
+        "!!(window.TenetSearch && TenetSearch.query)",
+        Duration::from_secs(10),
+    );
+    let titles = page.eval(
+        "TenetSearch.query('wombats').then(r => Promise.all(r.results.map(x =>
+            TenetSearch.details(x.id).then(d => d.title))))",
+    );
+    let titles: Vec<&str> = titles
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Quorum of wombats", "Notes"],
+        "the term, then the page whose link reads its title"
+    );
+}

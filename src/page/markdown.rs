@@ -48,6 +48,9 @@ pub struct TextPart {
     /// Index in the page's blocks of the key message.
     pub block: Option<usize>,
     pub text: String,
+    /// References in this part whose link text is generated (their index in the page's refs):
+    /// their text is known only once the site is resolved, so the index adds it then.
+    pub refs: Vec<usize>,
 }
 
 /// Collects [`TextPart`]s as the pass goes.
@@ -69,6 +72,10 @@ impl TextCollector {
 
     fn push(&mut self, text: &str) {
         self.parts[self.current].text.push_str(text);
+    }
+
+    fn reference(&mut self, index: usize) {
+        self.parts[self.current].refs.push(index);
     }
 
     fn space(&mut self) {
@@ -323,6 +330,9 @@ pub fn render(
                 html.push_str("\">");
                 if !has_pothole {
                     tokens::push(&mut html, Token::Text(index));
+                    if heading.is_none() {
+                        text.reference(index);
+                    }
                     skip_depth = 1;
                     links.push(LinkMode::RefWithoutText);
                 } else {

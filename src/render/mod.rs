@@ -108,6 +108,35 @@ pub fn render(
         problems.push(Diagnostic::error("assets", e));
     }
 
+    // Search: each page's documents are written with the page (and then freed); the postings
+    // are built from the term records meanwhile, on whichever thread is free.
+    let (collector, terms, stores, hashes) = match search {
+        Some((collector, records)) => {
+            let hashes: Vec<u64> = records
+                .iter()
+                .map(|r| r.as_ref().map_or(0, |r| r.hash))
+                .collect();
+            let (terms, stores): (Vec<_>, Vec<_>) = records
+                .into_iter()
+                .map(|r| match r {
+                    Some(r) => (Some(r.docs), std::sync::Mutex::new(Some(r.store))),
+                    None => (None, std::sync::Mutex::new(None)),
+                })
+                .unzip();
+            (Some(collector), terms, stores, hashes)
+        }
+        None => (None, Vec::new(), Vec::new(), Vec::new()),
+    };
+    let plan = collector.as_ref().map(|_| {
+        let kinds: Vec<crate::page::Kind> = site.pages.iter().map(|p| p.fm.kind).collect();
+        let indexed: Vec<bool> = terms.iter().map(Option::is_some).collect();
+        crate::search::Plan::new(&site.order, &kinds, &indexed)
+    });
+    // Known before rendering, so that pages can name the index version (docs/search.md).
+    let search_version = plan
+        .as_ref()
+        .map(|plan| crate::search::version(plan, &hashes))
+        .unwrap_or_default();
     let renderer = Renderer {
         site,
         config,
@@ -122,6 +151,7 @@ pub fn render(
         global.insert("asset", &renderer.assets);
         global.insert("sections", &renderer.sections());
         global.insert("search_enabled", &config.search.enabled);
+        global.insert("search_version", &search_version);
     }
     let theme = &*theme;
 
@@ -145,26 +175,6 @@ pub fn render(
         .chain([context::Job::NotFound])
         .chain(search_page.then_some(context::Job::Search))
         .collect();
-    // Search: each page's documents are written with the page (and then freed); the postings
-    // are built from the term records meanwhile, on whichever thread is free.
-    let (collector, terms, stores) = match search {
-        Some((collector, records)) => {
-            let (terms, stores): (Vec<_>, Vec<_>) = records
-                .into_iter()
-                .map(|r| match r {
-                    Some(r) => (Some(r.docs), std::sync::Mutex::new(Some(r.store))),
-                    None => (None, std::sync::Mutex::new(None)),
-                })
-                .unzip();
-            (Some(collector), terms, stores)
-        }
-        None => (None, Vec::new(), Vec::new()),
-    };
-    let plan = collector.as_ref().map(|_| {
-        let kinds: Vec<crate::page::Kind> = site.pages.iter().map(|p| p.fm.kind).collect();
-        let indexed: Vec<bool> = terms.iter().map(Option::is_some).collect();
-        crate::search::Plan::new(&site.order, &kinds, &indexed)
-    });
     let minify = config.build.minify;
     let render_pages = || -> Vec<Diagnostic> {
         jobs.par_iter()
@@ -208,8 +218,21 @@ pub fn render(
         let (Some(collector), Some(plan), Some(out)) = (collector, plan.as_ref(), out) else {
             return Vec::new();
         };
+        // The generated link text of references, known now that the site is resolved.
+        let mut terms = terms;
+        for (p, docs) in terms.iter_mut().enumerate() {
+            for doc in docs.iter_mut().flatten().filter(|d| !d.refs.is_empty()) {
+                let texts: Vec<String> = doc
+                    .refs
+                    .iter()
+                    .filter_map(|&i| site.refs[p].get(i as usize).and_then(Option::as_ref))
+                    .map(|r| renderer.ref_text(r.page, r.anchor))
+                    .collect();
+                collector.add_link_text(doc, &texts);
+            }
+        }
         let failures = std::sync::Mutex::new(Vec::new());
-        renderer.search_index(collector, plan, terms, &|path, bytes| {
+        renderer.search_index(collector, plan, terms, &search_version, &|path, bytes| {
             if let Err(e) = out.write(path, bytes) {
                 failures
                     .lock()
@@ -476,6 +499,7 @@ impl Renderer<'_> {
         collector: crate::search::Collector,
         plan: &crate::search::Plan,
         terms: Vec<Option<Vec<crate::search::DocRecord>>>,
+        version: &str,
         write: &(dyn Fn(&str, &[u8]) + Sync),
     ) {
         use crate::search::Labels;
@@ -513,6 +537,7 @@ impl Renderer<'_> {
             collector,
             plan,
             terms,
+            version,
             &self.config.book.language,
             &Labels { kinds, strings },
             write,

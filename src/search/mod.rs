@@ -27,6 +27,11 @@ const W_KEY_MESSAGE: u32 = 2;
 const W_BODY: u32 = 1;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
+const B_TITLE: f64 = 0.3;
+/// Impacts are 1–31, in 5 bits of each posting: 15 levels tied the best documents of common
+/// queries (a term's own glossary entry with the pages that mention it in their title).
+const IMPACT_BITS: u32 = 5;
+const IMPACTS: u64 = (1 << IMPACT_BITS) - 1;
 /// Lowest length normalisation of the text (docs/search.md, "Ranking").
 const MIN_NORM: f64 = 0.6;
 /// Longest document text kept for snippets, in bytes of JSON.
@@ -112,6 +117,8 @@ pub struct PageRecord {
     pub docs: Vec<DocRecord>,
     /// Raw-deflated JSON `[[local, anchor, title, text], ...]`.
     pub store: Vec<u8>,
+    /// A hash of the page's documents (their text, titles and anchors), for the index version.
+    pub hash: u64,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -119,9 +126,14 @@ pub struct DocRecord {
     pub local: u8,
     /// Number of tokens of the text (the title aside).
     pub len: u32,
+    /// Number of tokens of the title.
+    pub title_len: u32,
     /// Varints: (stem id − previous stem id, weighted tf in the title, weighted tf in the
     /// text) triples, by stem id.
     pub terms: Vec<u8>,
+    /// References in the text whose link text is generated (index in the page's refs); their
+    /// text joins the counts once the site is resolved ([`Collector::add_link_text`]).
+    pub refs: Vec<u32>,
 }
 
 /// One document while a page is recorded.
@@ -133,6 +145,7 @@ struct DocText<'a> {
     /// Its text, in pieces (a part's text, then any overflow or front-matter text).
     text: Vec<&'a str>,
     text_weight: u32,
+    refs: Vec<u32>,
 }
 
 impl Collector {
@@ -167,14 +180,11 @@ impl Collector {
                 .iter()
                 .all(|p| p.block.is_none_or(|b| b < labels.len()))
         );
-        let slot = rayon::current_thread_index()
-            .filter(|&i| i + 1 < self.scratch.len())
-            .unwrap_or(self.scratch.len() - 1);
-        let mut scratch = self.scratch[slot].lock().expect("scratch lock");
+        let mut scratch = self.scratch_for_this_thread();
         let records = docs
             .iter()
             .map(|doc| {
-                self.count(&mut scratch, &doc.title, doc.title_weight, true);
+                let title_len = self.count(&mut scratch, &doc.title, doc.title_weight, true);
                 let len: u32 = doc
                     .text
                     .iter()
@@ -183,14 +193,24 @@ impl Collector {
                 DocRecord {
                     local: doc.local as u8,
                     len,
+                    title_len,
                     terms: scratch.take_terms(),
+                    refs: doc.refs.clone(),
                 }
             })
             .collect();
         drop(scratch);
+        let json = store_json(&docs);
+        let hash = {
+            use std::hash::Hasher;
+            let mut h = rustc_hash::FxHasher::default();
+            h.write(&json);
+            h.finish()
+        };
         PageRecord {
             docs: records,
-            store: deflate(&store_json(&docs)),
+            store: deflate(&json),
+            hash,
         }
     }
 
@@ -227,6 +247,38 @@ impl Collector {
             }
         });
         tokens
+    }
+
+    /// Adds the generated link text of a document's references (known once the site is
+    /// resolved) to its counts and length, as text of the document.
+    pub fn add_link_text(&self, doc: &mut DocRecord, texts: &[String]) {
+        if texts.is_empty() {
+            return;
+        }
+        let mut scratch = self.scratch_for_this_thread();
+        let mut r = encode::Reader::new(&doc.terms);
+        let mut stem = 0u64;
+        while let (Some(delta), Some(title), Some(text)) = (r.varint(), r.varint(), r.varint()) {
+            stem += delta;
+            scratch.add(stem as u32, title as u32, true);
+            scratch.add(stem as u32, text as u32, false);
+        }
+        let weight = if u32::from(doc.local) >= KEY_MESSAGE_BASE {
+            W_KEY_MESSAGE
+        } else {
+            W_BODY
+        };
+        for text in texts {
+            doc.len += self.count(&mut scratch, text, weight, false);
+        }
+        doc.terms = scratch.take_terms();
+    }
+
+    fn scratch_for_this_thread(&self) -> std::sync::MutexGuard<'_, Scratch> {
+        let slot = rayon::current_thread_index()
+            .filter(|&i| i + 1 < self.scratch.len())
+            .unwrap_or(self.scratch.len() - 1);
+        self.scratch[slot].lock().expect("scratch lock")
     }
 
     /// What a run counts for, from the shared vocabulary (adding its words when new).
@@ -296,6 +348,11 @@ impl Scratch {
 
     #[inline]
     fn add(&mut self, stem: u32, weight: u32, title: bool) {
+        // A zero weight (a key message's generated title) counts nothing, and must not mark
+        // the stem as touched while its counts stay zero.
+        if weight == 0 {
+            return;
+        }
         let s = stem as usize;
         if s >= self.counts.len() {
             self.counts.resize(s + 1 + s / 2, (0, 0));
@@ -372,6 +429,7 @@ fn documents<'a>(
             // Overflow: the text joins the last document of its sort (sections and key
             // messages interleave, so that one need not be the last pushed).
             last.text.push(&part.text);
+            last.refs.extend(part.refs.iter().map(|&r| r as u32));
             continue;
         }
         let mut text = vec![part.text.as_str()];
@@ -385,6 +443,7 @@ fn documents<'a>(
             title_weight,
             text,
             text_weight,
+            refs: part.refs.iter().map(|&r| r as u32).collect(),
         });
     }
     if docs.first().is_none_or(|d| d.local != 0) {
@@ -397,6 +456,7 @@ fn documents<'a>(
                 title_weight: W_PAGE_TITLE,
                 text: extra.to_vec(),
                 text_weight: W_BODY,
+                refs: Vec::new(),
             },
         );
     }
@@ -573,6 +633,20 @@ impl Plan {
     }
 }
 
+/// The index's version, known before any page is rendered (pages name it, so that over http
+/// a rebuilt index is never mixed with a cached one): a hash of the tool's version, the pages'
+/// search order, and each page's documents. `hashes` are the pages' [`PageRecord::hash`]es,
+/// by site page.
+pub fn version(plan: &Plan, hashes: &[u64]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    for &p in &plan.order {
+        (p, hashes[p]).hash(&mut h);
+    }
+    format!("{:08x}", (h.finish() >> 32) as u32 ^ h.finish() as u32)
+}
+
 /// The file of one page's documents: `(path, content)`; `url` is the page's URL from the site
 /// root, `parent` its parent's title.
 pub fn document_file(
@@ -604,6 +678,7 @@ pub fn build(
     collector: Collector,
     plan: &Plan,
     mut records: Vec<Option<Vec<DocRecord>>>,
+    version: &str,
     language: &str,
     labels: &Labels,
     write: &(dyn Fn(&str, &[u8]) + Sync),
@@ -621,6 +696,20 @@ pub fn build(
         1.0
     } else {
         total_len as f64 / docs as f64
+    };
+    // And the average title length, over the documents whose title is indexed.
+    let (titled, title_tokens) = records
+        .iter()
+        .flatten()
+        .flatten()
+        .filter(|d| u32::from(d.local) < KEY_MESSAGE_BASE && d.title_len > 0)
+        .fold((0u64, 0u64), |(n, len), d| {
+            (n + 1, len + u64::from(d.title_len))
+        });
+    let avg_title = if titled == 0 {
+        1.0
+    } else {
+        title_tokens as f64 / titled as f64
     };
 
     // Postings, in document id order because pages are visited in search order.
@@ -640,6 +729,11 @@ pub fn build(
             // word in a key message stays below one in a heading, and one in the body below
             // one in a key message.
             let inverse_norm = 1.0 / (1.0 - B + B * f64::from(doc.len) / avgdl).max(MIN_NORM);
+            // Short titles are raised a little, long ones left as they are: the query's own
+            // glossary entry ("Mandate") above a page whose long title merely contains the
+            // word, and no title or heading falls below the next field's weight.
+            let inverse_title_norm =
+                1.0 / (1.0 - B_TITLE + B_TITLE * f64::from(doc.title_len) / avg_title).min(1.0);
             let mut reader = encode::Reader::new(&doc.terms);
             let mut stem = 0u64;
             while let (Some(delta), Some(title), Some(text)) =
@@ -647,11 +741,11 @@ pub fn build(
             {
                 stem += delta;
                 let s = stem as usize;
-                let tf = title as f64 + text as f64 * inverse_norm;
-                // q = round(15 · sat / (k1 + 1)), sat = tf · (k1 + 1) / (tf + k1).
-                let q = ((15.0 * tf / (tf + K1) + 0.5) as u64).clamp(1, 15);
+                let tf = title as f64 * inverse_title_norm + text as f64 * inverse_norm;
+                // q = round(31 · sat / (k1 + 1)), sat = tf · (k1 + 1) / (tf + k1).
+                let q = ((IMPACTS as f64 * tf / (tf + K1) + 0.5) as u64).clamp(1, IMPACTS);
                 let gap = (id - last[s]) as u64;
-                postings[s].put_varint((gap << 4) | q);
+                postings[s].put_varint((gap << IMPACT_BITS) | q);
                 last[s] = id;
                 df[s] += 1;
             }
@@ -695,16 +789,6 @@ pub fn build(
     {
         kind_list.push(serde_json::json!([name, singular, plural, -1]));
     }
-    // The version changes whenever the words or their postings do.
-    let version = {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::hash::DefaultHasher::new();
-        keys.hash(&mut h);
-        vocabulary.words.hash(&mut h);
-        postings.hash(&mut h);
-        plan.order.len().hash(&mut h);
-        format!("{:08x}", h.finish() as u32)
-    };
     let strings: serde_json::Map<String, serde_json::Value> = labels
         .strings
         .iter()
@@ -851,6 +935,12 @@ mod tests {
         assert_eq!(docs[3].3, "Impartial, not neutral.");
         // The key message's text is not also the first section's.
         assert_eq!(docs[1].3, "One.");
+        // Its generated title ("Key Message 1") is not indexed: only its text is.
+        let stems: Vec<String> = terms(&collector, &rec.docs[3])
+            .into_iter()
+            .map(|(s, _, _)| s)
+            .collect();
+        assert_eq!(stems, ["imparti", "neutral", "not"]);
     }
 
     fn doc_text<'a>(text: Vec<&'a str>) -> DocText<'a> {
@@ -861,6 +951,7 @@ mod tests {
             title_weight: 1,
             text,
             text_weight: 1,
+            refs: Vec::new(),
         }
     }
 
@@ -960,12 +1051,20 @@ mod ranking_tests {
             kinds: Vec::new(),
             strings: Vec::new(),
         };
-        build(collector, &plan, records, "en", &labels, &|path, bytes| {
-            files
-                .lock()
-                .unwrap()
-                .insert(path.to_string(), bytes.to_vec());
-        });
+        build(
+            collector,
+            &plan,
+            records,
+            "v",
+            "en",
+            &labels,
+            &|path, bytes| {
+                files
+                    .lock()
+                    .unwrap()
+                    .insert(path.to_string(), bytes.to_vec());
+            },
+        );
         let files = files.into_inner().unwrap();
         let meta = String::from_utf8(files["search/meta.js"].clone()).unwrap();
         let meta: serde_json::Value =
@@ -1003,8 +1102,8 @@ mod ranking_tests {
             return (0..count)
                 .map(|_| {
                     let v = r.varint().unwrap();
-                    id += (v >> 4) as i64;
-                    (id as u64, v & 15)
+                    id += (v >> IMPACT_BITS) as i64;
+                    (id as u64, v & IMPACTS)
                 })
                 .collect();
         }
@@ -1040,5 +1139,20 @@ mod ranking_tests {
             impacts.windows(2).all(|w| w[0] > w[1]),
             "impacts fall from title to heading to key message to body: {impacts:?}"
         );
+    }
+
+    #[test]
+    fn a_short_title_that_is_the_word_beats_a_long_one_that_contains_it() {
+        let pages = [
+            "+++\ntitle = \"Non-use of force except in self-defence and defence of the mandate\"\n+++\n\nText.\n",
+            "+++\ntitle = \"Mandate\"\nkind = \"term\"\n+++\n\nText.\n",
+            "+++\ntitle = \"Other words here\"\n+++\n\nText.\n",
+            "+++\ntitle = \"More other words\"\n+++\n\nText.\n",
+        ];
+        let found = postings(&pages, "mandat");
+        assert_eq!(found.len(), 2);
+        let (long, short) = (found[0], found[1]);
+        assert_eq!((long.0, short.0), (0, 256));
+        assert!(short.1 > long.1, "{found:?}");
     }
 }

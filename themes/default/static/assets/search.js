@@ -59,7 +59,10 @@
     if (f && (f.s || f.got)) return f.p;
     f = entry(path);
     var s = (f.s = doc.createElement("script"));
-    s.src = root() + "search/" + path + ".js" + (M && /^https?:$/.test(location.protocol) ? "?v=" + M.version : "");
+    // Over http every index file carries the index version, which every page names, so that
+    // a cached file of an earlier build is never mixed with this one (file:// has no cache).
+    var v = (M && M.version) || doc.body.getAttribute("data-search-version");
+    s.src = root() + "search/" + path + ".js" + (v && /^https?:$/.test(location.protocol) ? "?v=" + v : "");
     s.onload = s.onerror = function () {
       s.remove();
       if (!f.got) {
@@ -130,9 +133,9 @@
       while (at < end) {
         var x = 0, m = 1, c;
         do { c = b[at++]; x += (c & 127) * m; m *= 128; } while (c > 127);
-        id += Math.floor(x / 16);
+        id += Math.floor(x / 32);
         ids[n] = id;
-        qs[n++] = x % 16;
+        qs[n++] = x % 32;
       }
       st.ids = ids;
       st.qs = qs;
