@@ -97,6 +97,27 @@ pub fn inflate(packed: &[u8]) -> Vec<u8> {
     }
 }
 
+/// Decodes standard base64, for tests that read the index back.
+#[cfg(test)]
+pub fn unbase64(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let mut out = Vec::new();
+    for chunk in text.trim_end_matches('=').as_bytes().chunks(4) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &c)| n | (u32::from(value(c)) << (18 - 6 * i)));
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    out
+}
+
 #[cfg(test)]
 /// Standard base64 with padding.
 pub fn base64(bytes: &[u8]) -> String {
@@ -157,6 +178,10 @@ mod tests {
         assert_eq!(base64(b"foobar"), "Zm9vYmFy");
         assert_eq!(base64(&[0xFF, 0xEE]), "/+4=");
         assert_eq!(base64(&[0xFB, 0xFF, 0xBF, 0x00]), "+/+/AA==");
+        for n in 0..70u8 {
+            let bytes: Vec<u8> = (0..n).map(|i| i.wrapping_mul(37) ^ 0xA5).collect();
+            assert_eq!(unbase64(&base64(&bytes)), bytes);
+        }
     }
 
     #[test]

@@ -1000,25 +1000,6 @@ mod ranking_tests {
     use crate::page::{ParseOptions, parse};
     use crate::source::Source;
 
-    fn unbase64(text: &str) -> Vec<u8> {
-        let value = |c: u8| match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            _ => 63,
-        };
-        let mut out = Vec::new();
-        for chunk in text.trim_end_matches('=').as_bytes().chunks(4) {
-            let n = chunk
-                .iter()
-                .enumerate()
-                .fold(0u32, |n, (i, &c)| n | (u32::from(value(c)) << (18 - 6 * i)));
-            out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
-        }
-        out
-    }
-
     /// Builds an index of `pages` (markdown files, in reading order) and returns the
     /// (document id, impact) postings of `stem`.
     fn postings(pages: &[&str], stem: &str) -> Vec<(u64, u64)> {
@@ -1082,7 +1063,7 @@ mod ranking_tests {
             .expect("a shard for the stem");
         let script = String::from_utf8(files[&format!("search/i/{shard}.js")].clone()).unwrap();
         let data = script.split('"').nth(3).unwrap();
-        let raw = encode::inflate(&unbase64(data));
+        let raw = encode::inflate(&encode::unbase64(data));
         let mut r = encode::Reader::new(&raw);
         for _ in 0..r.varint().unwrap() {
             let name = r.str().unwrap();
