@@ -21,6 +21,8 @@ pub const TREE_PATH: &str = "assets/tree.js";
 #[derive(Debug, Clone, Copy)]
 pub enum Job {
     Page(usize),
+    /// The handout of a lesson: `<lesson id>/handout/index.html`.
+    Handout(usize),
     Index(usize),
     NotFound,
     Search,
@@ -209,6 +211,17 @@ impl Renderer<'_> {
                 }
                 (template, links::output_path(&page.id), cx)
             }
+            Job::Handout(p) => {
+                let id = format!("{}/handout", self.site.pages[p].id);
+                let mut cx = tera::Context::new();
+                cx.insert("root", &links::root_of(&id));
+                let mut page = self.page_context_at(p, &id, true);
+                page.content = String::new();
+                cx.insert("page", &page);
+                // The handout sits in the lesson's folder.
+                cx.insert("lesson_url", "../index.html");
+                ("handout.html".to_string(), links::output_path(&id), cx)
+            }
             Job::Index(i) => {
                 let index = &self.site.indexes[i];
                 let title = self.strings.kind_plural(index.kind).to_string();
@@ -291,8 +304,13 @@ impl Renderer<'_> {
     }
 
     fn page_context(&self, p: usize) -> PageCx {
+        self.page_context_at(p, &self.site.pages[p].id, false)
+    }
+
+    /// A page's context as shown at `id` (its own, or its handout's); for a handout, key
+    /// messages leave out any block nested in them (a trainer tip, say).
+    fn page_context_at(&self, p: usize, id: &str, handout: bool) -> PageCx {
         let page = &self.site.pages[p];
-        let id = page.id.as_str();
         let blocks_of = |kind: BlockKind| {
             page.blocks
                 .iter()
@@ -304,7 +322,12 @@ impl Renderer<'_> {
                 id: block.spec.id.clone(),
                 number: block.spec.ordinal,
                 label: self.block_label(block),
-                html: self.block_html(p, b, id),
+                html: if handout {
+                    let range = block.inner.clone();
+                    self.fill_keeping(p, &page.body[range], id, &|k| k == BlockKind::KeyMessage)
+                } else {
+                    self.block_html(p, b, id)
+                },
                 principles: self.site.block_principles[p][b]
                     .iter()
                     .map(|&t| self.link(t, id))

@@ -172,6 +172,14 @@ pub fn render(
                 .filter(|&i| site.indexes[i].page.is_none())
                 .map(context::Job::Index),
         )
+        .chain(
+            (0..site.pages.len())
+                .filter(|&p| {
+                    site.pages[p].fm.kind == crate::page::Kind::Lesson
+                        && theme.tera.contains_template("handout.html")
+                })
+                .map(context::Job::Handout),
+        )
         .chain([context::Job::NotFound])
         .chain(search_page.then_some(context::Job::Search))
         .collect();
@@ -331,9 +339,22 @@ fn short_hash(bytes: &[u8]) -> String {
 impl Renderer<'_> {
     /// Fills the tokens of a piece of body HTML of `source` for display on the page `from`.
     pub fn fill(&self, source: usize, html: &str, from: &str) -> String {
+        self.fill_keeping(source, html, from, &|_| true)
+    }
+
+    /// [`Renderer::fill`], leaving out the blocks whose kind `keep` refuses, with all they hold.
+    pub fn fill_keeping(
+        &self,
+        source: usize,
+        html: &str,
+        from: &str,
+        keep: &dyn Fn(crate::page::BlockKind) -> bool,
+    ) -> String {
         let page = &self.site.pages[source];
         let refs = &self.site.refs[source];
         let mut out = String::with_capacity(html.len() + 256);
+        // Blocks being left out, with where the output stood when each opened.
+        let mut dropped: Vec<(usize, usize)> = Vec::new();
         tokens::substitute(html, &mut out, |token, out| match token {
             Token::Href(i) => match refs.get(i).copied().flatten() {
                 Some(r) => out.push_str(&href(
@@ -355,11 +376,20 @@ impl Renderer<'_> {
             }
             Token::Open(b) => {
                 if let Some(block) = page.blocks.get(b) {
-                    self.block_open(block, out);
+                    if keep(block.spec.kind) {
+                        self.block_open(block, out);
+                    } else {
+                        dropped.push((b, out.len()));
+                    }
                 }
             }
             Token::Close(b) => {
-                if let Some(block) = page.blocks.get(b) {
+                if let Some(&(open, at)) = dropped.last()
+                    && open == b
+                {
+                    dropped.pop();
+                    out.truncate(at);
+                } else if let Some(block) = page.blocks.get(b) {
                     out.push_str(block_close(block.spec.kind));
                 }
             }
@@ -546,7 +576,7 @@ impl Renderer<'_> {
 
     fn job_source(&self, job: context::Job, display_root: &Path) -> std::path::PathBuf {
         match job {
-            context::Job::Page(p) => self.site.pages[p].shown.clone(),
+            context::Job::Page(p) | context::Job::Handout(p) => self.site.pages[p].shown.clone(),
             context::Job::Index(i) => {
                 display_path(display_root, Path::new(self.site.indexes[i].id))
             }

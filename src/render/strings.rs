@@ -43,6 +43,8 @@ const EN: &[(&str, &str)] = &[
     ("pages", "Pages"),
     ("summary_of_key_messages", "Summary of Key Messages"),
     ("print_handout", "Print handout"),
+    ("print", "Print"),
+    ("back_to_lesson", "Back to the lesson"),
     ("search", "Search"),
     ("search_placeholder", "Search the handbook"),
     ("search_result", "result"),

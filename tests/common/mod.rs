@@ -296,3 +296,29 @@ fn normalize(path: &Path) -> PathBuf {
     }
     out
 }
+
+/// The ids of the elements whose class list holds `class`, in document order.
+pub fn ids_with_class(html: &str, class: &str) -> Vec<String> {
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let at = tag.find(&format!(" {name}="))? + name.len() + 2;
+        let rest = &tag[at..];
+        Some(match rest.strip_prefix('"') {
+            Some(r) => r[..r.find('"')?].to_string(),
+            None => rest[..rest.find([' ', '>']).unwrap_or(rest.len())].to_string(),
+        })
+    };
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(p) = rest.find('<') {
+        rest = &rest[p..];
+        let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+        let tag = &rest[..end];
+        if attr(tag, "class").is_some_and(|c| c.split_whitespace().any(|c| c == class))
+            && let Some(id) = attr(tag, "id")
+        {
+            out.push(id);
+        }
+        rest = &rest[end.max(1)..];
+    }
+    out
+}
