@@ -155,3 +155,105 @@ fn a_page_that_is_not_a_lesson_has_no_handout() {
     );
     assert!(!site.join("principles/consent/handout").exists());
 }
+
+/// Every `id` of a page, quoted or not.
+fn all_ids(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(p) = rest.find(" id=") {
+        rest = &rest[p + 4..];
+        let value = match rest.strip_prefix('"') {
+            Some(r) => r[..r.find('"').unwrap_or(0)].to_string(),
+            None => rest[..rest.find([' ', '>']).unwrap_or(rest.len())].to_string(),
+        };
+        out.push(value);
+    }
+    out
+}
+
+#[test]
+fn the_whole_handbook_prints_as_one_document_with_links_inside_it() {
+    let (_keep, site) = build_sample();
+    let print = std::fs::read_to_string(site.join("print/index.html")).unwrap();
+
+    // Every page, in reading order.
+    let sections = ids_with_class(&print, "print-section");
+    let position = |id: &str| {
+        sections
+            .iter()
+            .position(|s| s == id)
+            .unwrap_or_else(|| panic!("no section {id} in {sections:?}"))
+    };
+    assert!(position("p-principles_consent") < position("p-principles_impartiality"));
+    assert!(
+        position("p-lessons_module-1_1.1-evolution")
+            < position("p-lessons_module-1_1.3-principles")
+    );
+    assert!(position("p-lessons_module-1") < position("p-lessons_module-1_1.1-evolution"));
+    let pages = common::files(&site)
+        .iter()
+        .filter(|f| f.ends_with("/index.html") || f.as_str() == "index.html")
+        .filter(|f| {
+            !f.starts_with("search/") && !f.starts_with("print/") && !f.contains("/handout/")
+        })
+        .count();
+    // Kind indexes without a page of their own are not content: they are not printed.
+    assert!(
+        sections.len() >= pages - 8 && sections.len() <= pages,
+        "{} sections, {pages} pages",
+        sections.len()
+    );
+
+    // Ids are unique, and every link within the document lands on one of them.
+    let ids = all_ids(&print);
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "duplicate ids in the print view");
+    let mut internal = 0;
+    for link in common::links(&print) {
+        if let Some(fragment) = link.strip_prefix('#') {
+            assert!(
+                unique.contains(&fragment.to_string()),
+                "dangling #{fragment}"
+            );
+            internal += 1;
+        } else {
+            // Only the way home, the stylesheet and icon, and the world outside.
+            assert!(
+                link == "../index.html"
+                    || link.starts_with("../assets/")
+                    || link.starts_with("http"),
+                "a link out of the print view: {link}"
+            );
+        }
+    }
+    assert!(
+        internal > 100,
+        "references became links within the document: {internal}"
+    );
+    // A reference to a key message of lesson 1.3 leads to it inside the document.
+    assert!(
+        print.contains("href=\"#p-lessons_module-1_1.3-principles-km-impartial-not-neutral\"")
+            || print.contains("href=#p-lessons_module-1_1.3-principles-km-impartial-not-neutral")
+    );
+    assert!(
+        unique.contains(&"p-lessons_module-1_1.3-principles-km-impartial-not-neutral".to_string())
+    );
+
+    // Parts, chapters, modules and lessons start on a new sheet.
+    let new_page = ids_with_class(&print, "new-page");
+    for id in [
+        "p-handbook_ch1-evolution",
+        "p-lessons_module-1",
+        "p-lessons_module-1_1.3-principles",
+    ] {
+        assert!(new_page.iter().any(|s| s == id), "{id} starts a page");
+    }
+    position("p-glossary_mandate");
+    assert!(
+        !new_page.iter().any(|s| s == "p-glossary_mandate"),
+        "terms run on"
+    );
+    // The site's footer leads here.
+    let home = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(home.contains("print/index.html"));
+}

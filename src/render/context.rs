@@ -23,6 +23,8 @@ pub enum Job {
     Page(usize),
     /// The handout of a lesson: `<lesson id>/handout/index.html`.
     Handout(usize),
+    /// The whole handbook on one page, for printing: `print/index.html`.
+    Print,
     Index(usize),
     NotFound,
     Search,
@@ -98,6 +100,21 @@ pub struct PageCx {
     pub trainer_tips: usize,
     pub has_code: bool,
     pub is_home: bool,
+}
+
+/// One page in the print view.
+#[derive(Serialize)]
+pub struct PrintPageCx {
+    pub anchor: String,
+    pub title: String,
+    pub kind: &'static str,
+    pub kind_label: String,
+    /// How deep in the tree (0: the home page).
+    pub depth: usize,
+    pub new_page: bool,
+    pub aim: Option<String>,
+    pub outcomes: Vec<String>,
+    pub html: String,
 }
 
 #[derive(Serialize)]
@@ -222,6 +239,16 @@ impl Renderer<'_> {
                 cx.insert("lesson_url", "../index.html");
                 ("handout.html".to_string(), links::output_path(&id), cx)
             }
+            Job::Print => {
+                let mut cx = tera::Context::new();
+                cx.insert("root", &links::root_of("print"));
+                let title = self.book_context().title.clone();
+                let mut page = self.generated_page("print", &title);
+                page.kind = "print";
+                cx.insert("page", &page);
+                cx.insert("print", &self.print_context());
+                ("print.html".to_string(), links::output_path("print"), cx)
+            }
             Job::Index(i) => {
                 let index = &self.site.indexes[i];
                 let title = self.strings.kind_plural(index.kind).to_string();
@@ -275,6 +302,41 @@ impl Renderer<'_> {
                 ("search.html".to_string(), links::output_path("search"), cx)
             }
         }
+    }
+
+    /// Every page in reading order, for the print view.
+    fn print_context(&self) -> Vec<PrintPageCx> {
+        let site = self.site;
+        let depth = |mut p: usize| {
+            let mut d = 0;
+            while let Some(up) = site.parent[p] {
+                d += 1;
+                p = up;
+            }
+            d
+        };
+        site.order
+            .iter()
+            .map(|&p| {
+                let page = &site.pages[p];
+                let kind = page.fm.kind;
+                PrintPageCx {
+                    anchor: super::print_anchor(&page.id),
+                    title: page_title(site, p),
+                    kind: kind.name(),
+                    kind_label: self.strings.kind(kind).to_string(),
+                    depth: depth(p),
+                    // Parts (pages with pages under them), chapters, modules and lessons
+                    // begin on a new sheet.
+                    new_page: p != site.home
+                        && (!site.children[p].is_empty()
+                            || matches!(kind, Kind::Chapter | Kind::Module | Kind::Lesson)),
+                    aim: page.fm.aim.clone(),
+                    outcomes: page.fm.outcomes.clone(),
+                    html: self.print_body(p),
+                }
+            })
+            .collect()
     }
 
     fn generated_page(&self, id: &str, title: &str) -> PageCx {

@@ -182,6 +182,12 @@ pub fn render(
         )
         .chain([context::Job::NotFound])
         .chain(search_page.then_some(context::Job::Search))
+        .chain(
+            theme
+                .tera
+                .contains_template("print.html")
+                .then_some(context::Job::Print),
+        )
         .collect();
     let minify = config.build.minify;
     let render_pages = || -> Vec<Diagnostic> {
@@ -330,6 +336,39 @@ pub fn minify_asset(rel: &str, bytes: Vec<u8>) -> Vec<u8> {
     bytes
 }
 
+/// The anchor of a page in the print view (`print/index.html`).
+pub fn print_anchor(id: &str) -> String {
+    format!("p-{}", id.replace('/', "_"))
+}
+
+/// Prefixes every `id="x"` with `anchor-`, and every in-page link `href="#x"` to match;
+/// `href="##x"` (a link already within the print view) loses one `#` and is kept.
+fn prefix_ids(html: &str, anchor: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    loop {
+        let id = rest.find(" id=\"");
+        let link = rest.find("href=\"#");
+        let (at, is_id) = match (id, link) {
+            (Some(i), Some(l)) if i < l => (i, true),
+            (Some(i), None) => (i, true),
+            (_, Some(l)) => (l, false),
+            (None, None) => break,
+        };
+        let head = if is_id { " id=\"" } else { "href=\"#" };
+        out.push_str(&rest[..at + head.len()]);
+        rest = &rest[at + head.len()..];
+        if !is_id && let Some(kept) = rest.strip_prefix('#') {
+            rest = kept;
+            continue;
+        }
+        out.push_str(anchor);
+        out.push('-');
+    }
+    out.push_str(rest);
+    out
+}
+
 fn short_hash(bytes: &[u8]) -> String {
     let mut hasher = std::hash::DefaultHasher::new();
     bytes.hash(&mut hasher);
@@ -350,19 +389,47 @@ impl Renderer<'_> {
         from: &str,
         keep: &dyn Fn(crate::page::BlockKind) -> bool,
     ) -> String {
+        self.fill_for(source, html, Some(from), keep)
+    }
+
+    /// A page's body for the print view of the whole handbook: references become links within
+    /// the document, and the page's own ids (headings, blocks, footnotes) and in-page links are
+    /// prefixed with its anchor there, so that they stay unique.
+    pub fn print_body(&self, page: usize) -> String {
+        let html = self.fill_for(page, &self.site.pages[page].body, None, &|_| true);
+        prefix_ids(&html, &print_anchor(&self.site.pages[page].id))
+    }
+
+    /// Fills tokens for display on the page `from`, or (None) for the print view.
+    fn fill_for(
+        &self,
+        source: usize,
+        html: &str,
+        from: Option<&str>,
+        keep: &dyn Fn(crate::page::BlockKind) -> bool,
+    ) -> String {
         let page = &self.site.pages[source];
         let refs = &self.site.refs[source];
         let mut out = String::with_capacity(html.len() + 256);
         // Blocks being left out, with where the output stood when each opened.
         let mut dropped: Vec<(usize, usize)> = Vec::new();
         tokens::substitute(html, &mut out, |token, out| match token {
-            Token::Href(i) => match refs.get(i).copied().flatten() {
-                Some(r) => out.push_str(&href(
+            Token::Href(i) => match (refs.get(i).copied().flatten(), from) {
+                (Some(r), Some(from)) => out.push_str(&href(
                     from,
                     &self.site.pages[r.page].id,
                     self.anchor_name(r.page, r.anchor),
                 )),
-                None => out.push('#'),
+                (Some(r), None) => {
+                    // "##": a link within the print view, left alone by `prefix_ids`.
+                    out.push_str("##");
+                    out.push_str(&print_anchor(&self.site.pages[r.page].id));
+                    if let Some(anchor) = self.anchor_name(r.page, r.anchor) {
+                        out.push('-');
+                        out.push_str(anchor);
+                    }
+                }
+                (None, _) => out.push('#'),
             },
             Token::Text(i) => {
                 let text = match refs.get(i).copied().flatten() {
@@ -582,6 +649,7 @@ impl Renderer<'_> {
             }
             context::Job::NotFound => display_path(display_root, Path::new("404.html")),
             context::Job::Search => display_path(display_root, Path::new("search/index.html")),
+            context::Job::Print => display_path(display_root, Path::new("print/index.html")),
         }
     }
 
@@ -639,5 +707,24 @@ fn block_close(kind: BlockKind) -> &'static str {
         BlockKind::Activity => "</section>",
         BlockKind::Slide => "</figure>",
         BlockKind::Example | BlockKind::Note | BlockKind::Warning => "</aside>",
+    }
+}
+
+#[cfg(test)]
+mod print_tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_in_page_links_are_prefixed_and_print_links_kept() {
+        let html = r###"<h2 id="intro">I</h2><a href="#intro">up</a><sup><a href="#1">1</a></sup><div id="1">n</div><a href="##p-other-km-2">km</a><a href="../x/index.html">x</a>"###;
+        assert_eq!(
+            prefix_ids(html, "p-a_b"),
+            r###"<h2 id="p-a_b-intro">I</h2><a href="#p-a_b-intro">up</a><sup><a href="#p-a_b-1">1</a></sup><div id="p-a_b-1">n</div><a href="#p-other-km-2">km</a><a href="../x/index.html">x</a>"###
+        );
+        assert_eq!(
+            print_anchor("lessons/module-1/1.3-principles"),
+            "p-lessons_module-1_1.3-principles"
+        );
+        assert_eq!(print_anchor(""), "p-");
     }
 }

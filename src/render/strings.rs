@@ -44,6 +44,7 @@ const EN: &[(&str, &str)] = &[
     ("summary_of_key_messages", "Summary of Key Messages"),
     ("print_handout", "Print handout"),
     ("print", "Print"),
+    ("print_handbook", "The whole handbook, to print"),
     ("back_to_lesson", "Back to the lesson"),
     ("search", "Search"),
     ("search_placeholder", "Search the handbook"),
