@@ -27,6 +27,7 @@ const SCHEMA: &[(&str, &[&str])] = &[
     ),
     ("build", &["output", "minify", "highlight"]),
     ("search", &["enabled"]),
+    ("print", &["paper"]),
     ("edition", &["base", "exclude", "on_excluded_reference"]),
 ];
 
@@ -38,7 +39,36 @@ pub struct Config {
     pub build: BuildConfig,
     #[serde(default)]
     pub search: SearchConfig,
+    #[serde(default)]
+    pub print: PrintConfig,
     pub edition: Option<EditionConfig>,
+}
+
+/// `[print]`: how handouts and the print view are laid out on paper.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PrintConfig {
+    #[serde(default)]
+    pub paper: Paper,
+}
+
+/// Paper size of printed output (`paper = "A4"` or `"Letter"`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum Paper {
+    #[default]
+    #[serde(alias = "a4")]
+    A4,
+    #[serde(alias = "letter", alias = "US Letter", alias = "us-letter")]
+    Letter,
+}
+
+impl Paper {
+    /// The CSS `@page` size keyword.
+    pub fn css(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::Letter => "letter",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -278,6 +308,23 @@ mod tests {
         assert_eq!(config.build.output, "site");
         assert!(config.build.minify && config.search.enabled);
         assert_eq!(config.book.direction(), "ltr");
+    }
+
+    #[test]
+    fn paper_is_a4_unless_letter_is_asked_for() {
+        let (config, _) = parse_str("[book]\ntitle = \"T\"\n");
+        assert_eq!(config.unwrap().print.paper, Paper::A4);
+        let (config, problems) = parse_str("[book]\ntitle = \"T\"\n[print]\npaper = \"Letter\"\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(config.unwrap().print.paper.css(), "letter");
+        let (config, problems) = parse_str("[book]\ntitle = \"T\"\n[print]\npaper = \"A3\"\n");
+        assert!(config.is_none());
+        assert!(
+            problems.len() == 1
+                && problems[0].starts_with("book.toml:4:")
+                && problems[0].contains("A3"),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod output;
 pub mod page;
+pub mod pdf;
 pub mod render;
 pub mod search;
 pub mod site;
@@ -54,6 +55,8 @@ pub struct Report {
     pub source_bytes: usize,
     /// Time spent per stage, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// The printable pages written, each with the PDF `tenet pdf` makes of it.
+    pub printables: Vec<pdf::Printable>,
 }
 
 impl Report {
@@ -175,6 +178,7 @@ pub fn run(options: &Options) -> Report {
             display_root,
         );
         report.pages = rendered.pages;
+        report.printables = rendered.printables;
         report.diagnostics.extend(problems);
     }
     if let Some(staging) = staging.as_ref() {

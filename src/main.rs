@@ -34,6 +34,22 @@ enum Command {
         /// Print the time each stage took
         #[arg(long)]
         timings: bool,
+        /// Also make PDFs of the handouts and the whole handbook (needs Chromium)
+        #[arg(long)]
+        pdf: bool,
+    },
+    /// Build the handbook at DIR, then print its lesson handouts and the whole handbook to PDF
+    /// under OUT/pdf/ with headless Chromium
+    Pdf {
+        /// The handbook folder (holding book.toml)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Output folder (default: `[build] output` of book.toml, `site`)
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Print only problems
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Check the handbook at DIR: everything a build does, without writing
     Check {
@@ -47,12 +63,13 @@ fn main() -> ExitCode {
     keep_freed_memory_a_while();
     let cli = Cli::parse();
     let started = Instant::now();
-    let (options, quiet, timings) = match cli.command {
+    let (options, quiet, timings, pdf) = match cli.command {
         Command::Build {
             dir,
             out,
             quiet,
             timings,
+            pdf,
         } => (
             tenet::Options {
                 root: dir,
@@ -61,6 +78,17 @@ fn main() -> ExitCode {
             },
             quiet,
             timings,
+            pdf,
+        ),
+        Command::Pdf { dir, out, quiet } => (
+            tenet::Options {
+                root: dir,
+                out,
+                write: true,
+            },
+            quiet,
+            false,
+            true,
         ),
         Command::Check { dir } => (
             tenet::Options {
@@ -68,6 +96,7 @@ fn main() -> ExitCode {
                 out: None,
                 write: false,
             },
+            false,
             false,
             false,
         ),
@@ -111,6 +140,28 @@ fn main() -> ExitCode {
                 "checked {} pages in {seconds:.2} s: no errors",
                 report.pages
             ),
+        }
+    }
+    if pdf && let Some(out) = &report.output {
+        let started = Instant::now();
+        match tenet::pdf::print_all(out, &report.printables) {
+            Ok(written) => {
+                if !quiet {
+                    eprintln!(
+                        "printed {} PDF{} into {} in {:.2} s",
+                        written.len(),
+                        plural(written.len()),
+                        out.join("pdf").display(),
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+            }
+            Err(problems) => {
+                for d in &problems {
+                    eprintln!("{d}");
+                }
+                return ExitCode::from(1);
+            }
         }
     }
     ExitCode::SUCCESS

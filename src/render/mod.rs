@@ -25,9 +25,11 @@ use strings::Strings;
 use theme::Theme;
 
 /// Counts of what a render produced.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct Rendered {
     pub pages: usize,
+    /// The printable pages written (lesson handouts, the print view), for `tenet pdf`.
+    pub printables: Vec<crate::pdf::Printable>,
 }
 
 /// Everything the templates and helpers share during one render.
@@ -152,6 +154,7 @@ pub fn render(
         global.insert("sections", &renderer.sections());
         global.insert("search_enabled", &config.search.enabled);
         global.insert("search_version", &search_version);
+        global.insert("print_paper", config.print.paper.css());
     }
     let theme = &*theme;
 
@@ -267,7 +270,30 @@ pub fn render(
             problems.push(Diagnostic::error("sitemap.xml", e));
         }
     }
-    (Rendered { pages: jobs.len() }, problems)
+    let printables = jobs
+        .iter()
+        .filter_map(|job| match *job {
+            context::Job::Handout(p) => {
+                let id = &site.pages[p].id;
+                Some(crate::pdf::Printable {
+                    html: format!("{id}/handout/index.html"),
+                    pdf: format!("pdf/{id}-handout.pdf"),
+                })
+            }
+            context::Job::Print => Some(crate::pdf::Printable {
+                html: "print/index.html".into(),
+                pdf: "pdf/handbook.pdf".into(),
+            }),
+            _ => None,
+        })
+        .collect();
+    (
+        Rendered {
+            pages: jobs.len(),
+            printables,
+        },
+        problems,
+    )
 }
 
 /// Minifies one HTML page (inline CSS too; there is no inline script worth the cost).
