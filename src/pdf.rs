@@ -9,6 +9,18 @@ use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
 
+/// Headless Chromium, without a sandbox (root in a container has none to give) or anything
+/// that would reach the network or a profile of the user's.
+pub const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
+
 /// A page of the site to print: its HTML and its PDF, both relative to the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Printable {
@@ -73,16 +85,8 @@ fn print_one(chromium: &Path, out: &Path, p: &Printable, n: usize) -> Result<Pat
     let profile = std::env::temp_dir().join(format!("tenet-pdf-{}-{n}", std::process::id()));
     let url = format!("file://{}", html.display());
     let run = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-pdf-header-footer",
-        ])
+        .args(CHROMIUM_FLAGS)
+        .arg("--no-pdf-header-footer")
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg(&url)

@@ -16,33 +16,16 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tungstenite::{Message, WebSocket};
 
-const FLAGS: &[&str] = &[
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-    "--remote-debugging-port=0",
-];
+/// The flags the brief asks for (the same `tenet pdf` uses), and a DevTools port.
+fn flags() -> Vec<&'static str> {
+    let mut flags = tenet::pdf::CHROMIUM_FLAGS.to_vec();
+    flags.extend(["--hide-scrollbars", "--remote-debugging-port=0"]);
+    flags
+}
 
-/// The Chromium binary, if there is one.
+/// The Chromium binary, if there is one (as `tenet pdf` finds it).
 pub fn chromium() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("TENET_CHROMIUM") {
-        return Some(PathBuf::from(path));
-    }
-    let path = std::env::var_os("PATH")?;
-    for name in ["chromium", "chromium-browser", "google-chrome"] {
-        for dir in std::env::split_paths(&path) {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return Some(candidate);
-            }
-        }
-    }
-    None
+    tenet::pdf::find_chromium()
 }
 
 pub struct Browser {
@@ -74,7 +57,7 @@ impl Browser {
         };
         let profile = tempfile::tempdir().unwrap();
         let child = Command::new(&binary)
-            .args(FLAGS)
+            .args(flags())
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg("about:blank")
             .stdin(Stdio::null())
