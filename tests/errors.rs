@@ -50,6 +50,10 @@ fn broken() -> Handbook {
         ),
         ("content/search.md", "+++\ntitle = \"Search\"\n+++\n"),
         (
+            "content/k.md",
+            "+++\ntitle = \"K\"\nid = \"lessons/one/lesson-plan\"\n+++\n",
+        ),
+        (
             "content/j.md",
             "+++\ntitle = \"J\"\nprincipals = [\"principles/consent\"]\n+++\n\n::: keymessage\nx\n:::\n",
         ),
@@ -80,6 +84,7 @@ fn every_error_is_reported_at_once_with_its_position() {
         "content/i.md:4:5: error: `consent` is ambiguous",
         "content/j.md:3:1: error: unknown front-matter key `principals`",
         "content/j.md:6:5: error: unknown block kind `keymessage`",
+        "content/k.md:3:1: error: the id `lessons/one/lesson-plan` is reserved for a generated page",
         "content/search.md:1:1: error: the id `search` is reserved for a generated page",
     ];
     for want in expected {
@@ -152,7 +157,7 @@ fn the_cli_exits_non_zero_and_prints_every_error() {
         )),
         "{stderr}"
     );
-    assert!(stderr.contains("error: 17 errors"), "{stderr}");
+    assert!(stderr.contains("error: 18 errors"), "{stderr}");
     // `check` runs from inside the handbook and names files relative to it.
     let out = Command::new(env!("CARGO_BIN_EXE_tenet"))
         .arg("check")

@@ -257,3 +257,56 @@ fn the_whole_handbook_prints_as_one_document_with_links_inside_it() {
     let home = std::fs::read_to_string(site.join("index.html")).unwrap();
     assert!(home.contains("print/index.html"));
 }
+
+#[test]
+fn each_lesson_has_a_lesson_plan_with_everything_for_the_trainer_and_a_map() {
+    let (_keep, site) = build_sample();
+    for (id, source) in sample_lessons() {
+        let lesson = std::fs::read_to_string(site.join(&id).join("index.html")).unwrap();
+        let plan = std::fs::read_to_string(site.join(&id).join("lesson-plan/index.html"))
+            .unwrap_or_else(|e| panic!("{id}: no lesson plan: {e}"));
+        // Every block of the lesson, in place and in order: tips, activities, slides, key
+        // messages.
+        for class in ["trainer-tip", "activity", "slide", "key-message"] {
+            assert_eq!(
+                ids_with_class(&plan, class),
+                ids_with_class(&lesson, class),
+                "{id}: {class} blocks"
+            );
+        }
+        // The map: each activity with its duration, and their total.
+        let durations: Vec<u32> = source
+            .lines()
+            .filter(|l| l.starts_with(":::") && l.contains("activity"))
+            .filter_map(|l| {
+                let at = l.find("duration=")? + "duration=".len();
+                let value: String = l[at..]
+                    .trim_start_matches('"')
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect();
+                value.parse().ok()
+            })
+            .collect();
+        let text = strip_tags(&plan);
+        assert!(
+            text.contains("Lesson plan") && text.contains("Lesson map"),
+            "{id}"
+        );
+        if !durations.is_empty() {
+            let total: u32 = durations.iter().sum();
+            assert!(
+                text.contains(&format!("Total time of the activities {total} minutes"))
+                    || text.contains(&format!(
+                        "Total time of the activities at least {total} minutes"
+                    )),
+                "{id}: total {total} in {text}"
+            );
+        }
+        assert!(
+            lesson.contains("lesson-plan/index.html"),
+            "{id}: linked from the lesson"
+        );
+    }
+    assert_eq!(common::broken_links(&site), Vec::<String>::new());
+}

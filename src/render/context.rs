@@ -25,6 +25,8 @@ pub enum Job {
     Handout(usize),
     /// The whole handbook on one page, for printing: `print/index.html`.
     Print,
+    /// A trainer's lesson plan: `<lesson id>/lesson-plan/index.html`.
+    LessonPlan(usize),
     Index(usize),
     NotFound,
     Search,
@@ -100,6 +102,28 @@ pub struct PageCx {
     pub trainer_tips: usize,
     pub has_code: bool,
     pub is_home: bool,
+}
+
+/// What a lesson plan adds to the lesson: the activities' total time.
+#[derive(Serialize)]
+pub struct PlanCx {
+    /// Sum of the activities' durations, in minutes.
+    pub minutes: u32,
+    /// Whether every activity gave a duration (else the sum is a minimum).
+    pub all_timed: bool,
+}
+
+/// Minutes in a duration as written: "20 minutes", "20 min", "1 hour", "1.5 h", "90".
+pub fn minutes(duration: &str) -> Option<u32> {
+    let text = duration.trim().to_lowercase();
+    let number: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let value: f64 = number.parse().ok()?;
+    let unit = text[number.len()..].trim_start();
+    let factor = if unit.starts_with('h') { 60.0 } else { 1.0 };
+    Some((value * factor).round() as u32)
 }
 
 /// One page in the print view.
@@ -238,6 +262,27 @@ impl Renderer<'_> {
                 // The handout sits in the lesson's folder.
                 cx.insert("lesson_url", "../index.html");
                 ("handout.html".to_string(), links::output_path(&id), cx)
+            }
+            Job::LessonPlan(p) => {
+                let id = format!("{}/lesson-plan", self.site.pages[p].id);
+                let mut cx = tera::Context::new();
+                cx.insert("root", &links::root_of(&id));
+                let page = self.page_context_at(p, &id, false);
+                let minutes: Vec<Option<u32>> = page
+                    .activities
+                    .iter()
+                    .map(|a| a.duration.as_deref().and_then(minutes))
+                    .collect();
+                cx.insert(
+                    "plan",
+                    &PlanCx {
+                        minutes: minutes.iter().flatten().sum(),
+                        all_timed: minutes.iter().all(Option::is_some),
+                    },
+                );
+                cx.insert("page", &page);
+                cx.insert("lesson_url", "../index.html");
+                ("lesson-plan.html".to_string(), links::output_path(&id), cx)
             }
             Job::Print => {
                 let mut cx = tera::Context::new();
@@ -664,5 +709,10 @@ mod tests {
         assert_eq!(initial("Égalité"), "E");
         assert_eq!(initial("mandate"), "M");
         assert_eq!(initial("3D printing"), "#");
+        assert_eq!(minutes("20 minutes"), Some(20));
+        assert_eq!(minutes("45 min"), Some(45));
+        assert_eq!(minutes("1.5 hours"), Some(90));
+        assert_eq!(minutes("2 h"), Some(120));
+        assert_eq!(minutes("about an hour"), None);
     }
 }

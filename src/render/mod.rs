@@ -183,6 +183,14 @@ pub fn render(
                 })
                 .map(context::Job::Handout),
         )
+        .chain(
+            (0..site.pages.len())
+                .filter(|&p| {
+                    site.pages[p].fm.kind == crate::page::Kind::Lesson
+                        && theme.tera.contains_template("lesson-plan.html")
+                })
+                .map(context::Job::LessonPlan),
+        )
         .chain([context::Job::NotFound])
         .chain(search_page.then_some(context::Job::Search))
         .chain(
@@ -278,6 +286,13 @@ pub fn render(
                 Some(crate::pdf::Printable {
                     html: format!("{id}/handout/index.html"),
                     pdf: format!("pdf/{id}-handout.pdf"),
+                })
+            }
+            context::Job::LessonPlan(p) => {
+                let id = &site.pages[p].id;
+                Some(crate::pdf::Printable {
+                    html: format!("{id}/lesson-plan/index.html"),
+                    pdf: format!("pdf/{id}-lesson-plan.pdf"),
                 })
             }
             context::Job::Print => Some(crate::pdf::Printable {
@@ -669,7 +684,9 @@ impl Renderer<'_> {
 
     fn job_source(&self, job: context::Job, display_root: &Path) -> std::path::PathBuf {
         match job {
-            context::Job::Page(p) | context::Job::Handout(p) => self.site.pages[p].shown.clone(),
+            context::Job::Page(p) | context::Job::Handout(p) | context::Job::LessonPlan(p) => {
+                self.site.pages[p].shown.clone()
+            }
             context::Job::Index(i) => {
                 display_path(display_root, Path::new(self.site.indexes[i].id))
             }

@@ -300,13 +300,14 @@ fn check_ids(pages: &[ParsedPage], problems: &mut Vec<Diagnostic>) {
             first.insert(&page.id, i);
         }
         let reserved = RESERVED_IDS.contains(&page.id.as_str())
-            || page.id == "handout"
-            || page.id.ends_with("/handout");
+            || ["handout", "lesson-plan"]
+                .iter()
+                .any(|s| page.id == *s || page.id.ends_with(&format!("/{s}")));
         if reserved {
             problems.push(
                 Diagnostic::error(&page.shown, format!("the id `{}` is reserved for a generated page", page.id))
                     .at(page.id_pos)
-                    .help("`search`, `print`, `assets`, `404` and ids ending in `/handout` are taken by the output layout; set another `id`"),
+                    .help("`search`, `print`, `assets`, `404` and ids ending in `/handout` or `/lesson-plan` are taken by the output layout; set another `id`"),
             );
         }
     }
