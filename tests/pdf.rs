@@ -56,8 +56,8 @@ fn build_and_print() -> (tempfile::TempDir, PathBuf, Vec<PathBuf>) {
     assert!(!report.has_errors(), "{:?}", report.diagnostics);
     assert_eq!(
         report.printables.len(),
-        13,
-        "six handouts, six lesson plans and the handbook"
+        15,
+        "six handouts, six lesson plans, two modules and the handbook"
     );
     let written = tenet::pdf::print_all(&out, &report.printables)
         .unwrap_or_else(|problems| panic!("{problems:?}"));
@@ -70,7 +70,7 @@ fn the_handout_pdf_holds_every_key_message_and_no_trainer_tip() {
         return;
     }
     let (_keep, out, written) = build_and_print();
-    assert_eq!(written.len(), 13);
+    assert_eq!(written.len(), 15);
     let lesson = "lessons/module-1/1.3-principles";
     let pdf = out.join(format!("pdf/{lesson}-handout.pdf"));
     assert!(written.contains(&pdf), "{written:?}");

@@ -310,3 +310,54 @@ fn each_lesson_has_a_lesson_plan_with_everything_for_the_trainer_and_a_map() {
     }
     assert_eq!(common::broken_links(&site), Vec::<String>::new());
 }
+
+#[test]
+fn a_module_prints_with_its_lessons_and_links_out_for_the_rest() {
+    let (_keep, site) = build_sample();
+    let print = std::fs::read_to_string(site.join("print/lessons/module-1/index.html")).unwrap();
+    let sections = ids_with_class(&print, "print-section");
+    assert_eq!(
+        sections,
+        [
+            "p-lessons_module-1",
+            "p-lessons_module-1_1.1-evolution",
+            "p-lessons_module-1_1.2-mandates",
+            "p-lessons_module-1_1.3-principles",
+        ]
+    );
+    let text = strip_tags(&print);
+    assert!(text.contains("Module 1: Foundations of UN Peacekeeping"));
+    assert!(
+        !text.contains("2.1 Protection of Civilians"),
+        "another module's lesson"
+    );
+    // References to pages outside the module lead to the site; inside, within the document.
+    let ids: std::collections::BTreeSet<String> = ids_with_class(&print, "print-section")
+        .into_iter()
+        .collect();
+    let mut out_links = 0;
+    for link in common::links(&print) {
+        if let Some(fragment) = link.strip_prefix('#') {
+            assert!(
+                fragment.starts_with("p-lessons_module-1"),
+                "a link within the document to a page it does not hold: #{fragment}"
+            );
+            let page = ids
+                .iter()
+                .any(|id| fragment == id || fragment.starts_with(&format!("{id}-")));
+            assert!(page, "#{fragment}");
+        } else if link.starts_with("../../../")
+            && link.ends_with("/index.html")
+            && !link.starts_with("../../../lessons/module-1/")
+        {
+            out_links += 1;
+        }
+    }
+    assert!(out_links > 0, "references to other pages lead to the site");
+    let module = std::fs::read_to_string(site.join("lessons/module-1/index.html")).unwrap();
+    assert!(
+        module.contains("print/lessons/module-1/index.html"),
+        "the module links to it"
+    );
+    assert_eq!(common::broken_links(&site), Vec::<String>::new());
+}

@@ -23,8 +23,9 @@ pub enum Job {
     Page(usize),
     /// The handout of a lesson: `<lesson id>/handout/index.html`.
     Handout(usize),
-    /// The whole handbook on one page, for printing: `print/index.html`.
-    Print,
+    /// The whole handbook on one page, for printing: `print/index.html`; or one module with all
+    /// its lessons: `print/<module id>/index.html`.
+    Print(Option<usize>),
     /// A trainer's lesson plan: `<lesson id>/lesson-plan/index.html`.
     LessonPlan(usize),
     Index(usize),
@@ -284,15 +285,22 @@ impl Renderer<'_> {
                 cx.insert("lesson_url", "../index.html");
                 ("lesson-plan.html".to_string(), links::output_path(&id), cx)
             }
-            Job::Print => {
+            Job::Print(scope) => {
+                let id = match scope {
+                    Some(m) => format!("print/{}", self.site.pages[m].id),
+                    None => "print".to_string(),
+                };
                 let mut cx = tera::Context::new();
-                cx.insert("root", &links::root_of("print"));
-                let title = self.book_context().title.clone();
-                let mut page = self.generated_page("print", &title);
+                cx.insert("root", &links::root_of(&id));
+                let title = match scope {
+                    Some(m) => page_title(self.site, m),
+                    None => self.book_context().title.clone(),
+                };
+                let mut page = self.generated_page(&id, &title);
                 page.kind = "print";
                 cx.insert("page", &page);
-                cx.insert("print", &self.print_context());
-                ("print.html".to_string(), links::output_path("print"), cx)
+                cx.insert("print", &self.print_context(scope, &id));
+                ("print.html".to_string(), links::output_path(&id), cx)
             }
             Job::Index(i) => {
                 let index = &self.site.indexes[i];
@@ -349,19 +357,26 @@ impl Renderer<'_> {
         }
     }
 
-    /// Every page in reading order, for the print view.
-    fn print_context(&self) -> Vec<PrintPageCx> {
+    /// Every page in reading order (or, with a scope, that page and the pages under it), for
+    /// the print view at `id`.
+    fn print_context(&self, scope: Option<usize>, id: &str) -> Vec<PrintPageCx> {
         let site = self.site;
+        let top = scope.unwrap_or(site.home);
+        // Depth under the top page, if the page is under it.
         let depth = |mut p: usize| {
             let mut d = 0;
-            while let Some(up) = site.parent[p] {
+            loop {
+                if p == top {
+                    return Some(d);
+                }
+                p = site.parent[p]?;
                 d += 1;
-                p = up;
             }
-            d
         };
+        let printed: Vec<bool> = (0..site.pages.len()).map(|p| depth(p).is_some()).collect();
         site.order
             .iter()
+            .filter(|&&p| printed[p])
             .map(|&p| {
                 let page = &site.pages[p];
                 let kind = page.fm.kind;
@@ -370,15 +385,15 @@ impl Renderer<'_> {
                     title: page_title(site, p),
                     kind: kind.name(),
                     kind_label: self.strings.kind(kind).to_string(),
-                    depth: depth(p),
+                    depth: depth(p).unwrap_or(0) + usize::from(scope.is_some()),
                     // Parts (pages with pages under them), chapters, modules and lessons
                     // begin on a new sheet.
-                    new_page: p != site.home
+                    new_page: p != top
                         && (!site.children[p].is_empty()
                             || matches!(kind, Kind::Chapter | Kind::Module | Kind::Lesson)),
                     aim: page.fm.aim.clone(),
                     outcomes: page.fm.outcomes.clone(),
-                    html: self.print_body(p),
+                    html: self.print_body(p, id, &printed),
                 }
             })
             .collect()

@@ -197,7 +197,15 @@ pub fn render(
             theme
                 .tera
                 .contains_template("print.html")
-                .then_some(context::Job::Print),
+                .then_some(context::Job::Print(None)),
+        )
+        .chain(
+            (0..site.pages.len())
+                .filter(|&p| {
+                    site.pages[p].fm.kind == crate::page::Kind::Module
+                        && theme.tera.contains_template("print.html")
+                })
+                .map(|p| context::Job::Print(Some(p))),
         )
         .collect();
     let minify = config.build.minify;
@@ -295,10 +303,17 @@ pub fn render(
                     pdf: format!("pdf/{id}-lesson-plan.pdf"),
                 })
             }
-            context::Job::Print => Some(crate::pdf::Printable {
+            context::Job::Print(None) => Some(crate::pdf::Printable {
                 html: "print/index.html".into(),
                 pdf: "pdf/handbook.pdf".into(),
             }),
+            context::Job::Print(Some(m)) => {
+                let id = &site.pages[m].id;
+                Some(crate::pdf::Printable {
+                    html: format!("print/{id}/index.html"),
+                    pdf: format!("pdf/{id}.pdf"),
+                })
+            }
             _ => None,
         })
         .collect();
@@ -430,23 +445,33 @@ impl Renderer<'_> {
         from: &str,
         keep: &dyn Fn(crate::page::BlockKind) -> bool,
     ) -> String {
-        self.fill_for(source, html, Some(from), keep)
+        self.fill_for(source, html, Some(from), None, keep)
     }
 
     /// A page's body for the print view of the whole handbook: references become links within
     /// the document, and the page's own ids (headings, blocks, footnotes) and in-page links are
     /// prefixed with its anchor there, so that they stay unique.
-    pub fn print_body(&self, page: usize) -> String {
-        let html = self.fill_for(page, &self.site.pages[page].body, None, &|_| true);
+    /// `printed` says which pages the print document holds (references to the others link to
+    /// their page on the site, from `from`, the document's own id).
+    pub fn print_body(&self, page: usize, from: &str, printed: &[bool]) -> String {
+        let html = self.fill_for(
+            page,
+            &self.site.pages[page].body,
+            Some(from),
+            Some(printed),
+            &|_| true,
+        );
         prefix_ids(&html, &print_anchor(&self.site.pages[page].id))
     }
 
-    /// Fills tokens for display on the page `from`, or (None) for the print view.
+    /// Fills tokens for display on the page `from`; with `printed`, for a print document that
+    /// holds those pages.
     fn fill_for(
         &self,
         source: usize,
         html: &str,
         from: Option<&str>,
+        printed: Option<&[bool]>,
         keep: &dyn Fn(crate::page::BlockKind) -> bool,
     ) -> String {
         let page = &self.site.pages[source];
@@ -456,12 +481,17 @@ impl Renderer<'_> {
         let mut dropped: Vec<(usize, usize)> = Vec::new();
         tokens::substitute(html, &mut out, |token, out| match token {
             Token::Href(i) => match (refs.get(i).copied().flatten(), from) {
-                (Some(r), Some(from)) => out.push_str(&href(
-                    from,
-                    &self.site.pages[r.page].id,
-                    self.anchor_name(r.page, r.anchor),
-                )),
-                (Some(r), None) => {
+                (Some(r), Some(from))
+                    if printed
+                        .is_none_or(|inside| !inside.get(r.page).copied().unwrap_or(false)) =>
+                {
+                    out.push_str(&href(
+                        from,
+                        &self.site.pages[r.page].id,
+                        self.anchor_name(r.page, r.anchor),
+                    ))
+                }
+                (Some(r), _) => {
                     // "##": a link within the print view, left alone by `prefix_ids`.
                     out.push_str("##");
                     out.push_str(&print_anchor(&self.site.pages[r.page].id));
@@ -692,7 +722,8 @@ impl Renderer<'_> {
             }
             context::Job::NotFound => display_path(display_root, Path::new("404.html")),
             context::Job::Search => display_path(display_root, Path::new("search/index.html")),
-            context::Job::Print => display_path(display_root, Path::new("print/index.html")),
+            context::Job::Print(None) => display_path(display_root, Path::new("print/index.html")),
+            context::Job::Print(Some(m)) => self.site.pages[m].shown.clone(),
         }
     }
 

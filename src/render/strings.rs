@@ -52,6 +52,7 @@ const EN: &[(&str, &str)] = &[
     ("minutes", "minutes"),
     ("type", "Type"),
     ("print_handbook", "The whole handbook, to print"),
+    ("print_module", "This module with all its lessons, to print"),
     ("back_to_lesson", "Back to the lesson"),
     ("search", "Search"),
     ("search_placeholder", "Search the handbook"),
