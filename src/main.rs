@@ -34,12 +34,12 @@ enum Command {
         /// Print the time each stage took
         #[arg(long)]
         timings: bool,
-        /// Also make PDFs of the handouts and the whole handbook (needs Chromium)
+        /// Also make the PDFs `tenet pdf` makes (needs Chromium)
         #[arg(long)]
         pdf: bool,
     },
-    /// Build the handbook at DIR, then print its lesson handouts and the whole handbook to PDF
-    /// under OUT/pdf/ with headless Chromium
+    /// Build the handbook at DIR, then print its lesson handouts, lesson plans, modules and the
+    /// whole handbook to PDF under OUT/pdf/ with headless Chromium
     Pdf {
         /// The handbook folder (holding book.toml)
         #[arg(default_value = ".")]
