@@ -46,7 +46,8 @@ pub struct Options {
 #[derive(Debug, Default)]
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
-    /// Pages rendered (content pages, generated indexes and the 404 page).
+    /// Pages rendered (content pages, generated indexes, handouts, lesson plans, print views,
+    /// the search and 404 pages).
     pub pages: usize,
     /// The output folder, when the run wrote it.
     pub output: Option<PathBuf>,

@@ -22,15 +22,8 @@ struct Cli {
 enum Command {
     /// Build the handbook at DIR into a static site
     Build {
-        /// The handbook folder (holding book.toml)
-        #[arg(default_value = ".")]
-        dir: PathBuf,
-        /// Output folder (default: `[build] output` of book.toml, `site`)
-        #[arg(long, short)]
-        out: Option<PathBuf>,
-        /// Print only problems
-        #[arg(long, short)]
-        quiet: bool,
+        #[command(flatten)]
+        target: Target,
         /// Print the time each stage took
         #[arg(long)]
         timings: bool,
@@ -41,15 +34,8 @@ enum Command {
     /// Build the handbook at DIR, then print its lesson handouts, lesson plans, modules and the
     /// whole handbook to PDF under OUT/pdf/ with headless Chromium
     Pdf {
-        /// The handbook folder (holding book.toml)
-        #[arg(default_value = ".")]
-        dir: PathBuf,
-        /// Output folder (default: `[build] output` of book.toml, `site`)
-        #[arg(long, short)]
-        out: Option<PathBuf>,
-        /// Print only problems
-        #[arg(long, short)]
-        quiet: bool,
+        #[command(flatten)]
+        target: Target,
     },
     /// Check the handbook at DIR: everything a build does, without writing
     Check {
@@ -59,37 +45,48 @@ enum Command {
     },
 }
 
+/// What `build` and `pdf` write, and how much they say.
+#[derive(clap::Args)]
+struct Target {
+    /// The handbook folder (holding book.toml)
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Output folder (default: `[build] output` of book.toml, `site`)
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+    /// Print only problems
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl Target {
+    fn options(self) -> (tenet::Options, bool) {
+        let options = tenet::Options {
+            root: self.dir,
+            out: self.out,
+            write: true,
+        };
+        (options, self.quiet)
+    }
+}
+
 fn main() -> ExitCode {
     keep_freed_memory_a_while();
     let cli = Cli::parse();
     let started = Instant::now();
     let (options, quiet, timings, pdf) = match cli.command {
         Command::Build {
-            dir,
-            out,
-            quiet,
+            target,
             timings,
             pdf,
-        } => (
-            tenet::Options {
-                root: dir,
-                out,
-                write: true,
-            },
-            quiet,
-            timings,
-            pdf,
-        ),
-        Command::Pdf { dir, out, quiet } => (
-            tenet::Options {
-                root: dir,
-                out,
-                write: true,
-            },
-            quiet,
-            false,
-            true,
-        ),
+        } => {
+            let (options, quiet) = target.options();
+            (options, quiet, timings, pdf)
+        }
+        Command::Pdf { target } => {
+            let (options, quiet) = target.options();
+            (options, quiet, false, true)
+        }
         Command::Check { dir } => (
             tenet::Options {
                 root: dir,

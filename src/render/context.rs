@@ -33,6 +33,24 @@ pub enum Job {
     Search,
 }
 
+impl Job {
+    /// For a generated page meant for paper: the id it is written at (its file is
+    /// `links::output_path(id)`) and the name of its PDF under `pdf/`.
+    pub fn printed(self, site: &crate::site::Site) -> Option<(String, String)> {
+        let id = |p: usize| site.pages[p].id.as_str();
+        Some(match self {
+            Job::Handout(p) => (format!("{}/handout", id(p)), format!("{}-handout", id(p))),
+            Job::LessonPlan(p) => (
+                format!("{}/lesson-plan", id(p)),
+                format!("{}-lesson-plan", id(p)),
+            ),
+            Job::Print(None) => ("print".to_string(), "handbook".to_string()),
+            Job::Print(Some(m)) => (format!("print/{}", id(m)), id(m).to_string()),
+            Job::Page(_) | Job::Index(_) | Job::NotFound | Job::Search => return None,
+        })
+    }
+}
+
 #[derive(Serialize)]
 pub struct BookCx {
     pub title: String,
@@ -254,18 +272,16 @@ impl Renderer<'_> {
                 (template, links::output_path(&page.id), cx)
             }
             Job::Handout(p) => {
-                let id = format!("{}/handout", self.site.pages[p].id);
+                let (id, _) = job.printed(self.site).expect("a printed page");
                 let mut cx = tera::Context::new();
                 cx.insert("root", &links::root_of(&id));
-                let mut page = self.page_context_at(p, &id, true);
-                page.content = String::new();
-                cx.insert("page", &page);
+                cx.insert("page", &self.page_context_at(p, &id, true));
                 // The handout sits in the lesson's folder.
                 cx.insert("lesson_url", "../index.html");
                 ("handout.html".to_string(), links::output_path(&id), cx)
             }
             Job::LessonPlan(p) => {
-                let id = format!("{}/lesson-plan", self.site.pages[p].id);
+                let (id, _) = job.printed(self.site).expect("a printed page");
                 let mut cx = tera::Context::new();
                 cx.insert("root", &links::root_of(&id));
                 let page = self.page_context_at(p, &id, false);
@@ -286,10 +302,7 @@ impl Renderer<'_> {
                 ("lesson-plan.html".to_string(), links::output_path(&id), cx)
             }
             Job::Print(scope) => {
-                let id = match scope {
-                    Some(m) => format!("print/{}", self.site.pages[m].id),
-                    None => "print".to_string(),
-                };
+                let (id, _) = job.printed(self.site).expect("a printed page");
                 let mut cx = tera::Context::new();
                 cx.insert("root", &links::root_of(&id));
                 let title = match scope {
@@ -429,8 +442,9 @@ impl Renderer<'_> {
         self.page_context_at(p, &self.site.pages[p].id, false)
     }
 
-    /// A page's context as shown at `id` (its own, or its handout's); for a handout, key
-    /// messages leave out any block nested in them (a trainer tip, say).
+    /// A page's context as shown at `id` (its own, or a page made from it); for a handout, key
+    /// messages leave out any block nested in them (a trainer tip, say), and the body is left
+    /// out.
     fn page_context_at(&self, p: usize, id: &str, handout: bool) -> PageCx {
         let page = &self.site.pages[p];
         let blocks_of = |kind: BlockKind| {
@@ -477,7 +491,11 @@ impl Renderer<'_> {
             kind: page.fm.kind.name(),
             kind_label: self.strings.kind(page.fm.kind).to_string(),
             summary: page.fm.summary.clone(),
-            content: self.body(p, id),
+            content: if handout {
+                String::new()
+            } else {
+                self.body(p, id)
+            },
             toc: page
                 .headings
                 .iter()

@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, display_path};
 use crate::output::Staging;
 use crate::page::tokens::{self, Token};
-use crate::page::{BlockKind, markdown::escape};
+use crate::page::{BlockKind, Kind, markdown::escape};
 use crate::site::{Anchor, Site};
 use links::{href, page_title};
 use strings::Strings;
@@ -130,7 +130,7 @@ pub fn render(
         None => (None, Vec::new(), Vec::new(), Vec::new()),
     };
     let plan = collector.as_ref().map(|_| {
-        let kinds: Vec<crate::page::Kind> = site.pages.iter().map(|p| p.fm.kind).collect();
+        let kinds: Vec<Kind> = site.pages.iter().map(|p| p.fm.kind).collect();
         let indexed: Vec<bool> = terms.iter().map(Option::is_some).collect();
         crate::search::Plan::new(&site.order, &kinds, &indexed)
     });
@@ -168,6 +168,14 @@ pub fn render(
             .help("add templates/search.html (see the default theme's), or set `enabled = false` in [search]"),
         );
     }
+    // A generated page per page of a kind, when the theme has its template.
+    let per_page = |kind: Kind, template: &str, job: fn(usize) -> context::Job| {
+        let has = theme.tera.contains_template(template);
+        (0..site.pages.len())
+            .filter(move |&p| has && site.pages[p].fm.kind == kind)
+            .map(job)
+    };
+    let print = theme.tera.contains_template("print.html");
     let jobs: Vec<context::Job> = (0..site.pages.len())
         .map(context::Job::Page)
         .chain(
@@ -175,38 +183,22 @@ pub fn render(
                 .filter(|&i| site.indexes[i].page.is_none())
                 .map(context::Job::Index),
         )
-        .chain(
-            (0..site.pages.len())
-                .filter(|&p| {
-                    site.pages[p].fm.kind == crate::page::Kind::Lesson
-                        && theme.tera.contains_template("handout.html")
-                })
-                .map(context::Job::Handout),
-        )
-        .chain(
-            (0..site.pages.len())
-                .filter(|&p| {
-                    site.pages[p].fm.kind == crate::page::Kind::Lesson
-                        && theme.tera.contains_template("lesson-plan.html")
-                })
-                .map(context::Job::LessonPlan),
-        )
+        .chain(per_page(
+            Kind::Lesson,
+            "handout.html",
+            context::Job::Handout,
+        ))
+        .chain(per_page(
+            Kind::Lesson,
+            "lesson-plan.html",
+            context::Job::LessonPlan,
+        ))
         .chain([context::Job::NotFound])
         .chain(search_page.then_some(context::Job::Search))
-        .chain(
-            theme
-                .tera
-                .contains_template("print.html")
-                .then_some(context::Job::Print(None)),
-        )
-        .chain(
-            (0..site.pages.len())
-                .filter(|&p| {
-                    site.pages[p].fm.kind == crate::page::Kind::Module
-                        && theme.tera.contains_template("print.html")
-                })
-                .map(|p| context::Job::Print(Some(p))),
-        )
+        .chain(print.then_some(context::Job::Print(None)))
+        .chain(per_page(Kind::Module, "print.html", |m| {
+            context::Job::Print(Some(m))
+        }))
         .collect();
     let minify = config.build.minify;
     let render_pages = || -> Vec<Diagnostic> {
@@ -288,33 +280,10 @@ pub fn render(
     }
     let printables = jobs
         .iter()
-        .filter_map(|job| match *job {
-            context::Job::Handout(p) => {
-                let id = &site.pages[p].id;
-                Some(crate::pdf::Printable {
-                    html: format!("{id}/handout/index.html"),
-                    pdf: format!("pdf/{id}-handout.pdf"),
-                })
-            }
-            context::Job::LessonPlan(p) => {
-                let id = &site.pages[p].id;
-                Some(crate::pdf::Printable {
-                    html: format!("{id}/lesson-plan/index.html"),
-                    pdf: format!("pdf/{id}-lesson-plan.pdf"),
-                })
-            }
-            context::Job::Print(None) => Some(crate::pdf::Printable {
-                html: "print/index.html".into(),
-                pdf: "pdf/handbook.pdf".into(),
-            }),
-            context::Job::Print(Some(m)) => {
-                let id = &site.pages[m].id;
-                Some(crate::pdf::Printable {
-                    html: format!("print/{id}/index.html"),
-                    pdf: format!("pdf/{id}.pdf"),
-                })
-            }
-            _ => None,
+        .filter_map(|job| job.printed(site))
+        .map(|(id, pdf)| crate::pdf::Printable {
+            html: links::output_path(&id),
+            pdf: format!("pdf/{pdf}.pdf"),
         })
         .collect();
     (
@@ -445,7 +414,7 @@ impl Renderer<'_> {
         from: &str,
         keep: &dyn Fn(crate::page::BlockKind) -> bool,
     ) -> String {
-        self.fill_for(source, html, Some(from), None, keep)
+        self.fill_for(source, html, from, None, keep)
     }
 
     /// A page's body for the print view of the whole handbook: references become links within
@@ -457,20 +426,20 @@ impl Renderer<'_> {
         let html = self.fill_for(
             page,
             &self.site.pages[page].body,
-            Some(from),
+            from,
             Some(printed),
             &|_| true,
         );
         prefix_ids(&html, &print_anchor(&self.site.pages[page].id))
     }
 
-    /// Fills tokens for display on the page `from`; with `printed`, for a print document that
-    /// holds those pages.
+    /// Fills tokens for display on the page `from`; with `printed`, for a print document (at
+    /// `from`) that holds those pages.
     fn fill_for(
         &self,
         source: usize,
         html: &str,
-        from: Option<&str>,
+        from: &str,
         printed: Option<&[bool]>,
         keep: &dyn Fn(crate::page::BlockKind) -> bool,
     ) -> String {
@@ -480,19 +449,9 @@ impl Renderer<'_> {
         // Blocks being left out, with where the output stood when each opened.
         let mut dropped: Vec<(usize, usize)> = Vec::new();
         tokens::substitute(html, &mut out, |token, out| match token {
-            Token::Href(i) => match (refs.get(i).copied().flatten(), from) {
-                (Some(r), Some(from))
-                    if printed
-                        .is_none_or(|inside| !inside.get(r.page).copied().unwrap_or(false)) =>
-                {
-                    out.push_str(&href(
-                        from,
-                        &self.site.pages[r.page].id,
-                        self.anchor_name(r.page, r.anchor),
-                    ))
-                }
-                (Some(r), _) => {
-                    // "##": a link within the print view, left alone by `prefix_ids`.
+            Token::Href(i) => match refs.get(i).copied().flatten() {
+                Some(r) if printed.is_some_and(|inside| inside[r.page]) => {
+                    // "##": a link within the print document, left alone by `prefix_ids`.
                     out.push_str("##");
                     out.push_str(&print_anchor(&self.site.pages[r.page].id));
                     if let Some(anchor) = self.anchor_name(r.page, r.anchor) {
@@ -500,7 +459,12 @@ impl Renderer<'_> {
                         out.push_str(anchor);
                     }
                 }
-                (None, _) => out.push('#'),
+                Some(r) => out.push_str(&href(
+                    from,
+                    &self.site.pages[r.page].id,
+                    self.anchor_name(r.page, r.anchor),
+                )),
+                None => out.push('#'),
             },
             Token::Text(i) => {
                 let text = match refs.get(i).copied().flatten() {

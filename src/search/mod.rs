@@ -52,8 +52,6 @@ pub const KIND_ORDER: [Kind; 7] = [
 
 #[derive(Default)]
 struct Vocabulary {
-    /// Lowercased token as written → its stem id (None: not indexed).
-    seen: HashMap<String, Option<u32>>,
     /// Folded surface word → word id.
     word_ids: HashMap<String, u32>,
     words: Vec<String>,
@@ -170,15 +168,13 @@ impl Collector {
         headings: &[Heading],
         blocks: &[Block],
     ) -> PageRecord {
-        let labels: Vec<String> = blocks
-            .iter()
-            .map(|b| format!("{} {}", self.key_message_label, b.spec.ordinal))
-            .collect();
-        let docs = documents(title, extra, parts, headings, blocks, &labels);
-        debug_assert!(
-            parts
-                .iter()
-                .all(|p| p.block.is_none_or(|b| b < labels.len()))
+        let docs = documents(
+            title,
+            extra,
+            parts,
+            headings,
+            blocks,
+            &self.key_message_label,
         );
         let mut scratch = self.scratch_for_this_thread();
         let records = docs
@@ -348,8 +344,9 @@ impl Scratch {
 
     #[inline]
     fn add(&mut self, stem: u32, weight: u32, title: bool) {
-        // A zero weight (a key message's generated title) counts nothing, and must not mark
-        // the stem as touched while its counts stay zero.
+        // A zero weight (a key message's generated title, or a stem with no title occurrences
+        // counted again by `add_link_text`) adds nothing, and must not mark the stem as
+        // touched while its counts stay zero.
         if weight == 0 {
             return;
         }
@@ -387,14 +384,15 @@ impl Scratch {
 }
 
 /// Splits a page into its documents (opening, sections, key messages), folding overflow
-/// beyond 128 of a sort into the last one. `labels` are the key messages' titles, by block.
+/// beyond 128 of a sort into the last one. `label` begins a key message's title ("Key
+/// Message 3").
 fn documents<'a>(
     title: &'a str,
     extra: &[&'a str],
     parts: &'a [TextPart],
     headings: &'a [Heading],
     blocks: &'a [Block],
-    labels: &'a [String],
+    label: &str,
 ) -> Vec<DocText<'a>> {
     let mut docs: Vec<DocText<'a>> = Vec::new();
     let mut sections = 0u32;
@@ -404,11 +402,14 @@ fn documents<'a>(
             let local = KEY_MESSAGE_BASE + key_messages.min(127);
             key_messages += 1;
             // Every key message part names one of the page's blocks.
-            let (anchor, label) = match (blocks.get(b), labels.get(b)) {
-                (Some(block), Some(label)) => (block.spec.id.as_str(), label.as_str()),
-                _ => ("", ""),
+            let (anchor, title) = match blocks.get(b) {
+                Some(block) => (
+                    block.spec.id.as_str(),
+                    format!("{label} {}", block.spec.ordinal).into(),
+                ),
+                None => ("", "".into()),
             };
-            (local, anchor, label.into(), 0, W_KEY_MESSAGE)
+            (local, anchor, title, 0, W_KEY_MESSAGE)
         } else if let Some(h) = part.heading {
             sections += 1;
             let heading = &headings[h];
@@ -465,14 +466,10 @@ fn documents<'a>(
 }
 
 impl Vocabulary {
-    /// The stem id of a lowercased token, adding its folded form and stem when new.
+    /// The stem id of a lowercased token, adding its folded form and stem when new. (Each
+    /// thread remembers what its runs count for, so this runs once per word and thread.)
     fn intern(&mut self, token: &str, stemmer: Option<&Stemmer>) -> Option<u32> {
-        if let Some(&known) = self.seen.get(token) {
-            return known;
-        }
-        let stem_id = text::surface(token).map(|word| self.add(token, word, stemmer));
-        self.seen.insert(token.to_string(), stem_id);
-        stem_id
+        text::surface(token).map(|word| self.add(token, word, stemmer))
     }
 
     fn add(&mut self, token: &str, word: String, stemmer: Option<&Stemmer>) -> u32 {
@@ -644,7 +641,8 @@ pub fn version(plan: &Plan, hashes: &[u64]) -> String {
     for &p in &plan.order {
         (p, hashes[p]).hash(&mut h);
     }
-    format!("{:08x}", (h.finish() >> 32) as u32 ^ h.finish() as u32)
+    let h = h.finish();
+    format!("{:08x}", (h >> 32) as u32 ^ h as u32)
 }
 
 /// The file of one page's documents: `(path, content)`; `url` is the page's URL from the site
@@ -723,11 +721,9 @@ pub fn build(
         };
         for doc in &record {
             let id = ((sp as i64) << 8) | i64::from(doc.local);
-            // BM25F: only the text is normalised by length, so a title match counts the
-            // same in a short document and a long one.
-            // Floored, so that a short text is not raised past the next field weight: one
-            // word in a key message stays below one in a heading, and one in the body below
-            // one in a key message.
+            // BM25F: the text is normalised by length, floored so that a short text is not
+            // raised past the next field weight (one word in a key message stays below one in
+            // a heading, and one in the body below one in a key message).
             let inverse_norm = 1.0 / (1.0 - B + B * f64::from(doc.len) / avgdl).max(MIN_NORM);
             // Short titles are raised a little, long ones left as they are: the query's own
             // glossary entry ("Mandate") above a page whose long title merely contains the
