@@ -29,6 +29,8 @@ const SCHEMA: &[(&str, &[&str])] = &[
     ("search", &["enabled"]),
     ("print", &["paper"]),
     ("edition", &["base", "exclude", "on_excluded_reference"]),
+    // Its keys are the strings table's, checked in `check_keys`.
+    ("strings", &[]),
 ];
 
 /// The whole configuration of one handbook.
@@ -42,6 +44,9 @@ pub struct Config {
     #[serde(default)]
     pub print: PrintConfig,
     pub edition: Option<EditionConfig>,
+    /// `[strings]`: the handbook's own words for the theme's fixed words, by key.
+    #[serde(default)]
+    pub strings: std::collections::BTreeMap<String, String>,
 }
 
 /// `[print]`: how handouts and the print view are laid out on paper.
@@ -214,6 +219,24 @@ pub fn parse(text: &str, shown: &Path) -> (Option<Config>, Vec<Diagnostic>) {
     });
     match Config::deserialize(toml::de::Deserializer::from(table)) {
         Ok(config) => {
+            if !crate::strings::is_built_in(&config.book.language)
+                && config.strings.len() < crate::strings::keys().len()
+            {
+                let language = &config.book.language;
+                problems.push(
+                    Diagnostic::warning(
+                        shown,
+                        format!(
+                            "tenet has no built-in translation of the theme's words for \
+                             language `{language}`: those not given in `[strings]` stay English"
+                        ),
+                    )
+                    .help(
+                        "add a `[strings]` table to book.toml with your words (the keys are \
+                         listed in docs/translations.md), or use en, fr, es, ar, ru or zh",
+                    ),
+                );
+            }
             if config.book.title.trim().is_empty() {
                 problems.push(
                     error_at(None, "`[book] title` is empty".into())
@@ -262,6 +285,13 @@ fn check_keys(table: &DeTable<'_>, report: &mut Report<'_>) {
                 None,
             );
             continue;
+        };
+        let string_keys;
+        let keys: &[&str] = if name == "strings" {
+            string_keys = crate::strings::keys();
+            &string_keys
+        } else {
+            keys
         };
         for (inner_key, _) in inner.iter() {
             let inner_name: &str = inner_key.get_ref();
@@ -361,5 +391,25 @@ mod tests {
     fn right_to_left_languages() {
         let (config, _) = parse_str("[book]\ntitle = \"T\"\nlanguage = \"ar-EG\"\n");
         assert_eq!(config.unwrap().book.direction(), "rtl");
+    }
+
+    #[test]
+    fn strings_keys_are_checked_and_unknown_languages_warned() {
+        let (config, problems) =
+            parse_str("[book]\ntitle = \"T\"\n[strings]\naim = \"Purpose\"\nkey_mesage = \"KM\"\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0]
+                .starts_with("book.toml:5:1: error: unknown key `key_mesage` in `[strings]`")
+        );
+        assert!(problems[0].contains("`key_message`"), "{problems:?}");
+        assert_eq!(config.unwrap().strings["aim"], "Purpose");
+        let (_, problems) = parse_str("[book]\ntitle = \"T\"\nlanguage = \"sw\"\n");
+        assert!(
+            problems.len() == 1 && problems[0].contains("warning") && problems[0].contains("`sw`"),
+            "{problems:?}"
+        );
+        let (_, problems) = parse_str("[book]\ntitle = \"T\"\nlanguage = \"fr-CA\"\n");
+        assert!(problems.is_empty(), "{problems:?}");
     }
 }

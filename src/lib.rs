@@ -23,6 +23,7 @@ pub mod render;
 pub mod search;
 pub mod site;
 pub mod source;
+pub mod strings;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -112,7 +113,7 @@ pub fn run(options: &Options) -> Report {
 
     // Parse.
     let collector = (config.search.enabled && options.write).then(|| {
-        let strings = render::strings::Strings::for_language(&config.book.language);
+        let strings = strings::Strings::for_language(&config.book.language, &config.strings);
         search::Collector::new(&config.book.language, strings.get("key_message"))
     });
     let parse_options = page::ParseOptions {

@@ -361,3 +361,134 @@ fn a_module_prints_with_its_lessons_and_links_out_for_the_rest() {
     );
     assert_eq!(common::broken_links(&site), Vec::<String>::new());
 }
+
+/// A one-lesson handbook in `language`, with a `[strings]` table of its own.
+fn one_lesson(language: &str, strings: &str) -> Handbook {
+    let book = format!(
+        "[book]\ntitle = \"Manuel\"\nlanguage = \"{language}\"\n[build]\nminify = false\n{strings}"
+    );
+    Handbook::from_files(&[
+        ("book.toml", &book),
+        ("content/_index.md", "+++\ntitle = \"Accueil\"\n+++\n"),
+        (
+            "content/lessons/1.1-consent.md",
+            "+++\ntitle = \"Le consentement\"\nkind = \"lesson\"\nnumber = \"1.1\"\n\
+             aim = \"Comprendre le consentement.\"\noutcomes = [\"Définir le consentement\"]\n+++\n\
+             ::: key-message\nLe consentement des parties principales est nécessaire.\n:::\n\n\
+             ::: trainer-tip\nDemandez un exemple.\n:::\n\n\
+             ::: activity {type=required duration=\"20 min\"}\nDiscussion.\n:::\n\n\
+             ::: activity {type=optional}\nLecture.\n:::\n",
+        ),
+    ])
+}
+
+#[test]
+fn the_fixed_words_of_handouts_and_plans_follow_the_language() {
+    let h = one_lesson("fr", "");
+    h.build_ok();
+    let handout = h.read("lessons/1.1-consent/handout/index.html");
+    assert!(
+        handout.contains("<html lang=\"fr\" dir=\"ltr\""),
+        "{handout}"
+    );
+    let text = strip_tags(&handout);
+    for words in [
+        "Résumé des messages clés",
+        "Objectif",
+        "Résultats d’apprentissage",
+        "Message clé 1",
+    ] {
+        assert!(text.contains(words), "handout lacks {words:?}: {text}");
+    }
+    for english in [
+        "Summary of Key Messages",
+        "Aim",
+        "Learning outcomes",
+        "Key Message",
+    ] {
+        assert!(
+            !text.contains(english),
+            "handout still says {english:?}: {text}"
+        );
+    }
+    let plan = strip_tags(&h.read("lessons/1.1-consent/lesson-plan/index.html"));
+    assert!(plan.contains("Plan de leçon"), "{plan}");
+    assert!(plan.contains("Conseil au formateur"), "{plan}");
+    // One activity has no duration, so the total is a minimum.
+    assert!(plan.contains("au moins 20 minutes"), "{plan}");
+    // The search client gets its words in the language too.
+    let meta = h.read("search/meta.js");
+    assert!(
+        meta.contains("\"search_results\":\"{n} résultats\""),
+        "{meta}"
+    );
+
+    // Right to left, and the handbook's own words win over the built-in ones.
+    let h = one_lesson("ar", "[strings]\naim = \"غاية الدرس\"\n");
+    h.build_ok();
+    let handout = h.read("lessons/1.1-consent/handout/index.html");
+    assert!(
+        handout.contains("<html lang=\"ar\" dir=\"rtl\""),
+        "{handout}"
+    );
+    let text = strip_tags(&handout);
+    assert!(text.contains("ملخص الرسائل الرئيسية"), "{text}");
+    assert!(
+        text.contains("غاية الدرس") && !text.contains("الهدف"),
+        "{text}"
+    );
+}
+
+#[test]
+fn images_and_file_links_work_on_the_page_and_in_every_print_of_it() {
+    let h = Handbook::from_files(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"H\"\n[build]\nminify = false\n",
+        ),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        (
+            "content/lessons/module-1/_index.md",
+            "+++\ntitle = \"Module 1\"\nkind = \"module\"\nnumber = \"1\"\n+++\n",
+        ),
+        (
+            "content/lessons/module-1/1.1-map.md",
+            "+++\ntitle = \"Map\"\nkind = \"lesson\"\nnumber = \"1.1\"\n+++\n\
+             ::: key-message\nThe area of operations: ![Map of the area](img/area.svg)\n:::\n\n\
+             Read [the order](files/order.txt).\n",
+        ),
+        (
+            "content/lessons/module-1/img/area.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        ),
+        ("content/lessons/module-1/files/order.txt", "order"),
+    ]);
+    h.build_ok();
+    let pages = [
+        "lessons/module-1/1.1-map/index.html",
+        "lessons/module-1/1.1-map/handout/index.html",
+        "lessons/module-1/1.1-map/lesson-plan/index.html",
+        "print/index.html",
+        "print/lessons/module-1/index.html",
+    ];
+    for page in pages {
+        let html = h.read(page);
+        let img = common::links(&html)
+            .into_iter()
+            .find(|l| l.ends_with("area.svg"))
+            .unwrap_or_else(|| panic!("{page}: no image"));
+        let target = h.site().join(page).parent().unwrap().join(&img);
+        assert!(target.is_file(), "{page}: {img} does not open");
+        if !page.contains("handout") {
+            let file = common::links(&html)
+                .into_iter()
+                .find(|l| l.ends_with("order.txt"))
+                .unwrap_or_else(|| panic!("{page}: no link to the file"));
+            assert!(
+                h.site().join(page).parent().unwrap().join(&file).is_file(),
+                "{page}: {file}"
+            );
+        }
+    }
+    assert_eq!(common::broken_links(&h.site()), Vec::<String>::new());
+}

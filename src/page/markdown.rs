@@ -157,11 +157,9 @@ pub fn render(
             ));
         }
     }
-    let prefix = "../".repeat(if cx.id.is_empty() {
-        0
-    } else {
-        cx.id.split('/').count()
-    });
+    // Asset links start at the site's root, filled in for each page the body is written to.
+    let prefix = tokens::root();
+    let mut links_assets = false;
     let base_dir = match cx.rel.rfind('/') {
         Some(i) => &cx.rel[..i],
         None => "",
@@ -391,6 +389,7 @@ pub fn render(
                     }
                 },
                 Target::Asset(path) => {
+                    links_assets = true;
                     let dest = rewrite_asset(&prefix, base_dir, path)
                         .map(CowStr::from)
                         .unwrap_or(dest_url);
@@ -434,6 +433,7 @@ pub fn render(
             }) => {
                 let dest = match classify(&dest_url) {
                     Target::Asset(path) | Target::Markdown { path, .. } => {
+                        links_assets = true;
                         rewrite_asset(&prefix, base_dir, path)
                             .map(CowStr::from)
                             .unwrap_or(dest_url)
@@ -494,6 +494,12 @@ pub fn render(
 
     let mut html = String::with_capacity(pre.markdown.len() * 5 / 4);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    if links_assets {
+        // The writer percent-encodes the root token inside URLs; turn it back into the token.
+        let mut encoded = String::new();
+        pulldown_cmark_escape::escape_href(&mut encoded, &prefix).expect("writing to a String");
+        html = html.replace(&encoded, &prefix);
+    }
     let blocks = locate_blocks(&html, pre);
     Rendered {
         html,
@@ -798,11 +804,9 @@ mod tests {
         let (r, _) = run("```rust\nfn main() {}\n```\n\n![map](img/map.png)\n");
         assert!(r.has_code);
         assert!(r.html.contains("hl-"), "{}", r.html);
-        assert!(
-            r.html.contains("src=\"../../../lessons/m1/img/map.png\""),
-            "{}",
-            r.html
-        );
+        // Relative to the site root, through a token each output fills in for its own folder.
+        let src = format!("src=\"{}lessons/m1/img/map.png\"", tokens::root());
+        assert!(r.html.contains(&src), "{}", r.html);
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub enum Token {
     Text(usize),
     Open(usize),
     Close(usize),
+    /// The way from the page being written to the site's root (`../../`): asset links are
+    /// relative to it, so the same body works on its page and in a print document elsewhere.
+    Root,
 }
 
 impl Token {
@@ -24,8 +27,16 @@ impl Token {
             Token::Text(i) => ('t', i),
             Token::Open(i) => ('o', i),
             Token::Close(i) => ('c', i),
+            Token::Root => ('r', 0),
         }
     }
+}
+
+/// The [`Token::Root`] token as text.
+pub fn root() -> String {
+    let mut out = String::new();
+    push(&mut out, Token::Root);
+    out
 }
 
 /// Appends a token to `out`.
@@ -52,6 +63,7 @@ pub fn substitute(html: &str, out: &mut String, mut fill: impl FnMut(Token, &mut
                 't' => Token::Text(index),
                 'o' => Token::Open(index),
                 'c' => Token::Close(index),
+                'r' => Token::Root,
                 _ => return None,
             };
             Some((token, end + END.len_utf8()))
@@ -88,6 +100,7 @@ mod tests {
             Token::Text(i) => out.push_str(&format!("Page {i}")),
             Token::Open(i) => out.push_str(&format!("<div id=b{i}>")),
             Token::Close(_) => out.push_str("</div>"),
+            Token::Root => out.push_str("../"),
         });
         assert_eq!(out, "<a href=\"/p12\">Page 12</a><div id=b3>");
     }

@@ -130,6 +130,8 @@ pub struct PlanCx {
     pub minutes: u32,
     /// Whether every activity gave a duration (else the sum is a minimum).
     pub all_timed: bool,
+    /// The sum in words ("45 minutes", "at least 45 minutes"), in the handbook's language.
+    pub total: String,
 }
 
 /// Minutes in a duration as written: "20 minutes", "20 min", "1 hour", "1.5 h", "90".
@@ -290,13 +292,20 @@ impl Renderer<'_> {
                     .iter()
                     .map(|a| a.duration.as_deref().and_then(minutes))
                     .collect();
-                cx.insert(
-                    "plan",
-                    &PlanCx {
-                        minutes: minutes.iter().flatten().sum(),
-                        all_timed: minutes.iter().all(Option::is_some),
-                    },
-                );
+                cx.insert("plan", &{
+                    let sum: u32 = minutes.iter().flatten().sum();
+                    let all_timed = minutes.iter().all(Option::is_some);
+                    let key = if all_timed {
+                        "minutes"
+                    } else {
+                        "at_least_minutes"
+                    };
+                    PlanCx {
+                        minutes: sum,
+                        all_timed,
+                        total: self.strings.count(key, sum),
+                    }
+                });
                 cx.insert("page", &page);
                 cx.insert("lesson_url", "../index.html");
                 ("lesson-plan.html".to_string(), links::output_path(&id), cx)

@@ -4,7 +4,7 @@
 pub mod context;
 pub mod highlight;
 pub mod links;
-pub mod strings;
+
 pub mod theme;
 
 use std::collections::BTreeMap;
@@ -20,8 +20,8 @@ use crate::output::Staging;
 use crate::page::tokens::{self, Token};
 use crate::page::{BlockKind, Kind, markdown::escape};
 use crate::site::{Anchor, Site};
+use crate::strings::Strings;
 use links::{href, page_title};
-use strings::Strings;
 use theme::Theme;
 
 /// Counts of what a render produced.
@@ -55,7 +55,7 @@ pub fn render(
     display_root: &Path,
 ) -> (Rendered, Vec<Diagnostic>) {
     let mut problems = Vec::new();
-    let strings = Strings::for_language(&config.book.language);
+    let strings = Strings::for_language(&config.book.language, &config.strings);
     let highlight_css = config.build.highlight && site.pages.iter().any(|p| p.has_code);
 
     // Static files first: their versions go into every page.
@@ -485,6 +485,7 @@ impl Renderer<'_> {
                     }
                 }
             }
+            Token::Root => out.push_str(&links::root_of(from)),
             Token::Close(b) => {
                 if let Some(&(open, at)) = dropped.last()
                     && open == b
@@ -660,6 +661,7 @@ impl Renderer<'_> {
             "search_more",
             "search_all",
             "searching",
+            "search_error",
             "search_in",
         ]
         .iter()

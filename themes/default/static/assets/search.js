@@ -6,7 +6,7 @@
   if (window.TenetSearch && window.TenetSearch.query) return;
   var doc = document, M = null, files = {}, shards = [];
   var RUN = /[\p{Alphabetic}\p{N}\p{M}]+/gu, MARKS = /\p{M}/gu, NUM = /^\p{N}$/u, LAST = /[\p{Alphabetic}\p{N}\p{M}]$/u;
-  var EN = { results: "results", result: "result", no_results: "No results for", more: "Show more results",
+  var EN = { results: "{n} results", result: "{n} result", no_results: "No results for", more: "Show more results",
     all: "All", searching: "Searching…", in: "in", error: "Search is not available." };
   var PAGE = 10, POP = 8, MIN_PREFIX = 3, EXPAND = 2, QUIET = 250;
 
@@ -298,7 +298,7 @@
   }
   function str(k) {
     var s = (M && M.strings) || {};
-    return s["search_" + k] || s[k] || (k === "result" ? (/^en/.test(M && M.language) ? EN.result : str("results")) : EN[k]);
+    return s["search_" + k] || s[k] || EN[k];
   }
 
   // Words, quoted phrases, the prefix word.
@@ -487,7 +487,7 @@
     }
     return li;
   }
-  function count(n) { return n + " " + str(n === 1 ? "result" : "results"); }
+  function count(n) { return str(n === 1 ? "result" : "results").replace("{n}", n); }
   function none(q) { return str("no_results") + " “" + q + "”"; }
   function attrs(e, o) { for (var k in o) e.setAttribute(k, o[k]); }
 
