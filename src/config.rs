@@ -1,16 +1,24 @@
-//! `book.toml` → [`Config`].
+//! `book.toml` → [`Config`], through the chain of bases of a local edition.
 //!
 //! Every key is checked against the known schema before the values are read, so a typo
 //! (`tilte`, `minfy`) is an error that names the file, line, column and the nearest known
 //! key, and all such problems of the file are reported together.
+//!
+//! A local edition's `book.toml` names its `base` (`[edition] base = "../handbook"`). The
+//! bases are loaded in turn (an edition of an edition works; a cycle is an error naming the
+//! chain), and each file's settings are laid over its base's, key by key: what an edition does
+//! not set, it takes from its base. Defaults apply last. [`Loaded::layers`] lists the
+//! handbooks from the bottom base up to the edition being built, for the later stages that lay
+//! their content, templates and static files over each other the same way.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostics::{Diagnostic, LineIndex, did_you_mean, suggest};
+use crate::diagnostics::{Diagnostic, LineIndex, Pos, did_you_mean, display_path, suggest};
 
 /// The known tables of `book.toml` and their keys.
 const SCHEMA: &[(&str, &[&str])] = &[
@@ -28,31 +36,29 @@ const SCHEMA: &[(&str, &[&str])] = &[
     ("build", &["output", "minify", "highlight"]),
     ("search", &["enabled"]),
     ("print", &["paper"]),
+    ("theme", &["logo", "favicon", "primary", "accent", "footer"]),
     ("edition", &["base", "exclude", "on_excluded_reference"]),
     // Its keys are the strings table's, checked in `check_keys`.
     ("strings", &[]),
 ];
 
-/// The whole configuration of one handbook.
-#[derive(Debug, Clone, Deserialize)]
+/// The whole configuration of one handbook (an edition's merged over its bases').
+#[derive(Debug, Clone)]
 pub struct Config {
     pub book: BookConfig,
-    #[serde(default)]
     pub build: BuildConfig,
-    #[serde(default)]
     pub search: SearchConfig,
-    #[serde(default)]
     pub print: PrintConfig,
+    pub theme: ThemeConfig,
+    /// The `[edition]` table of the handbook being built, when it is an edition.
     pub edition: Option<EditionConfig>,
     /// `[strings]`: the handbook's own words for the theme's fixed words, by key.
-    #[serde(default)]
-    pub strings: std::collections::BTreeMap<String, String>,
+    pub strings: BTreeMap<String, String>,
 }
 
 /// `[print]`: how handouts and the print view are laid out on paper.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct PrintConfig {
-    #[serde(default)]
     pub paper: Paper,
 }
 
@@ -76,91 +82,263 @@ impl Paper {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct BookConfig {
     pub title: String,
-    #[serde(default = "default_language")]
     pub language: String,
-    #[serde(default)]
     pub edition: Option<String>,
-    #[serde(default = "default_theme")]
     pub theme: String,
-    #[serde(default = "default_base_url")]
     pub base_url: String,
-    #[serde(default)]
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct BuildConfig {
-    #[serde(default = "default_output")]
     pub output: String,
-    #[serde(default = "yes")]
     pub minify: bool,
-    #[serde(default = "yes")]
     pub highlight: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct SearchConfig {
-    #[serde(default = "yes")]
     pub enabled: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// `[theme]`: branding without touching templates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ThemeConfig {
+    /// Image shown before the title in the header; a file, relative to the book.toml that
+    /// names it.
+    pub logo: Option<PathBuf>,
+    pub favicon: Option<PathBuf>,
+    /// CSS colours: `primary` for the header, links and headings' accents, `accent` for
+    /// key messages and highlights.
+    pub primary: Option<String>,
+    pub accent: Option<String>,
+    /// Text of the footer, in place of the handbook's title and edition.
+    pub footer: Option<String>,
+}
+
+/// `[edition]` of one handbook.
+#[derive(Debug, Clone)]
 pub struct EditionConfig {
     pub base: String,
-    #[serde(default)]
     pub exclude: Vec<String>,
-    #[serde(default)]
-    pub on_excluded_reference: Option<String>,
+    pub on_excluded_reference: OnExcluded,
 }
 
-fn default_language() -> String {
-    "en".into()
-}
-fn default_theme() -> String {
-    "default".into()
-}
-fn default_base_url() -> String {
-    "/".into()
-}
-fn default_output() -> String {
-    "site".into()
-}
-fn yes() -> bool {
-    true
+/// What a reference to a page the edition excludes becomes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnExcluded {
+    /// An error, so the edition never ships a dead link (the default).
+    #[default]
+    Error,
+    /// The link becomes plain text.
+    Unlink,
 }
 
-impl Default for BuildConfig {
-    fn default() -> Self {
-        BuildConfig {
-            output: default_output(),
-            minify: true,
-            highlight: true,
+/// One handbook of an edition's chain: its folder and what it leaves out of those below.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    pub root: PathBuf,
+    /// The language of this handbook's own pages (its `[book] language`, or its base's).
+    pub language: String,
+    /// The folder as shown in diagnostics.
+    pub shown: PathBuf,
+    pub exclude: Vec<Exclude>,
+    pub on_excluded_reference: OnExcluded,
+}
+
+/// One `exclude` pattern, with where it was written.
+#[derive(Debug, Clone)]
+pub struct Exclude {
+    pub pattern: glob::Pattern,
+    pub text: String,
+    /// The book.toml, as shown.
+    pub file: PathBuf,
+    pub pos: Option<Pos>,
+}
+
+impl Exclude {
+    /// Whether the pattern leaves out the page `id`: it matches the id or one of the id's
+    /// ancestors (leaving out a module leaves out its lessons). `*` stays within one part of
+    /// an id; `**` crosses `/`.
+    pub fn matches(&self, id: &str) -> bool {
+        let options = glob::MatchOptions {
+            case_sensitive: true,
+            require_literal_separator: true,
+            require_literal_leading_dot: false,
+        };
+        let mut at = id.len();
+        loop {
+            if self.pattern.matches_with(&id[..at], options) {
+                return true;
+            }
+            match id[..at].rfind('/') {
+                Some(i) => at = i,
+                None => return false,
+            }
         }
     }
 }
 
-impl Default for SearchConfig {
-    fn default() -> Self {
-        SearchConfig { enabled: true }
+/// A handbook's configuration and its chain of handbooks (just itself unless it is an
+/// edition).
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub config: Config,
+    /// Bottom base first, the handbook being built last.
+    pub layers: Vec<Layer>,
+}
+
+// What one book.toml says, before defaults: every value optional, so that an edition's file
+// can be laid over its base's key by key.
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct RawConfig {
+    book: RawBook,
+    build: RawBuild,
+    search: RawSearch,
+    print: RawPrint,
+    theme: RawTheme,
+    edition: Option<RawEdition>,
+    strings: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct RawBook {
+    title: Option<String>,
+    language: Option<String>,
+    edition: Option<String>,
+    theme: Option<String>,
+    base_url: Option<String>,
+    description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct RawBuild {
+    output: Option<String>,
+    minify: Option<bool>,
+    highlight: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct RawSearch {
+    enabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct RawPrint {
+    paper: Option<Paper>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct RawTheme {
+    logo: Option<PathBuf>,
+    favicon: Option<PathBuf>,
+    primary: Option<String>,
+    accent: Option<String>,
+    footer: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct RawEdition {
+    base: Option<String>,
+    exclude: Vec<String>,
+    on_excluded_reference: Option<OnExcluded>,
+}
+
+impl RawConfig {
+    /// This file's settings laid over `base`'s: each key this file sets wins.
+    fn over(self, base: RawConfig) -> RawConfig {
+        let b = base.book;
+        let mut strings = base.strings;
+        strings.extend(self.strings);
+        RawConfig {
+            book: RawBook {
+                title: self.book.title.or(b.title),
+                language: self.book.language.or(b.language),
+                edition: self.book.edition.or(b.edition),
+                theme: self.book.theme.or(b.theme),
+                base_url: self.book.base_url.or(b.base_url),
+                description: self.book.description.or(b.description),
+            },
+            build: RawBuild {
+                output: self.build.output.or(base.build.output),
+                minify: self.build.minify.or(base.build.minify),
+                highlight: self.build.highlight.or(base.build.highlight),
+            },
+            search: RawSearch {
+                enabled: self.search.enabled.or(base.search.enabled),
+            },
+            print: RawPrint {
+                paper: self.print.paper.or(base.print.paper),
+            },
+            theme: RawTheme {
+                logo: self.theme.logo.or(base.theme.logo),
+                favicon: self.theme.favicon.or(base.theme.favicon),
+                primary: self.theme.primary.or(base.theme.primary),
+                accent: self.theme.accent.or(base.theme.accent),
+                footer: self.theme.footer.or(base.theme.footer),
+            },
+            // Each handbook's own: what it excludes applies to those below it.
+            edition: self.edition,
+            strings,
+        }
+    }
+
+    /// The configuration with defaults for what no file set. `None` without a title.
+    fn finish(self) -> Option<Config> {
+        let book = self.book;
+        Some(Config {
+            book: BookConfig {
+                title: book.title?,
+                language: book.language.unwrap_or_else(|| "en".into()),
+                edition: book.edition,
+                theme: book.theme.unwrap_or_else(|| "default".into()),
+                base_url: book.base_url.unwrap_or_else(|| "/".into()),
+                description: book.description,
+            },
+            build: BuildConfig {
+                output: self.build.output.unwrap_or_else(|| "site".into()),
+                minify: self.build.minify.unwrap_or(true),
+                highlight: self.build.highlight.unwrap_or(true),
+            },
+            search: SearchConfig {
+                enabled: self.search.enabled.unwrap_or(true),
+            },
+            print: PrintConfig {
+                paper: self.print.paper.unwrap_or_default(),
+            },
+            theme: ThemeConfig {
+                logo: self.theme.logo,
+                favicon: self.theme.favicon,
+                primary: self.theme.primary,
+                accent: self.theme.accent,
+                footer: self.theme.footer,
+            },
+            edition: self.edition.map(|e| EditionConfig {
+                base: e.base.unwrap_or_default(),
+                exclude: e.exclude,
+                on_excluded_reference: e.on_excluded_reference.unwrap_or_default(),
+            }),
+            strings: self.strings,
+        })
     }
 }
 
 impl BookConfig {
     /// Text direction of the handbook's language: right-to-left scripts get `rtl`.
     pub fn direction(&self) -> &'static str {
-        let primary = self
-            .language
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        match primary.as_str() {
-            "ar" | "he" | "fa" | "ur" | "yi" | "ps" | "sd" | "ug" | "dv" | "ckb" => "rtl",
-            _ => "ltr",
-        }
+        crate::strings::direction(&self.language)
     }
 
     /// True when `base_url` is an absolute URL (`https://...`), as sitemaps need.
@@ -169,28 +347,251 @@ impl BookConfig {
     }
 }
 
-/// Reads and checks `book.toml` in `root`. Returns the config (when it could be read at all)
-/// and every problem found.
-pub fn load(root: &Path, display_root: &Path) -> (Option<Config>, Vec<Diagnostic>) {
-    let path = root.join("book.toml");
-    let shown = crate::diagnostics::display_path(display_root, Path::new("book.toml"));
-    let bytes = match std::fs::read(&path) {
+/// Where values of one book.toml were written, for problems found after reading it.
+#[derive(Debug, Default)]
+struct Positions {
+    base: Option<Pos>,
+    exclude: Vec<Pos>,
+    logo: Option<Pos>,
+    favicon: Option<Pos>,
+    primary: Option<Pos>,
+    accent: Option<Pos>,
+}
+
+/// One book.toml, read.
+struct Parsed {
+    raw: RawConfig,
+    at: Positions,
+}
+
+/// Reads `book.toml` in `root` and, for an edition, its bases. Returns the merged
+/// configuration and the chain of handbooks (when they could be read at all) and every
+/// problem found.
+pub fn load(root: &Path, display_root: &Path) -> (Option<Loaded>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let mut seen = Vec::new();
+    let Some(chain) = load_chain(root, display_root, &mut seen, &mut problems) else {
+        return (None, problems);
+    };
+    let top_shown = display_path(display_root, Path::new("book.toml"));
+    let mut raw = RawConfig::default();
+    let mut layers = Vec::with_capacity(chain.len());
+    for (mut layer, parsed) in chain {
+        raw = parsed.raw.clone().over(raw);
+        layer.language = raw.book.language.clone().unwrap_or_else(|| "en".into());
+        layers.push(layer);
+    }
+    let Some(config) = raw.finish() else {
+        problems.push(
+            Diagnostic::error(&top_shown, "missing `title` in `[book]`")
+                .help("give the handbook a title: `[book]` then `title = \"...\"`"),
+        );
+        return (None, problems);
+    };
+    check_config(&config, &top_shown, &mut problems);
+    (Some(Loaded { config, layers }), problems)
+}
+
+/// Loads the book.toml in `root` and, first, its bases: bottom base first.
+fn load_chain(
+    root: &Path,
+    shown_root: &Path,
+    seen: &mut Vec<(PathBuf, PathBuf)>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Vec<(Layer, Parsed)>> {
+    let shown = display_path(shown_root, Path::new("book.toml"));
+    let bytes = match std::fs::read(root.join("book.toml")) {
         Ok(bytes) => bytes,
         Err(err) => {
-            let d = Diagnostic::error(&shown, format!("cannot read book.toml: {err}"))
-                .help("a handbook folder needs a book.toml with at least `[book]` and `title`");
-            return (None, vec![d]);
+            problems.push(
+                Diagnostic::error(&shown, format!("cannot read book.toml: {err}"))
+                    .help("a handbook folder needs a book.toml with at least `[book]` and `title`"),
+            );
+            return None;
         }
     };
     let text = match crate::source::decode(bytes, &shown) {
         Ok(text) => text,
-        Err(d) => return (None, vec![d]),
+        Err(d) => {
+            problems.push(d);
+            return None;
+        }
     };
-    parse(&text, &shown)
+    let (parsed, found) = parse_file(&text, &shown);
+    problems.extend(found);
+    let mut parsed = parsed?;
+    let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    seen.push((canonical, shown.clone()));
+
+    // Branding files are named relative to the book.toml that names them.
+    let theme = &mut parsed.raw.theme;
+    for (file, pos, key) in [
+        (&mut theme.logo, parsed.at.logo, "logo"),
+        (&mut theme.favicon, parsed.at.favicon, "favicon"),
+    ] {
+        if let Some(path) = file.as_mut() {
+            let full = root.join(&*path);
+            if !full.is_file() {
+                let mut d = Diagnostic::error(
+                    &shown,
+                    format!(
+                        "`[theme] {key}`: there is no file {}",
+                        display_path(shown_root, path).display()
+                    ),
+                )
+                .help("name an image file, relative to this book.toml (for example \"static/logo.svg\")");
+                if let Some(pos) = pos {
+                    d = d.at(pos);
+                }
+                problems.push(d);
+            }
+            *path = full;
+        }
+    }
+
+    let mut exclude = Vec::new();
+    let mut on_excluded_reference = OnExcluded::Error;
+    let mut below = Vec::new();
+    if let Some(edition) = &parsed.raw.edition {
+        on_excluded_reference = edition.on_excluded_reference.unwrap_or_default();
+        for (i, text) in edition.exclude.iter().enumerate() {
+            let pos = parsed.at.exclude.get(i).copied();
+            match glob::Pattern::new(text.trim_matches('/')) {
+                Ok(pattern) => exclude.push(Exclude {
+                    pattern,
+                    text: text.clone(),
+                    file: shown.clone(),
+                    pos,
+                }),
+                Err(e) => {
+                    let mut d = Diagnostic::error(
+                        &shown,
+                        format!("`exclude` pattern `{text}` is not a valid glob: {}", e.msg),
+                    )
+                    .help(
+                        "write page ids with `*` for any part of one name and `**` for any depth",
+                    );
+                    if let Some(pos) = pos {
+                        d = d.at(pos);
+                    }
+                    problems.push(d);
+                }
+            }
+        }
+        let at = |d: Diagnostic| match parsed.at.base {
+            Some(pos) => d.at(pos),
+            None => d,
+        };
+        let Some(base) = edition.base.as_deref() else {
+            problems.push(at(Diagnostic::error(&shown, "`[edition]` has no `base`")
+                .help("name the folder of the handbook this edition customises: `base = \"../handbook\"`")));
+            return None;
+        };
+        let base_root = root.join(base);
+        let base_shown = shown_root.join(base);
+        if !base_root.join("book.toml").is_file() {
+            problems.push(at(Diagnostic::error(
+                &shown,
+                format!(
+                    "the base handbook `{base}` was not found: there is no {}",
+                    base_shown.join("book.toml").display()
+                ),
+            )
+            .help("`base` is the folder of the base handbook (the one holding its book.toml), relative to this book.toml")));
+            return None;
+        }
+        let canonical = base_root
+            .canonicalize()
+            .unwrap_or_else(|_| base_root.clone());
+        if let Some(start) = seen.iter().position(|(c, _)| *c == canonical) {
+            let mut chain: Vec<String> = seen[start..]
+                .iter()
+                .map(|(_, s)| s.display().to_string())
+                .collect();
+            chain.push(seen[start].1.display().to_string());
+            problems.push(at(Diagnostic::error(
+                &shown,
+                format!("the editions' bases form a cycle: {}", chain.join(" → ")),
+            )
+            .help("a base cannot be built on the edition that uses it: point `base` at the original handbook")));
+            return None;
+        }
+        below = load_chain(&base_root, &base_shown, seen, problems)?;
+    }
+    below.push((
+        Layer {
+            root: root.to_path_buf(),
+            language: String::new(),
+            shown: shown_root.to_path_buf(),
+            exclude,
+            on_excluded_reference,
+        },
+        parsed,
+    ));
+    Some(below)
 }
 
-/// Parses the text of a `book.toml`; `shown` is the path used in diagnostics.
+/// Checks of the merged configuration: a language without built-in words.
+fn check_config(config: &Config, shown: &Path, problems: &mut Vec<Diagnostic>) {
+    if !crate::strings::is_built_in(&config.book.language)
+        && config.strings.len() < crate::strings::keys().len()
+    {
+        let language = &config.book.language;
+        problems.push(
+            Diagnostic::warning(
+                shown,
+                format!(
+                    "tenet has no built-in translation of the theme's words for language \
+                     `{language}`: those not given in `[strings]` stay English"
+                ),
+            )
+            .help(
+                "add a `[strings]` table to book.toml with your words (the keys are listed in \
+                 docs/translations.md), or use en, fr, es, ar, ru or zh",
+            ),
+        );
+    }
+}
+
+/// A CSS colour that is safe to put in a stylesheet: a hex colour, a functional notation
+/// (`rgb()`, `hsl()`, `oklch()` ...) or a name.
+fn is_css_colour(value: &str) -> bool {
+    let v = value.trim();
+    if let Some(hex) = v.strip_prefix('#') {
+        return matches!(hex.len(), 3 | 4 | 6 | 8) && hex.chars().all(|c| c.is_ascii_hexdigit());
+    }
+    if let Some(open) = v.find('(') {
+        let name = &v[..open];
+        return matches!(
+            name,
+            "rgb" | "rgba" | "hsl" | "hsla" | "hwb" | "lab" | "lch" | "oklab" | "oklch"
+        ) && v.ends_with(')')
+            && v[open + 1..v.len() - 1]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || " .,%/+-".contains(c));
+    }
+    !v.is_empty() && v.len() <= 32 && v.chars().all(|c| c.is_ascii_alphabetic())
+}
+
+/// Parses the text of one `book.toml` on its own (no base); `shown` is the path used in
+/// diagnostics.
 pub fn parse(text: &str, shown: &Path) -> (Option<Config>, Vec<Diagnostic>) {
+    let (parsed, mut problems) = parse_file(text, shown);
+    let Some(parsed) = parsed else {
+        return (None, problems);
+    };
+    let Some(config) = parsed.raw.finish() else {
+        problems.push(
+            Diagnostic::error(shown, "missing `title` in `[book]`")
+                .help("give the handbook a title: `[book]` then `title = \"...\"`"),
+        );
+        return (None, problems);
+    };
+    check_config(&config, shown, &mut problems);
+    (Some(config), problems)
+}
+
+fn parse_file(text: &str, shown: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
     let lines = LineIndex::new(text);
     let error_at = |span: Option<Range<usize>>, message: String| {
         let d = Diagnostic::error(shown, message);
@@ -217,45 +618,75 @@ pub fn parse(text: &str, shown: &Path) -> (Option<Config>, Vec<Diagnostic>) {
         d.help = help;
         problems.push(d);
     });
-    match Config::deserialize(toml::de::Deserializer::from(table)) {
-        Ok(config) => {
-            if !crate::strings::is_built_in(&config.book.language)
-                && config.strings.len() < crate::strings::keys().len()
-            {
-                let language = &config.book.language;
-                problems.push(
-                    Diagnostic::warning(
-                        shown,
-                        format!(
-                            "tenet has no built-in translation of the theme's words for \
-                             language `{language}`: those not given in `[strings]` stay English"
-                        ),
-                    )
-                    .help(
-                        "add a `[strings]` table to book.toml with your words (the keys are \
-                         listed in docs/translations.md), or use en, fr, es, ar, ru or zh",
-                    ),
-                );
+    let pos = |table_name: &str, key: &str| {
+        value_of(table.get_ref(), table_name, key).map(|v| lines.pos(v.span().start))
+    };
+    let at = Positions {
+        base: pos("edition", "base"),
+        exclude: match value_of(table.get_ref(), "edition", "exclude").map(|v| v.get_ref()) {
+            Some(DeValue::Array(items)) => items
+                .iter()
+                .map(|item| lines.pos(item.span().start))
+                .collect(),
+            _ => Vec::new(),
+        },
+        logo: pos("theme", "logo"),
+        favicon: pos("theme", "favicon"),
+        primary: pos("theme", "primary"),
+        accent: pos("theme", "accent"),
+    };
+    match RawConfig::deserialize(toml::de::Deserializer::from(table)) {
+        Ok(raw) => {
+            for (key, value, pos) in [
+                ("primary", &raw.theme.primary, at.primary),
+                ("accent", &raw.theme.accent, at.accent),
+            ] {
+                if let Some(value) = value
+                    && !is_css_colour(value)
+                {
+                    let mut d = Diagnostic::error(shown, format!("`[theme] {key}` = \"{value}\" is not a colour"))
+                        .help("write a CSS colour: \"#1f5fa8\", \"#15a\", \"rgb(31 95 168)\", \"hsl(212 69% 39%)\" or a name like \"teal\"");
+                    if let Some(pos) = pos {
+                        d = d.at(pos);
+                    }
+                    problems.push(d);
+                }
             }
-            if config.book.title.trim().is_empty() {
+            if raw
+                .book
+                .title
+                .as_deref()
+                .is_some_and(|t| t.trim().is_empty())
+            {
                 problems.push(
                     error_at(None, "`[book] title` is empty".into())
                         .help("give the handbook a title"),
                 );
             }
-            (Some(config), problems)
+            (Some(Parsed { raw, at }), problems)
         }
         Err(e) => {
-            let mut message = first_line(e.message()).to_string();
-            if message.starts_with("missing field `book`") {
-                message = "missing `[book]` table with the handbook's `title`".into();
-            } else if message.starts_with("missing field `title`") {
-                message = "missing `title` in `[book]`".into();
-            }
+            let message = first_line(e.message()).to_string();
             problems.push(error_at(e.span(), message));
             (None, problems)
         }
     }
+}
+
+/// The value of `key` in `[table]`, with its span.
+fn value_of<'a, 'i>(
+    root: &'a DeTable<'i>,
+    table: &str,
+    key: &str,
+) -> Option<&'a toml::Spanned<DeValue<'i>>> {
+    let (_, inner) = root.iter().find(|(k, _)| k.get_ref() == table)?;
+    let DeValue::Table(inner) = inner.get_ref() else {
+        return None;
+    };
+    inner
+        .iter()
+        .find(|(k, _)| k.get_ref() == key)
+        .map(|(_, v)| v)
 }
 
 fn first_line(message: &str) -> &str {

@@ -16,6 +16,7 @@
 
 pub mod config;
 pub mod diagnostics;
+pub mod edition;
 pub mod output;
 pub mod page;
 pub mod pdf;
@@ -87,28 +88,38 @@ pub fn run(options: &Options) -> Report {
     };
 
     // Load.
-    let (config, problems) = config::load(root, display_root);
+    let (loaded, problems) = config::load(root, display_root);
     report.diagnostics.extend(problems);
-    let config_ok = config.is_some();
-    if config.as_ref().is_some_and(|c| c.edition.is_some()) {
-        // Building only the edition's own pages would silently ship the wrong handbook.
-        report.diagnostics.push(
-            Diagnostic::error(
-                display_path(display_root, Path::new("book.toml")),
-                "local editions (`[edition]`) are not supported by this version of tenet yet",
-            )
-            .help("build the base handbook itself for now; editions are the next feature to land"),
-        );
-    }
-    let config = config.unwrap_or_else(|| fallback_config(root));
+    let config_ok = loaded.is_some();
+    let (config, layers) = match loaded {
+        Some(loaded) => (loaded.config, loaded.layers),
+        None => (fallback_config(root), Vec::new()),
+    };
     let out_dir = config::output_dir(root, &config, options.out.as_deref());
+    let bases: Vec<&Path> = layers
+        .iter()
+        .take(layers.len().saturating_sub(1))
+        .map(|l| l.root.as_path())
+        .collect();
     if options.write
-        && let Err(d) = output::check_target(root, &out_dir)
+        && let Err(d) = output::check_target(root, &bases, &out_dir)
     {
         report.diagnostics.push(d);
     }
-    let (sources, problems) = source::load(root, display_root);
-    report.diagnostics.extend(problems);
+    // A local edition: its content laid over its bases'.
+    let (sources, edition) = if layers.len() > 1 {
+        let (overlay, problems) = edition::overlay(&layers);
+        report.diagnostics.extend(problems);
+        let edition = site::Edition {
+            excluded: overlay.excluded,
+            moved: overlay.moved,
+        };
+        (overlay.sources, edition)
+    } else {
+        let (sources, problems) = source::load(root, display_root);
+        report.diagnostics.extend(problems);
+        (sources, site::Edition::default())
+    };
     lap(&mut report, "load");
 
     // Parse.
@@ -135,15 +146,32 @@ pub fn run(options: &Options) -> Report {
         pages.extend(page);
     }
     report.source_bytes = pages.iter().map(|p| p.source_len).sum();
+    // An edition in another language shows the base pages it has not translated in their
+    // own language, marked as such.
+    for page in &mut pages {
+        if let Some(layer) = layers.get(page.layer)
+            && layer.language != config.book.language
+        {
+            page.language = Some(layer.language.clone());
+        }
+    }
     lap(&mut report, "parse");
 
     // Resolve.
-    let (mut site, problems) = site::resolve(pages, &config.book.title, display_root);
+    let (mut site, problems) = site::resolve(pages, &config.book.title, &edition, display_root);
     report.diagnostics.extend(problems);
     lap(&mut report, "resolve");
 
     // Render and write.
-    let mut theme = match render::theme::load(root, display_root, &config.book.theme) {
+    let handbooks: Vec<(&Path, &Path)> = if layers.is_empty() {
+        vec![(root, display_root)]
+    } else {
+        layers
+            .iter()
+            .map(|l| (l.root.as_path(), l.shown.as_path()))
+            .collect()
+    };
+    let mut theme = match render::theme::load(&handbooks, &config.book.theme, &config.theme) {
         Ok(theme) => Some(theme),
         Err(problems) => {
             report.diagnostics.extend(problems);

@@ -18,8 +18,38 @@ use crate::diagnostics::Diagnostic;
 /// The file that marks a folder as tenet's output.
 pub const MARKER: &str = ".tenet-output";
 
-/// Checks that `out` may be (re)written by a build of the handbook at `root`.
-pub fn check_target(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+/// Checks that `out` may be (re)written by a build of the handbook at `root`, whose bases
+/// (for a local edition) are at `bases`: it must not hold or sit inside any of their sources.
+pub fn check_target(root: &Path, bases: &[&Path], out: &Path) -> Result<(), Diagnostic> {
+    for handbook in bases.iter().copied().chain([root]) {
+        check_outside(handbook, out)?;
+    }
+    let out_abs = absolute(out);
+    if out_abs.exists() {
+        if !out_abs.is_dir() {
+            return Err(
+                Diagnostic::error(out, "the output path exists and is not a folder")
+                    .help("choose another output path, or remove that file"),
+            );
+        }
+        let empty = fs::read_dir(&out_abs)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !empty && !out_abs.join(MARKER).is_file() {
+            return Err(Diagnostic::error(
+                out,
+                "the output folder holds files that tenet did not write; refusing to replace it",
+            )
+            .help(format!(
+                "choose an empty or new output folder; tenet only replaces folders that hold its marker file `{MARKER}`"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The output must not hold the handbook at `root`, nor sit inside its sources.
+fn check_outside(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     let root_abs = absolute(root);
     let out_abs = absolute(out);
     if root_abs.starts_with(&out_abs) {
@@ -43,26 +73,6 @@ pub fn check_target(root: &Path, out: &Path) -> Result<(), Diagnostic> {
                 format!("the output folder is inside the handbook's {own}/ folder"),
             )
             .help("choose an output folder such as `site`"));
-        }
-    }
-    if out_abs.exists() {
-        if !out_abs.is_dir() {
-            return Err(
-                Diagnostic::error(out, "the output path exists and is not a folder")
-                    .help("choose another output path, or remove that file"),
-            );
-        }
-        let empty = fs::read_dir(&out_abs)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
-        if !empty && !out_abs.join(MARKER).is_file() {
-            return Err(Diagnostic::error(
-                out,
-                "the output folder holds files that tenet did not write; refusing to replace it",
-            )
-            .help(format!(
-                "choose an empty or new output folder; tenet only replaces folders that hold its marker file `{MARKER}`"
-            )));
         }
     }
     Ok(())
@@ -301,10 +311,10 @@ mod tests {
         let docs = dir.path().join("docs");
         fs::create_dir_all(&docs).unwrap();
         fs::write(docs.join("thesis.txt"), "precious").unwrap();
-        assert!(check_target(&handbook, &docs).is_err());
-        assert!(check_target(&handbook, &handbook).is_err());
-        assert!(check_target(&handbook, dir.path()).is_err());
-        assert!(check_target(&handbook, &handbook.join("content/site")).is_err());
-        assert!(check_target(&handbook, &handbook.join("site")).is_ok());
+        assert!(check_target(&handbook, &[], &docs).is_err());
+        assert!(check_target(&handbook, &[], &handbook).is_err());
+        assert!(check_target(&handbook, &[], dir.path()).is_err());
+        assert!(check_target(&handbook, &[], &handbook.join("content/site")).is_err());
+        assert!(check_target(&handbook, &[], &handbook.join("site")).is_ok());
     }
 }

@@ -21,6 +21,8 @@ pub struct Source {
     pub shown: PathBuf,
     /// The text, without a byte-order mark. Line endings are kept as written.
     pub text: String,
+    /// Which handbook of an edition's chain it comes from (0: the bottom base).
+    pub layer: usize,
 }
 
 /// One markdown file of the handbook, found but not read yet.
@@ -29,6 +31,8 @@ pub struct SourceFile {
     pub rel: String,
     pub shown: PathBuf,
     pub path: PathBuf,
+    /// Which handbook of an edition's chain it comes from (0: the bottom base).
+    pub layer: usize,
 }
 
 impl SourceFile {
@@ -41,6 +45,7 @@ impl SourceFile {
             rel: self.rel.clone(),
             shown: self.shown.clone(),
             text,
+            layer: self.layer,
         })
     }
 }
@@ -139,6 +144,7 @@ pub fn load(root: &Path, display_root: &Path) -> (Sources, Vec<Diagnostic>) {
                 rel,
                 shown,
                 path: entry.into_path(),
+                layer: 0,
             });
         } else {
             assets.push(Asset {

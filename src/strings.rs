@@ -34,6 +34,14 @@ pub fn primary_language(tag: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// The text direction of a language: `rtl` for right-to-left scripts, else `ltr`.
+pub fn direction(language: &str) -> &'static str {
+    match primary_language(language).as_str() {
+        "ar" | "he" | "fa" | "ur" | "yi" | "ps" | "sd" | "ug" | "dv" | "ckb" => "rtl",
+        _ => "ltr",
+    }
+}
+
 /// Every key of the table, in file order (English's keys), for checking `[strings]`.
 pub fn keys() -> Vec<&'static str> {
     BUILT_IN[0]

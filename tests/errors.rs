@@ -207,7 +207,7 @@ fn template_errors_name_the_template_file_and_line() {
 }
 
 #[test]
-fn an_edition_is_refused_until_editions_are_supported() {
+fn an_edition_whose_base_is_missing_or_circular_is_a_clear_error() {
     let h = Handbook::fixture("mini");
     h.write(
         "book.toml",
@@ -217,8 +217,31 @@ fn an_edition_is_refused_until_editions_are_supported() {
     let errors = errors(&report, h.root());
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
-        errors[0].starts_with("book.toml: error: local editions (`[edition]`) are not supported"),
+        errors[0].starts_with(
+            "book.toml:5:8: error: the base handbook `../base` was not found: there is no ../base/book.toml"
+        ),
         "{errors:?}"
     );
     assert!(!h.site().exists());
+
+    // a → b → a
+    let h = Handbook::from_files(&[
+        (
+            "a/book.toml",
+            "[book]\ntitle = \"A\"\n[edition]\nbase = \"../b\"\n",
+        ),
+        (
+            "b/book.toml",
+            "[book]\ntitle = \"B\"\n[edition]\nbase = \"../a\"\n",
+        ),
+        ("a/content/_index.md", "+++\ntitle = \"A\"\n+++\n"),
+    ]);
+    let report = tenet::build(h.root().join("a"), None);
+    let errors = common::errors(&report, &h.root().join("a"));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(
+        errors[0],
+        "../b/book.toml:4:8: error: the editions' bases form a cycle: book.toml → ../b/book.toml → book.toml"
+    );
+    assert!(!h.root().join("a/site").exists());
 }

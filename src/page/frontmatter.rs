@@ -26,6 +26,7 @@ const KEYS: &[&str] = &[
     "duration",
     "outcomes",
     "draft",
+    "base_hash",
 ];
 
 /// A value from the front matter with the place it was written.
@@ -51,6 +52,9 @@ pub struct FrontMatter {
     pub duration: Option<String>,
     pub outcomes: Vec<String>,
     pub draft: bool,
+    /// In a local edition's copy of a base page: the hash of the base page it was made from
+    /// (`tenet edition override` writes it; `tenet edition status` compares it).
+    pub base_hash: Option<String>,
 }
 
 /// Strings or numbers (`number = 1` and `number = "1.3"` both work).
@@ -87,6 +91,7 @@ struct Raw {
     duration: Option<Scalar>,
     outcomes: Option<Vec<String>>,
     draft: Option<bool>,
+    base_hash: Option<String>,
     #[serde(flatten)]
     unknown: BTreeMap<String, IgnoredAny>,
 }
@@ -257,6 +262,7 @@ pub fn parse(
         duration: raw.duration.map(Scalar::into_string),
         outcomes: raw.outcomes.unwrap_or_default(),
         draft: raw.draft.unwrap_or(false),
+        base_hash: raw.base_hash,
     })
 }
 

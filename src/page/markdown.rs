@@ -124,9 +124,9 @@ pub fn options() -> Options {
 
 enum LinkMode {
     /// A reference whose text we fill in: skip the events inside.
-    RefWithoutText,
-    /// A reference with the author's text: close with `</a>`.
-    RefWithText,
+    RefWithoutText(usize),
+    /// A reference with the author's text, passed through.
+    RefWithText(usize),
     /// An ordinary link, passed through.
     Plain,
 }
@@ -322,19 +322,19 @@ pub fn render(
                     pos: pos_of(range.start),
                     block: block_stack.last().copied(),
                     has_text: has_pothole,
+                    title: None,
                 });
-                let mut html = String::from("<a class=\"ref\" href=\"");
-                tokens::push(&mut html, Token::Href(index));
-                html.push_str("\">");
+                let mut html = String::new();
+                tokens::push(&mut html, Token::LinkOpen(index));
                 if !has_pothole {
                     tokens::push(&mut html, Token::Text(index));
                     if heading.is_none() {
                         text.reference(index);
                     }
                     skip_depth = 1;
-                    links.push(LinkMode::RefWithoutText);
+                    links.push(LinkMode::RefWithoutText(index));
                 } else {
-                    links.push(LinkMode::RefWithText);
+                    links.push(LinkMode::RefWithText(index));
                 }
                 push(&mut heading, &mut out, Event::InlineHtml(html.into()));
             }
@@ -356,17 +356,11 @@ pub fn render(
                             pos: pos_of(range.start),
                             block: block_stack.last().copied(),
                             has_text: true,
+                            title: (!title.is_empty()).then(|| title.to_string()),
                         });
-                        let mut html = String::from("<a href=\"");
-                        tokens::push(&mut html, Token::Href(index));
-                        html.push('"');
-                        if !title.is_empty() {
-                            html.push_str(" title=\"");
-                            escape_into(&mut html, &title);
-                            html.push('"');
-                        }
-                        html.push('>');
-                        links.push(LinkMode::RefWithText);
+                        let mut html = String::new();
+                        tokens::push(&mut html, Token::LinkOpen(index));
+                        links.push(LinkMode::RefWithText(index));
                         push(&mut heading, &mut out, Event::InlineHtml(html.into()));
                     }
                     None => {
@@ -420,8 +414,10 @@ pub fn render(
                 }
             },
             Event::End(TagEnd::Link) => match links.pop() {
-                Some(LinkMode::RefWithText) | Some(LinkMode::RefWithoutText) => {
-                    push(&mut heading, &mut out, Event::InlineHtml("</a>".into()))
+                Some(LinkMode::RefWithText(index)) | Some(LinkMode::RefWithoutText(index)) => {
+                    let mut html = String::new();
+                    tokens::push(&mut html, Token::LinkClose(index));
+                    push(&mut heading, &mut out, Event::InlineHtml(html.into()))
                 }
                 _ => push(&mut heading, &mut out, event),
             },
@@ -771,7 +767,9 @@ mod tests {
         );
         // The generated text replaces the id; the author's text stays.
         assert!(!r.html.contains(">consent<"));
-        assert!(r.html.contains(">this</a>"));
+        let mut close = String::new();
+        tokens::push(&mut close, Token::LinkClose(1));
+        assert!(r.html.contains(&format!("this{close}")), "{}", r.html);
         assert_eq!(r.lead.as_deref(), Some("Intro"));
     }
 

@@ -156,6 +156,8 @@ pub struct Ref {
     pub block: Option<usize>,
     /// True when the author gave the link text (`[[id|text]]`, `[text](x.md)`).
     pub has_text: bool,
+    /// The link's title (`[text](x.md "title")`).
+    pub title: Option<String>,
 }
 
 /// A page after parsing: complete on its own, before any cross-page resolution.
@@ -180,6 +182,11 @@ pub struct ParsedPage {
     pub source_len: usize,
     /// The page's share of the search index.
     pub search: Option<crate::search::PageRecord>,
+    /// Which handbook of an edition's chain the page comes from (0: the bottom base).
+    pub layer: usize,
+    /// The page's language where it differs from the handbook's (a base page an edition in
+    /// another language has not translated); set by the build after parsing.
+    pub language: Option<String>,
 }
 
 /// Settings the parse stage needs.
@@ -284,8 +291,47 @@ pub fn parse(source: &Source, options: ParseOptions<'_>) -> (Option<ParsedPage>,
         has_code: rendered.has_code,
         source_len: text.len(),
         search,
+        layer: source.layer,
+        language: None,
     };
     (Some(page), finish(problems))
+}
+
+/// What laying an edition over its base needs to know of a page before parsing it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Peek {
+    pub id: String,
+    pub title: String,
+    pub draft: bool,
+    pub base_hash: Option<String>,
+}
+
+/// Reads only the front matter of a page. A page whose front matter cannot be read gets the
+/// id of its path; the parse that follows reports the problem.
+pub fn peek(source: &Source) -> Peek {
+    let fallback = || Peek {
+        id: default_id(&source.rel),
+        title: String::new(),
+        draft: false,
+        base_hash: None,
+    };
+    let Ok(split) = frontmatter::split(&source.text) else {
+        return fallback();
+    };
+    let lines = LineIndex::new(&source.text);
+    let mut ignored = Vec::new();
+    match frontmatter::parse(&split, &lines, &mut ignored) {
+        Some(fm) => Peek {
+            id: match &fm.id {
+                Some(located) => located.value.trim_matches('/').to_string(),
+                None => default_id(&source.rel),
+            },
+            title: crate::render::links::display_title(&fm.title, fm.number.as_deref()),
+            draft: fm.draft,
+            base_hash: fm.base_hash,
+        },
+        None => fallback(),
+    }
 }
 
 /// The id a file gets from its path: `lessons/1.3-x.md` → `lessons/1.3-x`, `a/_index.md` → `a`.

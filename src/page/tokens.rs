@@ -11,7 +11,11 @@ pub const END: char = '\u{E001}';
 /// One token in a body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Token {
-    Href(usize),
+    /// The opening tag of reference `i`'s link (`<a class="ref" href="...">`), or of the
+    /// plain text it becomes when it leads nowhere in this output.
+    LinkOpen(usize),
+    /// The matching closing tag.
+    LinkClose(usize),
     Text(usize),
     Open(usize),
     Close(usize),
@@ -23,7 +27,8 @@ pub enum Token {
 impl Token {
     fn letter(self) -> (char, usize) {
         match self {
-            Token::Href(i) => ('h', i),
+            Token::LinkOpen(i) => ('a', i),
+            Token::LinkClose(i) => ('z', i),
             Token::Text(i) => ('t', i),
             Token::Open(i) => ('o', i),
             Token::Close(i) => ('c', i),
@@ -59,7 +64,8 @@ pub fn substitute(html: &str, out: &mut String, mut fill: impl FnMut(Token, &mut
             let letter = chars.next()?;
             let index: usize = chars.as_str().parse().ok()?;
             let token = match letter {
-                'h' => Token::Href(index),
+                'a' => Token::LinkOpen(index),
+                'z' => Token::LinkClose(index),
                 't' => Token::Text(index),
                 'o' => Token::Open(index),
                 'c' => Token::Close(index),
@@ -88,20 +94,27 @@ mod tests {
 
     #[test]
     fn tokens_round_trip() {
-        let mut html = String::from("<a href=\"");
-        push(&mut html, Token::Href(12));
-        html.push_str("\">");
+        let mut html = String::new();
+        push(&mut html, Token::LinkOpen(12));
         push(&mut html, Token::Text(12));
-        html.push_str("</a>");
+        push(&mut html, Token::LinkClose(12));
         push(&mut html, Token::Open(3));
+        html.push_str("<img src=\"");
+        push(&mut html, Token::Root);
+        html.push_str("x.png\">");
+        push(&mut html, Token::Close(3));
         let mut out = String::new();
         substitute(&html, &mut out, |t, out| match t {
-            Token::Href(i) => out.push_str(&format!("/p{i}")),
+            Token::LinkOpen(i) => out.push_str(&format!("<a href=\"/p{i}\">")),
+            Token::LinkClose(_) => out.push_str("</a>"),
             Token::Text(i) => out.push_str(&format!("Page {i}")),
             Token::Open(i) => out.push_str(&format!("<div id=b{i}>")),
             Token::Close(_) => out.push_str("</div>"),
             Token::Root => out.push_str("../"),
         });
-        assert_eq!(out, "<a href=\"/p12\">Page 12</a><div id=b3>");
+        assert_eq!(
+            out,
+            "<a href=\"/p12\">Page 12</a><div id=b3><img src=\"../x.png\"></div>"
+        );
     }
 }

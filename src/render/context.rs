@@ -60,6 +60,19 @@ pub struct BookCx {
     pub description: Option<String>,
 }
 
+/// `[theme]` branding, as templates use it.
+#[derive(Serialize, Clone)]
+pub struct BrandCx {
+    /// Output path of the logo (a key of `asset`), if any.
+    pub logo: Option<String>,
+    /// Output path of the favicon (a key of `asset`) and its MIME type.
+    pub favicon: String,
+    pub favicon_type: &'static str,
+    pub footer: Option<String>,
+    /// CSS that sets the brand colours (`:root{--primary:...}`), if any.
+    pub style: Option<String>,
+}
+
 #[derive(Serialize, Clone)]
 pub struct LinkCx {
     pub id: String,
@@ -121,6 +134,10 @@ pub struct PageCx {
     pub trainer_tips: usize,
     pub has_code: bool,
     pub is_home: bool,
+    /// The page's own language and direction where they differ from the handbook's (an
+    /// untranslated base page in an edition).
+    pub lang: Option<String>,
+    pub dir: Option<&'static str>,
 }
 
 /// What a lesson plan adds to the lesson: the activities' total time.
@@ -211,6 +228,41 @@ impl Renderer<'_> {
             dir: book.direction(),
             edition: book.edition.clone(),
             description: book.description.clone(),
+        }
+    }
+
+    pub fn brand_context(&self) -> BrandCx {
+        let theme = &self.config.theme;
+        let favicon = theme
+            .favicon
+            .as_deref()
+            .map(|f| super::theme::brand_path("favicon", f))
+            .unwrap_or_else(|| "assets/favicon.svg".into());
+        let favicon_type = match favicon.rsplit('.').next() {
+            Some("svg") => "image/svg+xml",
+            Some("png") => "image/png",
+            Some("ico") => "image/x-icon",
+            Some("gif") => "image/gif",
+            Some("jpg" | "jpeg") => "image/jpeg",
+            Some("webp") => "image/webp",
+            _ => "image/svg+xml",
+        };
+        let mut style = String::new();
+        if let Some(primary) = &theme.primary {
+            style.push_str(&format!("--primary:{primary};"));
+        }
+        if let Some(accent) = &theme.accent {
+            style.push_str(&format!("--highlight:{accent};"));
+        }
+        BrandCx {
+            logo: theme
+                .logo
+                .as_deref()
+                .map(|f| super::theme::brand_path("logo", f)),
+            favicon,
+            favicon_type,
+            footer: theme.footer.clone(),
+            style: (!style.is_empty()).then(|| format!(":root{{{style}}}")),
         }
     }
 
@@ -423,6 +475,8 @@ impl Renderer<'_> {
 
     fn generated_page(&self, id: &str, title: &str) -> PageCx {
         PageCx {
+            lang: None,
+            dir: None,
             id: id.to_string(),
             title: title.to_string(),
             display_title: title.to_string(),
@@ -533,6 +587,8 @@ impl Renderer<'_> {
             trainer_tips: blocks_of(BlockKind::TrainerTip).count(),
             has_code: page.has_code && self.highlight_css,
             is_home: p == self.site.home,
+            lang: page.language.clone(),
+            dir: page.language.as_deref().map(crate::strings::direction),
         }
     }
 

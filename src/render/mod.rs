@@ -150,6 +150,7 @@ pub fn render(
         let global = theme.tera.global_context();
         global.insert("book", &renderer.book_context());
         global.insert("t", &renderer.strings);
+        global.insert("brand", &renderer.brand_context());
         global.insert("asset", &renderer.assets);
         global.insert("sections", &renderer.sections());
         global.insert("search_enabled", &config.search.enabled);
@@ -449,29 +450,52 @@ impl Renderer<'_> {
         // Blocks being left out, with where the output stood when each opened.
         let mut dropped: Vec<(usize, usize)> = Vec::new();
         tokens::substitute(html, &mut out, |token, out| match token {
-            Token::Href(i) => match refs.get(i).copied().flatten() {
-                Some(r) if printed.is_some_and(|inside| inside[r.page]) => {
-                    // "##": a link within the print document, left alone by `prefix_ids`.
-                    out.push_str("##");
-                    out.push_str(&print_anchor(&self.site.pages[r.page].id));
-                    if let Some(anchor) = self.anchor_name(r.page, r.anchor) {
-                        out.push('-');
-                        out.push_str(anchor);
+            Token::LinkOpen(i) => match refs.get(i).copied().flatten() {
+                // A reference to a page this edition leaves out: plain text.
+                None => out.push_str("<span class=\"ref unlinked\">"),
+                Some(r) => {
+                    let written = &page.refs[i];
+                    out.push_str(match written.target {
+                        crate::page::RefTarget::Id { .. } => "<a class=\"ref\" href=\"",
+                        crate::page::RefTarget::File { .. } => "<a href=\"",
+                    });
+                    if printed.is_some_and(|inside| inside[r.page]) {
+                        // "##": a link within the print document, left alone by `prefix_ids`.
+                        out.push_str("##");
+                        out.push_str(&print_anchor(&self.site.pages[r.page].id));
+                        if let Some(anchor) = self.anchor_name(r.page, r.anchor) {
+                            out.push('-');
+                            out.push_str(anchor);
+                        }
+                    } else {
+                        out.push_str(&href(
+                            from,
+                            &self.site.pages[r.page].id,
+                            self.anchor_name(r.page, r.anchor),
+                        ));
                     }
+                    out.push('"');
+                    if let Some(title) = &written.title {
+                        out.push_str(" title=\"");
+                        out.push_str(&escape(title));
+                        out.push('"');
+                    }
+                    out.push('>');
                 }
-                Some(r) => out.push_str(&href(
-                    from,
-                    &self.site.pages[r.page].id,
-                    self.anchor_name(r.page, r.anchor),
-                )),
-                None => out.push('#'),
             },
+            Token::LinkClose(i) => out.push_str(match refs.get(i).copied().flatten() {
+                Some(_) => "</a>",
+                None => "</span>",
+            }),
             Token::Text(i) => {
                 let text = match refs.get(i).copied().flatten() {
                     Some(r) => self.ref_text(r.page, r.anchor),
-                    None => match page.refs.get(i).map(|r| &r.target) {
-                        Some(crate::page::RefTarget::Id { id, .. }) => id.clone(),
-                        _ => String::new(),
+                    None => match self.site.unlinked.get(&(source, i)) {
+                        Some(title) => title.clone(),
+                        None => match page.refs.get(i).map(|r| &r.target) {
+                            Some(crate::page::RefTarget::Id { id, .. }) => id.clone(),
+                            _ => String::new(),
+                        },
                     },
                 };
                 out.push_str(&escape(&text));

@@ -41,15 +41,36 @@ pub struct Theme {
     pub sources: BTreeMap<String, PathBuf>,
 }
 
-/// Loads the theme named in `book.toml` plus the handbook's `templates/` and `static/`.
-pub fn load(root: &Path, display_root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
-    let mut templates: Vec<(String, String)> = Vec::new();
+/// Where the brand files of `[theme]` go in the output.
+pub fn brand_path(key: &str, file: &Path) -> String {
+    let ext = file
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    format!("assets/brand/{key}.{ext}")
+}
+
+/// Loads the theme named in `book.toml` plus each handbook's `templates/` and `static/`,
+/// laid over each other from the bottom base (`handbooks[0]`: its folder and the folder as
+/// shown) up to the edition being built, and the brand files of `[theme]`.
+pub fn load(
+    handbooks: &[(&Path, &Path)],
+    name: &str,
+    brand: &crate::config::ThemeConfig,
+) -> Result<Theme, Vec<Diagnostic>> {
+    let mut templates: BTreeMap<String, String> = BTreeMap::new();
     let mut sources = BTreeMap::new();
     let mut statics = BTreeMap::new();
     let mut problems = Vec::new();
+    let (_, top_shown) = *handbooks.last().expect("at least the handbook itself");
 
-    let theme_dir = root.join("themes").join(name);
-    if theme_dir.is_dir() {
+    // The theme: the topmost handbook that has a folder of that name, else the built-in one.
+    let theme_dir = handbooks
+        .iter()
+        .rev()
+        .map(|(root, shown)| (root.join("themes").join(name), *root, *shown))
+        .find(|(dir, _, _)| dir.is_dir());
+    if let Some((theme_dir, root, shown_root)) = theme_dir {
         read_dir_files(
             &theme_dir.join("templates"),
             &mut |rel, path| match std::fs::read_to_string(path) {
@@ -57,9 +78,9 @@ pub fn load(root: &Path, display_root: &Path, name: &str) -> Result<Theme, Vec<D
                     let tpl = format!("theme/{rel}");
                     sources.insert(
                         tpl.clone(),
-                        display_path(display_root, path.strip_prefix(root).unwrap_or(path)),
+                        display_path(shown_root, path.strip_prefix(root).unwrap_or(path)),
                     );
-                    templates.push((tpl, text));
+                    templates.insert(tpl, text);
                 }
                 Err(e) => problems.push(Diagnostic::error(
                     path,
@@ -78,13 +99,13 @@ pub fn load(root: &Path, display_root: &Path, name: &str) -> Result<Theme, Vec<D
                     format!("theme/{tpl}"),
                     PathBuf::from(format!("(built-in theme)/templates/{tpl}")),
                 );
-                templates.push((format!("theme/{tpl}"), text));
+                templates.insert(format!("theme/{tpl}"), text);
             } else if let Some(file) = rel.strip_prefix("static/") {
                 statics.insert(file.to_string(), Data::Embedded(bytes));
             }
         }
     } else {
-        let shown = display_path(display_root, Path::new("book.toml"));
+        let shown = display_path(top_shown, Path::new("book.toml"));
         return Err(vec![
             Diagnostic::error(
                 shown,
@@ -94,25 +115,32 @@ pub fn load(root: &Path, display_root: &Path, name: &str) -> Result<Theme, Vec<D
         ]);
     }
 
-    read_dir_files(
-        &root.join("templates"),
-        &mut |rel, path| match std::fs::read_to_string(path) {
-            Ok(text) => {
-                sources.insert(
-                    rel.to_string(),
-                    display_path(display_root, path.strip_prefix(root).unwrap_or(path)),
-                );
-                templates.push((rel.to_string(), text));
-            }
-            Err(e) => problems.push(Diagnostic::error(
-                path,
-                format!("cannot read template: {e}"),
-            )),
-        },
-    );
-    read_dir_files(&root.join("static"), &mut |rel, path| {
-        statics.insert(rel.to_string(), Data::Disk(path.to_path_buf()));
-    });
+    for (root, shown_root) in handbooks {
+        read_dir_files(
+            &root.join("templates"),
+            &mut |rel, path| match std::fs::read_to_string(path) {
+                Ok(text) => {
+                    sources.insert(
+                        rel.to_string(),
+                        display_path(shown_root, path.strip_prefix(root).unwrap_or(path)),
+                    );
+                    templates.insert(rel.to_string(), text);
+                }
+                Err(e) => problems.push(Diagnostic::error(
+                    path,
+                    format!("cannot read template: {e}"),
+                )),
+            },
+        );
+        read_dir_files(&root.join("static"), &mut |rel, path| {
+            statics.insert(rel.to_string(), Data::Disk(path.to_path_buf()));
+        });
+    }
+    for (key, file) in [("logo", &brand.logo), ("favicon", &brand.favicon)] {
+        if let Some(file) = file {
+            statics.insert(brand_path(key, file), Data::Disk(file.clone()));
+        }
+    }
     if !problems.is_empty() {
         return Err(problems);
     }

@@ -833,6 +833,7 @@ mod tests {
             rel: rel.into(),
             shown: rel.into(),
             text: text.into(),
+            layer: 0,
         };
         let options = ParseOptions {
             highlight: false,
@@ -1008,6 +1009,7 @@ mod ranking_tests {
                     rel: format!("p{i}.md"),
                     shown: format!("p{i}.md").into(),
                     text: text.to_string(),
+                    layer: 0,
                 };
                 let options = ParseOptions {
                     highlight: false,

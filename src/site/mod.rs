@@ -18,6 +18,43 @@ use ids::Ids;
 /// Ids the output layout reserves for generated pages.
 pub const RESERVED_IDS: &[&str] = &["search", "print", "assets", "404"];
 
+/// What a local edition tells the resolve stage.
+#[derive(Debug, Default)]
+pub struct Edition {
+    /// Base pages an `exclude` left out.
+    pub excluded: Vec<crate::edition::Excluded>,
+    /// Base files replaced by a page elsewhere: path under `content/` → the id in its place.
+    pub moved: HashMap<String, String>,
+}
+
+impl Edition {
+    /// The left-out page a reference names: by full id, short name or file.
+    fn excluded(&self, target: &RefTarget) -> Option<&crate::edition::Excluded> {
+        self.excluded.iter().find(|e| match target {
+            RefTarget::Id { id, .. } => {
+                let id = id.trim().trim_matches('/');
+                e.id == id || (!id.contains('/') && e.id.rsplit('/').next() == Some(id))
+            }
+            RefTarget::File { path, .. } => e.rel == *path,
+        })
+    }
+
+    /// The problem of a reference to a left-out page.
+    fn problem(&self, excluded: &crate::edition::Excluded) -> (String, Option<String>) {
+        (
+            format!(
+                "`{}` is left out of this edition (by `exclude` pattern `{}`), so this reference would lead nowhere",
+                excluded.id, excluded.pattern
+            ),
+            Some(
+                "replace this page in the edition without the reference, keep the page, or set \
+                 `[edition] on_excluded_reference = \"unlink\"` to print such references as plain text"
+                    .into(),
+            ),
+        )
+    }
+}
+
 /// Where a resolved reference lands inside its page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Anchor {
@@ -70,6 +107,9 @@ pub struct Site {
     /// Per page: who refers to it, in reading order.
     pub backlinks: Vec<Vec<Source>>,
     pub indexes: Vec<KindIndex>,
+    /// (page, reference) → the title of the left-out page a reference names, for references
+    /// an edition prints as plain text.
+    pub unlinked: HashMap<(usize, usize), String>,
 }
 
 /// Resolves the parsed pages. `title` is the book title, used for a home page when
@@ -77,6 +117,7 @@ pub struct Site {
 pub fn resolve(
     mut pages: Vec<ParsedPage>,
     title: &str,
+    edition: &Edition,
     display_root: &Path,
 ) -> (Site, Vec<Diagnostic>) {
     let mut problems = Vec::new();
@@ -97,6 +138,7 @@ pub fn resolve(
     let mut principles = Vec::with_capacity(pages.len());
     let mut related = Vec::with_capacity(pages.len());
     let mut block_principles = Vec::with_capacity(pages.len());
+    let mut unlinked = HashMap::new();
     for (p, page) in pages.iter().enumerate() {
         let error = |pos: Pos, message: String, help: Option<String>| {
             let d = Diagnostic::error(&page.shown, message).at(pos);
@@ -113,7 +155,13 @@ pub fn resolve(
             for item in list {
                 match relation_target(&ids, &pages, &item.value, want_principle) {
                     Ok(t) => found.push(t),
-                    Err((message, help)) => problems.push(error(item.pos, message, help)),
+                    Err(why) => {
+                        if let Some((message, help)) =
+                            left_out(edition, &item.value).unwrap_or(Some(why))
+                        {
+                            problems.push(error(item.pos, message, help));
+                        }
+                    }
                 }
             }
             found
@@ -148,7 +196,13 @@ pub fn resolve(
                                 t,
                             ));
                         }
-                        Err((message, help)) => problems.push(error(pos, message, help)),
+                        Err(why) => {
+                            if let Some((message, help)) =
+                                left_out(edition, &value).unwrap_or(Some(why))
+                            {
+                                problems.push(error(pos, message, help));
+                            }
+                        }
                     }
                 }
             }
@@ -159,13 +213,16 @@ pub fn resolve(
         for r in &page.refs {
             let target = match &r.target {
                 RefTarget::Id { id, .. } => ids.resolve(id).map_err(|nf| (nf.message, nf.help)),
-                RefTarget::File { path, written, .. } => ids.file(path).ok_or_else(|| {
-                    let hint = did_you_mean(&suggest(path, ids.files()));
-                    (
-                        format!("link to `{written}`: no page at content/{path}"),
-                        hint,
-                    )
-                }),
+                RefTarget::File { path, written, .. } => ids
+                    .file(path)
+                    .or_else(|| edition.moved.get(path).and_then(|id| ids.get(id)))
+                    .ok_or_else(|| {
+                        let hint = did_you_mean(&suggest(path, ids.files()));
+                        (
+                            format!("link to `{written}`: no page at content/{path}"),
+                            hint,
+                        )
+                    }),
             };
             let anchor = match &r.target {
                 RefTarget::Id { anchor, .. } | RefTarget::File { anchor, .. } => anchor.as_deref(),
@@ -207,8 +264,17 @@ pub fn resolve(
                     }
                     page_refs.push(Some(resolved));
                 }
-                Err((message, help)) => {
-                    problems.push(error(r.pos, message, help));
+                Err(why) => {
+                    match edition.excluded(&r.target) {
+                        Some(excluded) if excluded.unlink => {
+                            unlinked.insert((p, page_refs.len()), excluded.title.clone());
+                        }
+                        Some(excluded) => {
+                            let (message, help) = edition.problem(excluded);
+                            problems.push(error(r.pos, message, help));
+                        }
+                        None => problems.push(error(r.pos, why.0, why.1)),
+                    }
                     page_refs.push(None);
                 }
             }
@@ -234,8 +300,24 @@ pub fn resolve(
         block_principles,
         backlinks,
         indexes,
+        unlinked,
     };
     (site, problems)
+}
+
+/// For a `principles` or `related` entry that did not resolve: `None` when it names a page
+/// the edition leaves out and references to such pages are unlinked (the entry is dropped),
+/// `Some(problem)` when it names one and they are not, and no answer (`Err`) otherwise.
+fn left_out(edition: &Edition, value: &str) -> Result<Option<(String, Option<String>)>, ()> {
+    let target = RefTarget::Id {
+        id: value.to_string(),
+        anchor: None,
+    };
+    match edition.excluded(&target) {
+        Some(excluded) if excluded.unlink => Ok(None),
+        Some(excluded) => Ok(Some(edition.problem(excluded))),
+        None => Err(()),
+    }
 }
 
 /// The page a `principles` or `related` entry names; `principles` must name principle pages.
@@ -273,6 +355,8 @@ fn synthetic_home(title: &str, display_root: &Path) -> ParsedPage {
         has_code: false,
         source_len: 0,
         search: None,
+        layer: 0,
+        language: None,
     }
 }
 

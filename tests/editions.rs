@@ -1,0 +1,359 @@
+//! Local editions: a French and an Arabic edition (tests/fixtures/editions/) of the sample
+//! handbook, each replacing, adding and leaving out pages; an edition of an edition; the
+//! errors an edition can meet; and, in headless Chromium, the pages as a reader sees them.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use common::browser::{Browser, file_url, screenshot_dir};
+use common::{broken_links, copy_dir, errors, files, messages, strip_tags};
+
+/// A folder with `base/` (the repository's sample handbook) and the fixture editions `fr/`
+/// and `ar/` next to it, as a training centre would keep them.
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let base = dir.path().join("base");
+    fs::create_dir_all(&base).unwrap();
+    fs::copy(repo.join("book.toml"), base.join("book.toml")).unwrap();
+    copy_dir(&repo.join("content"), &base.join("content"));
+    for edition in ["fr", "ar"] {
+        copy_dir(
+            &repo.join("tests/fixtures/editions").join(edition),
+            &dir.path().join(edition),
+        );
+    }
+    dir
+}
+
+fn build_ok(root: &Path) -> PathBuf {
+    let report = tenet::build(root, None);
+    assert!(
+        !report.has_errors(),
+        "build failed:\n{}",
+        messages(&report).join("\n")
+    );
+    root.join("site")
+}
+
+fn read(site: &Path, rel: &str) -> String {
+    fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// Every HTML page of the site, with its path.
+fn pages(site: &Path) -> Vec<(String, String)> {
+    files(site)
+        .into_iter()
+        .filter(|f| f.ends_with(".html"))
+        .map(|f| {
+            let html = read(site, &f);
+            (f, html)
+        })
+        .collect()
+}
+
+#[test]
+fn the_french_edition_replaces_adds_and_leaves_out_pages() {
+    let w = workspace();
+    let site = build_ok(&w.path().join("fr"));
+
+    // Replaced: the edition's text, in place of the base's.
+    let consent = read(&site, "principles/consent/index.html");
+    assert!(consent.starts_with("<!doctype html><html dir=ltr lang=fr>"));
+    let text = strip_tags(&consent);
+    assert!(text.contains("Le consentement des parties"), "{text}");
+    assert!(!text.contains("Consent of the parties"), "{text}");
+    // Its anchor, kept by the translator, still receives the base's references.
+    assert!(consent.contains("id=limits-of-consent"), "{consent}");
+
+    // Left out: no page, and nothing links to it; references to it became plain text.
+    assert!(
+        !site
+            .join("lessons/module-2/2.3-conduct-and-discipline")
+            .exists()
+    );
+    assert_eq!(broken_links(&site), Vec::<String>::new());
+    for (file, html) in pages(&site) {
+        assert!(
+            !html.contains("2.3-conduct-and-discipline"),
+            "{file} still names the left-out lesson"
+        );
+    }
+    let tcc = read(&site, "glossary/tcc/index.html");
+    assert!(
+        tcc.contains("<span class=\"ref unlinked\">")
+            || tcc.contains("<span class=\"ref unlinked\""),
+        "{tcc}"
+    );
+    assert!(strip_tags(&tcc).contains("Conduct and Discipline"));
+
+    // Added: the local pages are in the navigation, the case-study index and the search.
+    let contacts = strip_tags(&read(&site, "local/contacts/index.html"));
+    assert!(contacts.contains("Secrétariat pédagogique"), "{contacts}");
+    let home = read(&site, "index.html");
+    assert!(
+        home.contains("href=local/contacts/index.html"),
+        "home nav: {home}"
+    );
+    let cases = read(&site, "case-studies/index.html");
+    assert!(cases.contains("minusma-mali/index.html"), "{cases}");
+    let meta = read(&site, "search/meta.js");
+    assert!(meta.contains("\"language\":\"fr\""), "{meta}");
+
+    // The edition's chrome is French; untranslated base pages say so and keep their language.
+    let lesson = read(&site, "lessons/module-1/1.3-principles/index.html");
+    let lesson_text = strip_tags(&lesson);
+    assert!(lesson_text.contains("Objectif"), "{lesson_text}");
+    assert!(lesson_text.contains("Message clé 1"), "{lesson_text}");
+    assert!(lesson.contains("class=untranslated"), "{lesson}");
+    assert!(lesson.contains("lang=en"), "{lesson}");
+    assert!(!consent.contains("class=untranslated"));
+    let handout = strip_tags(&read(
+        &site,
+        "lessons/module-1/1.3-principles/handout/index.html",
+    ));
+    assert!(handout.contains("Résumé des messages clés"), "{handout}");
+    assert!(!handout.contains("Summary of Key Messages"), "{handout}");
+
+    // Branding and a template that extends the theme's.
+    assert!(home.contains("--primary:#0b6e4f"), "{home}");
+    assert!(home.contains("--highlight:#b5651d"), "{home}");
+    assert!(site.join("assets/brand/logo.svg").is_file());
+    assert!(home.contains("src=\"assets/brand/logo.svg?v="), "{home}");
+    assert!(
+        strip_tags(&home).contains("Centre de formation au maintien de la paix, Dakar"),
+        "footer"
+    );
+    let case = read(&site, "case-studies/minusma-mali/index.html");
+    assert!(
+        case.contains("<title>Étude de cas : Mali, 2013-2023"),
+        "{case}"
+    );
+}
+
+#[test]
+fn the_arabic_edition_is_right_to_left_and_leaves_out_a_lesson() {
+    let w = workspace();
+    let site = build_ok(&w.path().join("ar"));
+    for (file, html) in pages(&site) {
+        if file == "404.html" || file.ends_with("search/index.html") || file.contains("/") {
+            assert!(
+                html.starts_with("<!doctype html><html dir=rtl lang=ar>"),
+                "{file}: {}",
+                &html[..80.min(html.len())]
+            );
+        }
+        assert!(
+            !html.contains("1.1-evolution"),
+            "{file} names the left-out lesson"
+        );
+    }
+    assert!(!site.join("lessons/module-1/1.1-evolution").exists());
+    assert_eq!(broken_links(&site), Vec::<String>::new());
+    let module = strip_tags(&read(&site, "lessons/module-1/index.html"));
+    assert!(module.contains("الوحدة 1"), "{module}");
+    let handout = strip_tags(&read(
+        &site,
+        "lessons/module-1/1.3-principles/handout/index.html",
+    ));
+    assert!(handout.contains("ملخص الرسائل الرئيسية"), "{handout}");
+}
+
+#[test]
+fn a_reference_to_a_left_out_page_is_an_error_unless_unlinked() {
+    let w = workspace();
+    let ar = w.path().join("ar");
+    // Without its own module page, the base's still refers to the lesson left out.
+    fs::remove_file(ar.join("content/lessons/module-1/_index.md")).unwrap();
+    let report = tenet::build(&ar, None);
+    let errors = errors(&report, &ar);
+    assert!(!errors.is_empty());
+    for e in &errors {
+        assert!(
+            e.starts_with("../base/content/lessons/module-1/_index.md:")
+                && e.contains("error: `lessons/module-1/1.1-evolution` is left out of this edition (by `exclude` pattern `lessons/module-1/1.1-evolution`)"),
+            "{errors:#?}"
+        );
+    }
+    let help = report.diagnostics[0].help.clone().unwrap_or_default();
+    assert!(
+        help.contains("on_excluded_reference = \"unlink\""),
+        "{help}"
+    );
+    assert!(!ar.join("site").exists(), "nothing is written");
+
+    // With "unlink", the same edition builds and the reference is plain text.
+    let book = fs::read_to_string(ar.join("book.toml")).unwrap();
+    fs::write(
+        ar.join("book.toml"),
+        book.replace(
+            "exclude = [",
+            "on_excluded_reference = \"unlink\"\nexclude = [",
+        ),
+    )
+    .unwrap();
+    let site = build_ok(&ar);
+    let module = read(&site, "lessons/module-1/index.html");
+    assert!(module.contains("ref unlinked"), "{module}");
+    assert!(strip_tags(&module).contains("1.1 The Evolution of UN Peacekeeping"));
+}
+
+#[test]
+fn an_edition_of_an_edition_and_an_edition_of_settings_only() {
+    let w = workspace();
+    // A regional edition built on the French one: replaces its contacts page, leaves out
+    // its local case study.
+    let region = w.path().join("fr-region");
+    fs::create_dir_all(region.join("content/local")).unwrap();
+    fs::write(
+        region.join("book.toml"),
+        "[book]\ntitle = \"Édition régionale\"\n\n[edition]\nbase = \"../fr\"\nexclude = [\"case-studies/minusma-*\", \"glossary/nothing-*\"]\non_excluded_reference = \"unlink\"\n",
+    )
+    .unwrap();
+    fs::write(
+        region.join("content/local/contacts.md"),
+        "+++\ntitle = \"Contacts régionaux\"\n+++\n\nLe bureau régional.\n",
+    )
+    .unwrap();
+    let report = tenet::build(&region, None);
+    assert!(!report.has_errors(), "{}", messages(&report).join("\n"));
+    // The pattern that matched nothing is a warning at its line.
+    let warnings: Vec<String> = messages(&report)
+        .into_iter()
+        .filter(|m| m.contains("leaves out no page"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("fr-region/book.toml:6:38: warning"),
+        "{warnings:?}"
+    );
+    let site = region.join("site");
+    let contacts = strip_tags(&read(&site, "local/contacts/index.html"));
+    assert!(contacts.contains("Le bureau régional"), "{contacts}");
+    assert!(!site.join("case-studies/minusma-mali").exists());
+    // What the middle edition set and this one did not, it keeps: language, branding.
+    let home = read(&site, "index.html");
+    assert!(home.contains("lang=fr"), "language from ../fr");
+    assert!(home.contains("--primary:#0b6e4f"), "branding from ../fr");
+    assert!(strip_tags(&home).contains("Édition régionale"));
+    // The French edition's translation of a base page stays.
+    assert!(strip_tags(&read(&site, "principles/consent/index.html")).contains("Le consentement"));
+    assert_eq!(broken_links(&site), Vec::<String>::new());
+
+    // An edition without content: the base's pages under another title.
+    let titled = w.path().join("titled");
+    fs::create_dir_all(&titled).unwrap();
+    fs::write(
+        titled.join("book.toml"),
+        "[book]\ntitle = \"Retitled\"\n[edition]\nbase = \"../base\"\n",
+    )
+    .unwrap();
+    let site = build_ok(&titled);
+    let base_site = build_ok(&w.path().join("base"));
+    let ours: Vec<String> = files(&site);
+    assert_eq!(ours, files(&base_site), "the same pages as the base");
+    assert!(read(&site, "index.html").contains("Retitled"));
+}
+
+#[test]
+fn an_edition_page_in_draft_leaves_the_base_page_in_place() {
+    let w = workspace();
+    let fr = w.path().join("fr");
+    let page = fr.join("content/principles/impartiality.md");
+    fs::write(
+        &page,
+        "+++\ntitle = \"L'impartialité\"\nkind = \"principle\"\ndraft = true\n+++\n\nÀ traduire.\n",
+    )
+    .unwrap();
+    let site = build_ok(&fr);
+    let text = strip_tags(&read(&site, "principles/impartiality/index.html"));
+    assert!(text.contains("Impartiality means"), "{text}");
+}
+
+#[test]
+fn editions_in_chromium_look_right() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let w = workspace();
+    let fr = build_ok(&w.path().join("fr"));
+    let ar = build_ok(&w.path().join("ar"));
+    let shots = screenshot_dir();
+    let mut page = browser.page();
+    page.viewport(1280, 900, false);
+
+    // English words of the chrome that must not show in another language.
+    let english = [
+        "Search the handbook",
+        "Contents",
+        "On this page",
+        "Key Message",
+        "Previous",
+        "Next",
+        "Referred to by",
+        "Show all contents",
+        "Edition",
+    ];
+    let chrome_text = "[...document.querySelectorAll('.topbar, .sidebar .show-tree, .toc > h2, .pager, .footer, .block-label, .backlinks > h2, .page-header .kind-label')]
+        .map(e => e.innerText + ' ' + [...e.querySelectorAll('[placeholder],[aria-label]')].map(x => (x.placeholder||'') + ' ' + (x.getAttribute('aria-label')||'')).join(' ')).join(' | ')";
+
+    page.goto(&format!("{}/index.html", file_url(&fr)));
+    page.wait_for(
+        "document.readyState === 'complete'",
+        Duration::from_secs(10),
+    );
+    page.screenshot(&shots.join("edition-fr-home.png"));
+    let chrome = page.eval(chrome_text);
+    let chrome = chrome.as_str().unwrap();
+    for word in english {
+        assert!(
+            !chrome.contains(word),
+            "French chrome shows {word:?}: {chrome}"
+        );
+    }
+    assert!(chrome.contains("Rechercher dans le manuel"), "{chrome}");
+    // The logo is loaded and sits before the title.
+    let logo = page.eval(
+        "(() => { const i = document.querySelector('.brand .logo'); return i && i.complete && i.naturalWidth > 0; })()",
+    );
+    assert_eq!(logo, serde_json::json!(true));
+
+    page.goto(&format!("{}/principles/consent/index.html", file_url(&ar)));
+    page.wait_for(
+        "document.readyState === 'complete'",
+        Duration::from_secs(10),
+    );
+    page.screenshot(&shots.join("edition-ar-principle.png"));
+    let chrome = page.eval(chrome_text);
+    let chrome = chrome.as_str().unwrap();
+    for word in english {
+        assert!(
+            !chrome.contains(word),
+            "Arabic chrome shows {word:?}: {chrome}"
+        );
+    }
+    // Right to left: the sidebar on the right of the text, nothing overlapping.
+    let layout = page.eval(
+        "(() => { const s = document.querySelector('.sidebar').getBoundingClientRect(),
+                        m = document.querySelector('main').getBoundingClientRect(),
+                        b = document.querySelector('.brand').getBoundingClientRect(),
+                        q = document.querySelector('.topbar .search').getBoundingClientRect();
+                  return { sidebarRight: s.left >= m.right - 1, brandRight: b.left > q.right,
+                           dir: getComputedStyle(document.body).direction }; })()",
+    );
+    assert_eq!(
+        layout,
+        serde_json::json!({ "sidebarRight": true, "brandRight": true, "dir": "rtl" }),
+        "see {}",
+        shots.join("edition-ar-principle.png").display()
+    );
+    // A key message reads from the right: its label's right edge is the box's.
+    let km = page.eval(
+        "(() => { const b = document.querySelector('.block.key-message'), l = b.querySelector('.block-label');
+                  return b.getBoundingClientRect().right - l.getBoundingClientRect().right < 40; })()",
+    );
+    assert_eq!(km, serde_json::json!(true));
+}
