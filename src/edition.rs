@@ -16,7 +16,7 @@
 //! stage then reads the files that won, so an edition parses no more pages than its base.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -29,6 +29,8 @@ use crate::source::{self, SourceFile, Sources};
 #[derive(Debug, Default)]
 pub struct Overlay {
     pub sources: Sources,
+    /// The id of each page of `sources.pages`, in the same order.
+    pub ids: Vec<String>,
     /// Pages of a base that an `exclude` left out (references to them are reported).
     pub excluded: Vec<Excluded>,
     /// Base files whose page an edition replaced from a file elsewhere: path under
@@ -80,8 +82,8 @@ pub enum What {
 }
 
 impl What {
-    /// A replaced page whose base changed since the edition's copy was made. A copy that
-    /// records no hash counts as stale: nothing says it is up to date.
+    /// A replaced page whose base changed since the edition's copy was made (or whose copy
+    /// records no hash: nothing says it is up to date).
     pub fn is_stale(&self) -> bool {
         matches!(self, What::Replaced { base_hash, recorded, .. } if recorded.as_ref() != Some(base_hash))
     }
@@ -170,8 +172,9 @@ pub fn overlay(layers: &[Layer]) -> (Overlay, Vec<Diagnostic>) {
         }
         if !wins {
             if c.layer < top {
-                lower_by_id.entry(&c.peek.id).or_insert(c);
-                lower_by_rel.entry(&c.file.rel).or_insert(c);
+                // The highest handbook below the top wins (candidates come bottom first).
+                lower_by_id.insert(&c.peek.id, c);
+                lower_by_rel.insert(&c.file.rel, c);
             }
             continue;
         }
@@ -233,16 +236,248 @@ pub fn overlay(layers: &[Layer]) -> (Overlay, Vec<Diagnostic>) {
             }
         }
     }
+    let taken: Vec<&Candidate> = candidates
+        .iter()
+        .filter(|c| c.peek.draft)
+        .chain(kept.iter().copied())
+        .collect();
+    overlay.ids = taken.iter().map(|c| c.peek.id.clone()).collect();
     overlay.sources = Sources {
-        pages: candidates
-            .iter()
-            .filter(|c| c.peek.draft)
-            .chain(kept.iter().copied())
-            .map(|c| c.file.clone())
-            .collect(),
+        pages: taken.iter().map(|c| c.file.clone()).collect(),
         assets: assets.into_values().collect(),
     };
     (overlay, problems)
+}
+
+/// What `tenet edition status` shows: the edition's changes to its bases.
+pub fn status(root: &Path) -> (Option<Vec<Change>>, Vec<Diagnostic>) {
+    let (layers, mut problems) = edition_layers(root);
+    let Some(layers) = layers else {
+        return (None, problems);
+    };
+    let (overlay, found) = overlay(&layers);
+    problems.extend(found);
+    (Some(overlay.changes), problems)
+}
+
+/// The chain of an edition's handbooks; an error when `root` is not an edition.
+fn edition_layers(root: &Path) -> (Option<Vec<Layer>>, Vec<Diagnostic>) {
+    let (loaded, mut problems) = crate::config::load(root, root);
+    let Some(loaded) = loaded else {
+        return (None, problems);
+    };
+    if loaded.layers.len() < 2 {
+        problems.push(
+            Diagnostic::error(
+                root.join("book.toml"),
+                "this handbook is not a local edition: its book.toml has no `[edition] base`",
+            )
+            .help("make an edition with `tenet edition new DIR --base PATH`"),
+        );
+        return (None, problems);
+    }
+    (Some(loaded.layers), problems)
+}
+
+/// `tenet edition override ID`: copies the base's page `id` into the edition, at the same
+/// path under `content/`, recording the base page's hash (`base_hash`) in its front matter so
+/// that `status` can tell when the base changes. With `refresh`, only updates the hash of the
+/// edition's existing copy (after bringing it up to date with the base). Returns the file
+/// written.
+pub fn override_page(root: &Path, id: &str, refresh: bool) -> Result<PathBuf, Vec<Diagnostic>> {
+    let (layers, problems) = edition_layers(root);
+    let Some(layers) = layers else {
+        return Err(problems);
+    };
+    let id = id.trim().trim_matches('/');
+    let top = layers.len() - 1;
+    let (base, _) = overlay(&layers[..top]);
+    let Some(at) = base.ids.iter().position(|i| i == id) else {
+        let known = base.ids.iter().map(String::as_str);
+        let help = crate::diagnostics::did_you_mean(&crate::diagnostics::suggest(id, known))
+            .unwrap_or_else(|| "`tenet edition status` lists the edition's pages; ids are paths under content/ without `.md`".into());
+        return Err(vec![
+            Diagnostic::error(
+                root.join("book.toml"),
+                format!("the base has no page `{id}`"),
+            )
+            .help(help),
+        ]);
+    };
+    let file = &base.sources.pages[at];
+    let fail = |path: &Path, message: String| vec![Diagnostic::error(path, message)];
+    let bytes =
+        std::fs::read(&file.path).map_err(|e| fail(&file.shown, format!("cannot read: {e}")))?;
+    let hash = content_hash(&bytes);
+    let target = root.join("content").join(&file.rel);
+    let text = if refresh {
+        std::fs::read_to_string(&target).map_err(|e| {
+            fail(
+                &target,
+                format!(
+                    "there is no copy of `{id}` to refresh ({e}); run without --refresh to make one"
+                ),
+            )
+        })?
+    } else {
+        if target.exists() {
+            return Err(vec![
+                Diagnostic::error(&target, format!("the edition already has its own `{id}`"))
+                    .help(format!(
+                        "edit that file; once it matches the base again, run `tenet edition override {id} --refresh` to record the base's hash"
+                    )),
+            ]);
+        }
+        String::from_utf8(bytes)
+            .map_err(|_| fail(&file.shown, "the base page is not UTF-8".into()))?
+    };
+    let Some(stamped) = with_base_hash(&text, &hash) else {
+        return Err(fail(
+            &target,
+            "the page has no front matter (`+++` or `---` block) to record `base_hash` in".into(),
+        ));
+    };
+    if let Some(dir) = target.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| fail(dir, format!("cannot create: {e}")))?;
+    }
+    std::fs::write(&target, stamped).map_err(|e| fail(&target, format!("cannot write: {e}")))?;
+    Ok(target)
+}
+
+/// The page's text with `base_hash` set in its front matter (added after the opening line,
+/// or its value replaced). `None` without front matter.
+fn with_base_hash(text: &str, hash: &str) -> Option<String> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first = body.lines().next()?.trim_end();
+    let (line, closing) = match first {
+        "+++" => (format!("base_hash = \"{hash}\""), "+++"),
+        "---" => (format!("base_hash: \"{hash}\""), "---"),
+        _ => return None,
+    };
+    let mut out = String::with_capacity(body.len() + 40);
+    let mut lines = body.split_inclusive('\n');
+    let opening = lines.next()?;
+    let newline = if opening.ends_with("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    out.push_str(opening);
+    let mut done = false;
+    let mut in_header = true;
+    for l in lines {
+        let trimmed = l.trim_end();
+        if in_header && trimmed == closing {
+            if !done {
+                out.push_str(&line);
+                out.push_str(newline);
+                done = true;
+            }
+            in_header = false;
+            out.push_str(l);
+        } else if in_header && !done && trimmed.starts_with("base_hash") {
+            out.push_str(&line);
+            out.push_str(newline);
+            done = true;
+        } else {
+            out.push_str(l);
+        }
+    }
+    (!in_header).then_some(out)
+}
+
+/// `tenet edition new DIR --base PATH`: a ready edition folder with a commented book.toml and
+/// an empty `content/`. Refuses a folder that already holds a book.toml.
+pub fn create(dir: &Path, base: &Path) -> Result<PathBuf, Vec<Diagnostic>> {
+    let book = dir.join("book.toml");
+    if book.exists() {
+        return Err(vec![
+            Diagnostic::error(&book, "there is already a book.toml here")
+                .help("choose a new folder for the edition"),
+        ]);
+    }
+    let (config, problems) = crate::config::load(base, base);
+    let Some(config) = config else {
+        let mut problems = problems;
+        problems.insert(
+            0,
+            Diagnostic::error(base.join("book.toml"), "the base handbook cannot be read")
+                .help("`--base` is the folder of the handbook to customise (the one holding its book.toml)"),
+        );
+        return Err(problems);
+    };
+    let relative = relative_path(dir, base);
+    let title = config
+        .config
+        .book
+        .title
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
+    let language = &config.config.book.language;
+    let text = format!(
+        r##"# A local edition of "{title}".
+# It takes everything from its base and changes only what this folder says, so it keeps up
+# with the base's next release. `tenet build` builds it; `tenet edition status` lists what it
+# adds, replaces and removes, and which of its copies of base pages are out of date.
+
+[book]
+title = "{title}"        # the edition's own title
+language = "{language}"              # a translation: "fr", "es", "ar" (right to left), "ru", "zh"...
+# edition = "2026, local edition"   # shown in the footer and on printed pages
+
+[edition]
+base = "{relative}"
+# Base pages to leave out, by id (globs; a page's children go with it):
+exclude = [
+  # "lessons/module-2/2.3-*",
+]
+# A reference to a left-out page is an error; "unlink" prints it as plain text instead.
+# on_excluded_reference = "unlink"
+
+# [theme]                           # branding, without touching templates
+# logo = "brand/logo.svg"           # files are relative to this book.toml
+# favicon = "brand/favicon.png"
+# primary = "#0b6e4f"               # links and the top bar
+# accent = "#b5651d"                # key messages
+# footer = "Training centre, local edition"
+
+# [strings]                         # any of the theme's words (docs/translations.md)
+# trainer_tip = "Note for the facilitator"
+
+# Pages: add yours under content/. To change a base page, copy it with
+#   tenet edition override <id>
+# which records the base page's hash, so that `tenet edition status` can tell when it changes.
+"##,
+        relative = relative.display().to_string().replace('\\', "/"),
+    );
+    let fail = |path: &Path, e: std::io::Error| {
+        vec![Diagnostic::error(path, format!("cannot write: {e}"))]
+    };
+    std::fs::create_dir_all(dir.join("content")).map_err(|e| fail(dir, e))?;
+    std::fs::write(&book, text).map_err(|e| fail(&book, e))?;
+    Ok(book)
+}
+
+/// `to` as seen from `from` (both folders), through their absolute forms.
+fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let from = crate::output::absolute(from);
+    let to = crate::output::absolute(to);
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = PathBuf::new();
+    for _ in from.components().skip(common) {
+        out.push("..");
+    }
+    for part in to.components().skip(common) {
+        out.push(part);
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
 }
 
 /// The first pattern that leaves out `id` (never the home page).
@@ -279,6 +514,36 @@ mod tests {
         // FNV-1a of the empty input is its offset basis.
         assert_eq!(content_hash(b""), "cbf29ce484222325");
         assert_eq!(content_hash(b"a"), "af63dc4c8601ec8c");
+    }
+
+    #[test]
+    fn the_base_hash_goes_into_toml_and_yaml_front_matter() {
+        assert_eq!(
+            with_base_hash("+++\ntitle = \"A\"\n+++\nBody +++\n", "ab").unwrap(),
+            "+++\ntitle = \"A\"\nbase_hash = \"ab\"\n+++\nBody +++\n"
+        );
+        assert_eq!(
+            with_base_hash(
+                "---\r\ntitle: A\r\nbase_hash: \"old\"\r\n---\r\nB\r\n",
+                "cd"
+            )
+            .unwrap(),
+            "---\r\ntitle: A\r\nbase_hash: \"cd\"\r\n---\r\nB\r\n"
+        );
+        assert_eq!(with_base_hash("No front matter\n", "ab"), None);
+        assert_eq!(with_base_hash("+++\ntitle = \"unclosed\"\n", "ab"), None);
+    }
+
+    #[test]
+    fn relative_paths_climb_and_descend() {
+        assert_eq!(
+            relative_path(Path::new("/a/b/ed"), Path::new("/a/base")),
+            PathBuf::from("../../base")
+        );
+        assert_eq!(
+            relative_path(Path::new("/a"), Path::new("/a/base")),
+            PathBuf::from("base")
+        );
     }
 
     #[test]

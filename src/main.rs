@@ -43,6 +43,43 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Make and follow a local edition: a folder laid over a base handbook
+    Edition {
+        #[command(subcommand)]
+        command: EditionCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum EditionCommand {
+    /// Write a ready edition folder DIR, with a commented book.toml, on top of the base handbook
+    New {
+        /// The edition's folder (created)
+        dir: PathBuf,
+        /// The base handbook's folder
+        #[arg(long)]
+        base: PathBuf,
+    },
+    /// List what the edition at DIR adds, replaces and removes, and which of its copies of base
+    /// pages are out of date (the base page changed after the copy was made)
+    Status {
+        /// The edition's folder
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Copy the base's page ID into the edition to change or translate it, recording the base
+    /// page's hash so that `status` can tell when the base changes
+    Override {
+        /// The page's id (its path under content/ without .md)
+        id: String,
+        /// The edition's folder
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// Keep the edition's copy and only record the base page's hash of now: the copy is up
+        /// to date again
+        #[arg(long)]
+        refresh: bool,
+    },
 }
 
 /// What `build` and `pdf` write, and how much they say.
@@ -87,6 +124,7 @@ fn main() -> ExitCode {
             let (options, quiet) = target.options();
             (options, quiet, false, true)
         }
+        Command::Edition { command } => return edition(command),
         Command::Check { dir } => (
             tenet::Options {
                 root: dir,
@@ -162,6 +200,122 @@ fn main() -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// `tenet edition ...`: prints what it did or found; exit 1 on errors.
+fn edition(command: EditionCommand) -> ExitCode {
+    use tenet::edition::What;
+    let fail = |problems: Vec<tenet::diagnostics::Diagnostic>| {
+        for d in &problems {
+            eprintln!("{d}");
+        }
+        ExitCode::from(1)
+    };
+    match command {
+        EditionCommand::New { dir, base } => match tenet::edition::create(&dir, &base) {
+            Ok(book) => {
+                eprintln!(
+                    "wrote {} and {}: add pages under content/, copy base pages to change with `tenet edition override ID --dir {}`, then `tenet build {}`",
+                    book.display(),
+                    dir.join("content").display(),
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(problems) => fail(problems),
+        },
+        EditionCommand::Override { id, dir, refresh } => {
+            match tenet::edition::override_page(&dir, &id, refresh) {
+                Ok(file) => {
+                    if refresh {
+                        eprintln!(
+                            "{}: recorded the base page's hash; it is up to date",
+                            file.display()
+                        );
+                    } else {
+                        eprintln!(
+                            "wrote {}: a copy of the base page `{id}` to edit",
+                            file.display()
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(problems) => fail(problems),
+            }
+        }
+        EditionCommand::Status { dir } => {
+            let (changes, problems) = tenet::edition::status(&dir);
+            let has_errors = problems.iter().any(|d| d.is_error());
+            for d in &problems {
+                eprintln!("{d}");
+            }
+            let Some(changes) = changes.filter(|_| !has_errors) else {
+                return ExitCode::from(1);
+            };
+            let shown = |id: &str| {
+                if id.is_empty() {
+                    "(home page)".to_string()
+                } else {
+                    id.to_string()
+                }
+            };
+            let width = changes
+                .iter()
+                .map(|c| shown(&c.id).chars().count())
+                .max()
+                .unwrap_or(0);
+            let (mut added, mut replaced, mut stale, mut removed) = (0, 0, 0, 0);
+            for c in &changes {
+                let id = shown(&c.id);
+                let (what, note) = match &c.what {
+                    What::Added => {
+                        added += 1;
+                        ("added", c.file.display().to_string())
+                    }
+                    What::Replaced {
+                        recorded: None,
+                        base_hash,
+                        ..
+                    } => {
+                        replaced += 1;
+                        stale += 1;
+                        (
+                            "replaced",
+                            format!(
+                                "unknown: {} records no base_hash (base page now {base_hash}; `tenet edition override {} --refresh` once it is up to date)",
+                                c.file.display(),
+                                if c.id.is_empty() { "/" } else { &c.id }
+                            ),
+                        )
+                    }
+                    w @ What::Replaced { base, .. } => {
+                        replaced += 1;
+                        if w.is_stale() {
+                            stale += 1;
+                            (
+                                "replaced",
+                                format!(
+                                    "STALE: {} changed since {} was made from it",
+                                    base.display(),
+                                    c.file.display()
+                                ),
+                            )
+                        } else {
+                            ("replaced", format!("up to date ({})", c.file.display()))
+                        }
+                    }
+                    What::Removed { pattern } => {
+                        removed += 1;
+                        ("removed", format!("by exclude \"{pattern}\""))
+                    }
+                };
+                println!("{what:<9} {id:<width$}  {note}");
+            }
+            println!("{added} added, {replaced} replaced ({stale} to check), {removed} removed");
+            ExitCode::SUCCESS
+        }
+    }
 }
 
 fn plural(n: usize) -> &'static str {

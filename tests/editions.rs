@@ -357,3 +357,121 @@ fn editions_in_chromium_look_right() {
     );
     assert_eq!(km, serde_json::json!(true));
 }
+
+/// Runs the `tenet` binary; returns (success, stdout, stderr).
+fn tenet(args: &[&str], dir: &Path) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tenet"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The status line of one page id.
+fn status_of(stdout: &str, id: &str) -> String {
+    stdout
+        .lines()
+        .find(|l| l.split_whitespace().nth(1) == Some(id))
+        .unwrap_or_else(|| panic!("no line for {id} in:\n{stdout}"))
+        .to_string()
+}
+
+#[test]
+fn edition_new_override_and_status_follow_the_base() {
+    let w = workspace();
+    let (ok, _, err) = tenet(&["edition", "new", "centre", "--base", "base"], w.path());
+    assert!(ok, "{err}");
+    let book = fs::read_to_string(w.path().join("centre/book.toml")).unwrap();
+    assert!(book.contains("base = \"../base\""), "{book}");
+    // The commented book.toml is a working edition as it is: the base's pages.
+    build_ok(&w.path().join("centre"));
+    // Again on the same folder: refused, nothing overwritten.
+    let (ok, _, err) = tenet(&["edition", "new", "centre", "--base", "base"], w.path());
+    assert!(!ok && err.contains("there is already a book.toml"), "{err}");
+
+    let centre = w.path().join("centre");
+    let (ok, _, err) = tenet(&["edition", "override", "principles/credibility"], &centre);
+    assert!(ok, "{err}");
+    let copy = fs::read_to_string(centre.join("content/principles/credibility.md")).unwrap();
+    assert!(copy.contains("\nbase_hash = \""), "{copy}");
+    fs::write(
+        centre.join("content/principles/credibility.md"),
+        copy.replace(
+            "title = \"Credibility\"",
+            "title = \"Credibility (centre)\"",
+        ),
+    )
+    .unwrap();
+    let (ok, out, err) = tenet(&["edition", "status"], &centre);
+    assert!(ok, "{err}");
+    assert!(
+        status_of(&out, "principles/credibility").contains("up to date"),
+        "{out}"
+    );
+
+    // The base changes: the copy is stale; refreshed, it is up to date again.
+    let base_page = w.path().join("base/content/principles/credibility.md");
+    let text = fs::read_to_string(&base_page).unwrap();
+    fs::write(
+        &base_page,
+        format!("{text}\nA new paragraph in the base.\n"),
+    )
+    .unwrap();
+    let (_, out, _) = tenet(&["edition", "status"], &centre);
+    let line = status_of(&out, "principles/credibility");
+    assert!(
+        line.starts_with("replaced") && line.contains("STALE"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("0 added, 1 replaced (1 to check), 0 removed\n"),
+        "{out}"
+    );
+    let (ok, _, err) = tenet(
+        &["edition", "override", "principles/credibility", "--refresh"],
+        &centre,
+    );
+    assert!(ok, "{err}");
+    let (_, out, _) = tenet(&["edition", "status"], &centre);
+    assert!(
+        status_of(&out, "principles/credibility").contains("up to date"),
+        "{out}"
+    );
+    let copy = fs::read_to_string(centre.join("content/principles/credibility.md")).unwrap();
+    assert!(
+        copy.contains("Credibility (centre)"),
+        "refresh keeps the edition's text"
+    );
+    assert_eq!(copy.matches("base_hash").count(), 1);
+
+    // The French fixture: added, replaced without a hash, removed.
+    let (ok, out, err) = tenet(&["edition", "status", "fr"], w.path());
+    assert!(ok, "{err}");
+    assert!(
+        status_of(&out, "local/contacts").starts_with("added"),
+        "{out}"
+    );
+    assert!(
+        status_of(&out, "principles/consent").contains("records no base_hash"),
+        "{out}"
+    );
+    assert!(
+        status_of(&out, "lessons/module-2/2.3-conduct-and-discipline").starts_with("removed"),
+        "{out}"
+    );
+
+    // Errors: an unknown id, a handbook that is not an edition.
+    let (ok, _, err) = tenet(&["edition", "override", "principles/credibilty"], &centre);
+    assert!(
+        !ok && err.contains("the base has no page `principles/credibilty`")
+            && err.contains("principles/credibility"),
+        "{err}"
+    );
+    let (ok, _, err) = tenet(&["edition", "status", "base"], w.path());
+    assert!(!ok && err.contains("not a local edition"), "{err}");
+}
