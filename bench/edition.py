@@ -19,6 +19,7 @@ Stdlib only:  python3 bench/edition.py [--size 10000] [--runs 5]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -74,9 +75,9 @@ trainer_tip = "Note pour l'animateur"
 
 [edition]
 base = "{os.path.relpath(base, edition)}"
-exclude = {[p for p in excluded_parts]!r}
+exclude = {json.dumps(excluded_parts)}
 on_excluded_reference = "unlink"
-""".replace("'", '"'),
+""",
         encoding="utf-8",
     )
     return {"replaced": replaced, "added": 100, "excluded_parts": excluded_parts}

@@ -164,6 +164,18 @@ impl Staging {
     /// Writes one file at a relative path (`a/b/index.html`). Two writes to one path, or a
     /// path that would leave the folder, are errors.
     pub fn write(&self, rel: &str, data: &[u8]) -> Result<(), String> {
+        self.write_with(rel, &mut |file| {
+            file.write_all(data).map(|()| data.len() as u64)
+        })
+    }
+
+    /// Writes one file whose bytes `fill` produces bit by bit (returning how many), so that a
+    /// large file is never whole in memory.
+    pub fn write_with(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<u64>,
+    ) -> Result<(), String> {
         if !is_safe_relative(rel) {
             return Err(format!(
                 "refusing to write `{rel}`: it would land outside the output folder"
@@ -189,12 +201,14 @@ impl Staging {
                     .insert(folder.to_string());
             }
         }
-        let mut file =
+        let file =
             fs::File::create(&path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        file.write_all(data)
+        let mut file = std::io::BufWriter::with_capacity(1 << 16, file);
+        let written = fill(&mut file)
+            .and_then(|n| file.flush().map(|()| n))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+        self.bytes.fetch_add(written, Ordering::Relaxed);
         Ok(())
     }
 

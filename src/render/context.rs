@@ -431,9 +431,29 @@ impl Renderer<'_> {
         }
     }
 
+    /// Which pages a print view holds: every page, or with a scope that page and the pages
+    /// under it.
+    pub fn print_pages(&self, scope: Option<usize>) -> Vec<bool> {
+        let site = self.site;
+        let top = scope.unwrap_or(site.home);
+        (0..site.pages.len())
+            .map(|mut p| {
+                loop {
+                    if p == top {
+                        return true;
+                    }
+                    match site.parent[p] {
+                        Some(up) => p = up,
+                        None => return false,
+                    }
+                }
+            })
+            .collect()
+    }
+
     /// Every page in reading order (or, with a scope, that page and the pages under it), for
     /// the print view at `id`.
-    fn print_context(&self, scope: Option<usize>, id: &str) -> Vec<PrintPageCx> {
+    fn print_context(&self, scope: Option<usize>, _id: &str) -> Vec<PrintPageCx> {
         let site = self.site;
         let top = scope.unwrap_or(site.home);
         // Depth under the top page, if the page is under it.
@@ -467,7 +487,9 @@ impl Renderer<'_> {
                             || matches!(kind, Kind::Chapter | Kind::Module | Kind::Lesson)),
                     aim: page.fm.aim.clone(),
                     outcomes: page.fm.outcomes.clone(),
-                    html: self.print_body(p, id, &printed),
+                    // The bodies are written into the document as it is saved (see
+                    // `print_marker`), so the whole handbook is never one string in a context.
+                    html: print_marker(p),
                 }
             })
             .collect()
@@ -798,6 +820,42 @@ pub fn tree_script(site: &crate::site::Site) -> String {
     out
 }
 
+/// Stands in a print view for the body of page `p` until the document is written.
+pub fn print_marker(p: usize) -> String {
+    format!(
+        "{}P{p}{}",
+        crate::page::tokens::START,
+        crate::page::tokens::END
+    )
+}
+
+/// Splits a rendered print view at its markers: (text before, page) pairs, then the rest.
+pub fn split_print_markers(html: &str) -> (Vec<(&str, usize)>, &str) {
+    let start = crate::page::tokens::START;
+    let end = crate::page::tokens::END;
+    let mut parts = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(start) {
+        let after = &rest[at + start.len_utf8()..];
+        let parsed = after
+            .strip_prefix('P')
+            .and_then(|a| a.find(end).map(|e| (&a[..e], e)))
+            .and_then(|(n, e)| n.parse::<usize>().ok().map(|n| (n, e)));
+        match parsed {
+            Some((p, e)) => {
+                parts.push((&rest[..at], p));
+                rest = &after[1 + e + end.len_utf8()..];
+            }
+            None => {
+                // Not a marker: keep the character and go on.
+                parts.push((&rest[..at + start.len_utf8()], usize::MAX));
+                rest = after;
+            }
+        }
+    }
+    (parts, rest)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -812,5 +870,26 @@ mod tests {
         assert_eq!(minutes("1.5 hours"), Some(90));
         assert_eq!(minutes("2 h"), Some(120));
         assert_eq!(minutes("about an hour"), None);
+    }
+
+    #[test]
+    fn print_markers_split_the_document_and_other_characters_stay() {
+        let doc = format!(
+            "<h1>T</h1><div>{}</div><p>odd \u{E000} char</p><div>{}</div>end",
+            print_marker(3),
+            print_marker(12)
+        );
+        let (parts, rest) = split_print_markers(&doc);
+        let pages: Vec<usize> = parts
+            .iter()
+            .map(|&(_, p)| p)
+            .filter(|&p| p != usize::MAX)
+            .collect();
+        assert_eq!(pages, [3, 12]);
+        let joined: String = parts.iter().map(|&(t, _)| t).collect::<String>() + rest;
+        assert_eq!(
+            joined,
+            "<h1>T</h1><div></div><p>odd \u{E000} char</p><div></div>end"
+        );
     }
 }

@@ -230,13 +230,15 @@ pub fn render(
                         return Some(Diagnostic::error("search", e));
                     }
                 }
-                match out {
-                    Some(out) => out
-                        .write(&path, &bytes)
-                        .err()
-                        .map(|e| Diagnostic::error(shown, e)),
-                    None => None,
-                }
+                let written = match (out, *job) {
+                    // A print view: its pages' bodies go into the file as it is written.
+                    (Some(out), context::Job::Print(scope)) => {
+                        out.write_with(&path, &mut |file| renderer.write_print(scope, &bytes, file))
+                    }
+                    (Some(out), _) => out.write(&path, &bytes),
+                    (None, _) => Ok(()),
+                };
+                written.err().map(|e| Diagnostic::error(shown, e))
             })
             .collect()
     };
@@ -423,6 +425,42 @@ impl Renderer<'_> {
     /// prefixed with its anchor there, so that they stay unique.
     /// `printed` says which pages the print document holds (references to the others link to
     /// their page on the site, from `from`, the document's own id).
+    /// Writes a rendered print view, with each page's body in place of its marker; the bodies
+    /// are made a batch at a time, in parallel. Returns the bytes written.
+    pub fn write_print(
+        &self,
+        scope: Option<usize>,
+        skeleton: &[u8],
+        file: &mut dyn std::io::Write,
+    ) -> std::io::Result<u64> {
+        let skeleton = String::from_utf8_lossy(skeleton);
+        let (parts, rest) = context::split_print_markers(&skeleton);
+        let printed = self.print_pages(scope);
+        let (id, _) = context::Job::Print(scope)
+            .printed(self.site)
+            .expect("a printed page");
+        let mut written = 0u64;
+        for batch in parts.chunks(64) {
+            let bodies: Vec<String> = batch
+                .par_iter()
+                .map(|&(_, p)| {
+                    if p < self.site.pages.len() {
+                        self.print_body(p, &id, &printed)
+                    } else {
+                        String::new()
+                    }
+                })
+                .collect();
+            for ((text, _), body) in batch.iter().zip(bodies) {
+                file.write_all(text.as_bytes())?;
+                file.write_all(body.as_bytes())?;
+                written += (text.len() + body.len()) as u64;
+            }
+        }
+        file.write_all(rest.as_bytes())?;
+        Ok(written + rest.len() as u64)
+    }
+
     pub fn print_body(&self, page: usize, from: &str, printed: &[bool]) -> String {
         let html = self.fill_for(
             page,

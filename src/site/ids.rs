@@ -44,6 +44,18 @@ impl Ids {
         self.by_id.get(id).copied()
     }
 
+    /// A full id or a unique short name, without explaining a miss (cheap).
+    pub fn lookup(&self, id: &str) -> Option<usize> {
+        let id = id.trim().trim_matches('/');
+        if let Some(&i) = self.by_id.get(id) {
+            return Some(i);
+        }
+        match self.by_short.get(id).map(Vec::as_slice) {
+            Some([one]) if !id.contains('/') => Some(*one),
+            _ => None,
+        }
+    }
+
     /// Resolves a full id or a unique short name.
     pub fn resolve(&self, id: &str) -> Result<usize, NotFound> {
         let id = id.trim().trim_matches('/');

@@ -153,15 +153,19 @@ pub fn resolve(
                       problems: &mut Vec<Diagnostic>| {
             let mut found = Vec::new();
             for item in list {
+                if ids.lookup(&item.value).is_none() {
+                    match left_out(edition, &item.value) {
+                        Ok(None) => continue,
+                        Ok(Some((message, help))) => {
+                            problems.push(error(item.pos, message, help));
+                            continue;
+                        }
+                        Err(()) => {}
+                    }
+                }
                 match relation_target(&ids, &pages, &item.value, want_principle) {
                     Ok(t) => found.push(t),
-                    Err(why) => {
-                        if let Some((message, help)) =
-                            left_out(edition, &item.value).unwrap_or(Some(why))
-                        {
-                            problems.push(error(item.pos, message, help));
-                        }
-                    }
+                    Err((message, help)) => problems.push(error(item.pos, message, help)),
                 }
             }
             found
@@ -211,18 +215,28 @@ pub fn resolve(
         // References in the body.
         let mut page_refs = Vec::with_capacity(page.refs.len());
         for r in &page.refs {
-            let target = match &r.target {
-                RefTarget::Id { id, .. } => ids.resolve(id).map_err(|nf| (nf.message, nf.help)),
-                RefTarget::File { path, written, .. } => ids
+            // A miss is explained (with suggestions, which cost a scan of every id) only when
+            // it is not a page the edition left out.
+            let found = match &r.target {
+                RefTarget::Id { id, .. } => ids.lookup(id),
+                RefTarget::File { path, .. } => ids
                     .file(path)
-                    .or_else(|| edition.moved.get(path).and_then(|id| ids.get(id)))
-                    .ok_or_else(|| {
-                        let hint = did_you_mean(&suggest(path, ids.files()));
-                        (
-                            format!("link to `{written}`: no page at content/{path}"),
-                            hint,
-                        )
-                    }),
+                    .or_else(|| edition.moved.get(path).and_then(|id| ids.get(id))),
+            };
+            let left_out = match found {
+                Some(_) => None,
+                None => edition.excluded(&r.target),
+            };
+            let target = match (found, &r.target) {
+                (Some(t), _) => Ok(t),
+                (None, _) if left_out.is_some() => Err((String::new(), None)),
+                (None, RefTarget::Id { id, .. }) => {
+                    ids.resolve(id).map_err(|nf| (nf.message, nf.help))
+                }
+                (None, RefTarget::File { path, written, .. }) => Err((
+                    format!("link to `{written}`: no page at content/{path}"),
+                    did_you_mean(&suggest(path, ids.files())),
+                )),
             };
             let anchor = match &r.target {
                 RefTarget::Id { anchor, .. } | RefTarget::File { anchor, .. } => anchor.as_deref(),
@@ -265,7 +279,7 @@ pub fn resolve(
                     page_refs.push(Some(resolved));
                 }
                 Err(why) => {
-                    match edition.excluded(&r.target) {
+                    match left_out {
                         Some(excluded) if excluded.unlink => {
                             unlinked.insert((p, page_refs.len()), excluded.title.clone());
                         }
