@@ -101,25 +101,40 @@ pub fn inflate(packed: &[u8]) -> Vec<u8> {
     }
 }
 
+/// Decodes standard base64 (padding optional), or `None` if `text` is not base64. Reads the
+/// PDFs Chromium sends over the DevTools protocol, and the index back in tests.
+pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let text = text.as_bytes();
+    let body = text
+        .strip_suffix(b"==")
+        .or_else(|| text.strip_suffix(b"="))
+        .unwrap_or(text);
+    if body.len() % 4 == 1 || (body.len() < text.len() && text.len() % 4 != 0) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(body.len() / 4 * 3 + 2);
+    for chunk in body.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= u32::from(value(c)?) << (18 - 6 * i);
+        }
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    Some(out)
+}
+
 /// Decodes standard base64, for tests that read the index back.
 #[cfg(test)]
 pub fn unbase64(text: &str) -> Vec<u8> {
-    let value = |c: u8| match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        _ => 63,
-    };
-    let mut out = Vec::new();
-    for chunk in text.trim_end_matches('=').as_bytes().chunks(4) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &c)| n | (u32::from(value(c)) << (18 - 6 * i)));
-        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
-    }
-    out
+    decode_base64(text).expect("base64")
 }
 
 #[cfg(test)]
@@ -185,6 +200,15 @@ mod tests {
         for n in 0..70u8 {
             let bytes: Vec<u8> = (0..n).map(|i| i.wrapping_mul(37) ^ 0xA5).collect();
             assert_eq!(unbase64(&base64(&bytes)), bytes);
+            assert_eq!(
+                decode_base64(base64(&bytes).trim_end_matches('=')),
+                Some(bytes)
+            );
+        }
+        for bad in [
+            "Zg=", "Z", "Zm9v!", "Zm9vY", "Z===", "Zm 9v", "=", "Zg==Zg==",
+        ] {
+            assert_eq!(decode_base64(bad), None, "{bad}");
         }
     }
 
