@@ -381,15 +381,8 @@ pub fn load(root: &Path, display_root: &Path) -> (Option<Loaded>, Vec<Diagnostic
         layer.language = raw.book.language.clone().unwrap_or_else(|| "en".into());
         layers.push(layer);
     }
-    let Some(config) = raw.finish() else {
-        problems.push(
-            Diagnostic::error(&top_shown, "missing `title` in `[book]`")
-                .help("give the handbook a title: `[book]` then `title = \"...\"`"),
-        );
-        return (None, problems);
-    };
-    check_config(&config, &top_shown, &mut problems);
-    (Some(Loaded { config, layers }), problems)
+    let config = finish(raw, &top_shown, &mut problems);
+    (config.map(|config| Loaded { config, layers }), problems)
 }
 
 /// Loads the book.toml in `root` and, first, its bases: bottom base first.
@@ -531,6 +524,19 @@ fn load_chain(
     Some(below)
 }
 
+/// The configuration from the merged settings, with defaults, checked; `None` without a title.
+fn finish(raw: RawConfig, shown: &Path, problems: &mut Vec<Diagnostic>) -> Option<Config> {
+    let Some(config) = raw.finish() else {
+        problems.push(
+            Diagnostic::error(shown, "missing `title` in `[book]`")
+                .help("give the handbook a title: `[book]` then `title = \"...\"`"),
+        );
+        return None;
+    };
+    check_config(&config, shown, problems);
+    Some(config)
+}
+
 /// Checks of the merged configuration: a language without built-in words.
 fn check_config(config: &Config, shown: &Path, problems: &mut Vec<Diagnostic>) {
     if !crate::strings::is_built_in(&config.book.language)
@@ -580,15 +586,8 @@ pub fn parse(text: &str, shown: &Path) -> (Option<Config>, Vec<Diagnostic>) {
     let Some(parsed) = parsed else {
         return (None, problems);
     };
-    let Some(config) = parsed.raw.finish() else {
-        problems.push(
-            Diagnostic::error(shown, "missing `title` in `[book]`")
-                .help("give the handbook a title: `[book]` then `title = \"...\"`"),
-        );
-        return (None, problems);
-    };
-    check_config(&config, shown, &mut problems);
-    (Some(config), problems)
+    let config = finish(parsed.raw, shown, &mut problems);
+    (config, problems)
 }
 
 fn parse_file(text: &str, shown: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {

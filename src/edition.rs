@@ -55,6 +55,23 @@ pub struct Excluded {
     pub unlink: bool,
 }
 
+impl Excluded {
+    /// The problem of a reference to this page (when references to it are not unlinked).
+    pub fn problem(&self) -> (String, Option<String>) {
+        (
+            format!(
+                "`{}` is left out of this edition (by `exclude` pattern `{}`), so this reference would lead nowhere",
+                self.id, self.pattern
+            ),
+            Some(
+                "replace this page in the edition without the reference, keep the page, or set \
+                 `[edition] on_excluded_reference = \"unlink\"` to print such references as plain text"
+                    .into(),
+            ),
+        )
+    }
+}
+
 /// One thing an edition does to its bases.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
@@ -72,7 +89,10 @@ pub enum What {
     Replaced {
         /// The base page's file, as shown.
         base: PathBuf,
-        /// The hash of the base page's file now.
+        /// The base page's file on disk.
+        base_path: PathBuf,
+        /// The hash of the base page's file now: filled in by [`status`] (a build does not
+        /// need it).
         base_hash: String,
         /// The hash the edition's copy records (`base_hash`), if any.
         recorded: Option<String>,
@@ -133,12 +153,7 @@ pub fn overlay(layers: &[Layer]) -> (Overlay, Vec<Diagnostic>) {
             let peek = match file.read() {
                 Ok(source) => page::peek(&source),
                 // The parse reports it.
-                Err(_) => Peek {
-                    id: page::default_id(&file.rel),
-                    title: String::new(),
-                    draft: false,
-                    base_hash: None,
-                },
+                Err(_) => Peek::of_path(&file.rel),
             };
             Candidate { layer, file, peek }
         })
@@ -155,10 +170,10 @@ pub fn overlay(layers: &[Layer]) -> (Overlay, Vec<Diagnostic>) {
         *i = (*i).max(c.layer);
     }
     let top = layers.len() - 1;
-    let mut used = vec![vec![false; 0]; layers.len()];
-    for (l, layer) in layers.iter().enumerate() {
-        used[l] = vec![false; layer.exclude.len()];
-    }
+    let mut used: Vec<Vec<bool>> = layers
+        .iter()
+        .map(|layer| vec![false; layer.exclude.len()])
+        .collect();
     let mut overlay = Overlay::default();
     let mut kept = Vec::new();
     // Lower pages each top page stands in for, by id and by path.
@@ -216,9 +231,8 @@ pub fn overlay(layers: &[Layer]) -> (Overlay, Vec<Diagnostic>) {
             None => What::Added,
             Some(base) => What::Replaced {
                 base: base.file.shown.clone(),
-                base_hash: std::fs::read(&base.file.path)
-                    .map(|bytes| content_hash(&bytes))
-                    .unwrap_or_default(),
+                base_path: base.file.path.clone(),
+                base_hash: String::new(),
                 recorded: c.peek.base_hash.clone(),
             },
         };
@@ -257,7 +271,20 @@ pub fn status(root: &Path) -> (Option<Vec<Change>>, Vec<Diagnostic>) {
     };
     let (overlay, found) = overlay(&layers);
     problems.extend(found);
-    (Some(overlay.changes), problems)
+    let mut changes = overlay.changes;
+    for change in &mut changes {
+        if let What::Replaced {
+            base_path,
+            base_hash,
+            ..
+        } = &mut change.what
+        {
+            *base_hash = std::fs::read(&*base_path)
+                .map(|bytes| content_hash(&bytes))
+                .unwrap_or_default();
+        }
+    }
+    (Some(changes), problems)
 }
 
 /// The chain of an edition's handbooks; an error when `root` is not an edition.
@@ -550,6 +577,7 @@ mod tests {
     fn a_replaced_page_is_stale_unless_it_records_the_base_hash_of_now() {
         let replaced = |recorded: Option<&str>| What::Replaced {
             base: PathBuf::from("b.md"),
+            base_path: PathBuf::from("b.md"),
             base_hash: "1".into(),
             recorded: recorded.map(str::to_string),
         };

@@ -306,15 +306,22 @@ pub struct Peek {
     pub base_hash: Option<String>,
 }
 
+impl Peek {
+    /// What a file tells by its path alone (its front matter unread or unreadable).
+    pub fn of_path(rel: &str) -> Peek {
+        Peek {
+            id: default_id(rel),
+            title: String::new(),
+            draft: false,
+            base_hash: None,
+        }
+    }
+}
+
 /// Reads only the front matter of a page. A page whose front matter cannot be read gets the
 /// id of its path; the parse that follows reports the problem.
 pub fn peek(source: &Source) -> Peek {
-    let fallback = || Peek {
-        id: default_id(&source.rel),
-        title: String::new(),
-        draft: false,
-        base_hash: None,
-    };
+    let fallback = || Peek::of_path(&source.rel);
     let Ok(split) = frontmatter::split(&source.text) else {
         return fallback();
     };

@@ -467,7 +467,7 @@ impl Renderer<'_> {
                 d += 1;
             }
         };
-        let printed: Vec<bool> = (0..site.pages.len()).map(|p| depth(p).is_some()).collect();
+        let printed = self.print_pages(scope);
         site.order
             .iter()
             .filter(|&&p| printed[p])

@@ -38,21 +38,6 @@ impl Edition {
             RefTarget::File { path, .. } => e.rel == *path,
         })
     }
-
-    /// The problem of a reference to a left-out page.
-    fn problem(&self, excluded: &crate::edition::Excluded) -> (String, Option<String>) {
-        (
-            format!(
-                "`{}` is left out of this edition (by `exclude` pattern `{}`), so this reference would lead nowhere",
-                excluded.id, excluded.pattern
-            ),
-            Some(
-                "replace this page in the edition without the reference, keep the page, or set \
-                 `[edition] on_excluded_reference = \"unlink\"` to print such references as plain text"
-                    .into(),
-            ),
-        )
-    }
 }
 
 /// Where a resolved reference lands inside its page.
@@ -153,18 +138,8 @@ pub fn resolve(
                       problems: &mut Vec<Diagnostic>| {
             let mut found = Vec::new();
             for item in list {
-                if ids.lookup(&item.value).is_none() {
-                    match left_out(edition, &item.value) {
-                        Ok(None) => continue,
-                        Ok(Some((message, help))) => {
-                            problems.push(error(item.pos, message, help));
-                            continue;
-                        }
-                        Err(()) => {}
-                    }
-                }
-                match relation_target(&ids, &pages, &item.value, want_principle) {
-                    Ok(t) => found.push(t),
+                match relation(&ids, &pages, edition, &item.value, want_principle) {
+                    Ok(t) => found.extend(t),
                     Err((message, help)) => problems.push(error(item.pos, message, help)),
                 }
             }
@@ -187,8 +162,9 @@ pub fn resolve(
             let mut about = Vec::new();
             for (key, want_principle) in [("principles", true), ("related", false)] {
                 for (value, pos) in block.spec.list_attr(key) {
-                    match relation_target(&ids, &pages, &value, want_principle) {
-                        Ok(t) => {
+                    match relation(&ids, &pages, edition, &value, want_principle) {
+                        Ok(None) => {}
+                        Ok(Some(t)) => {
                             if want_principle {
                                 about.push(t);
                             }
@@ -200,13 +176,7 @@ pub fn resolve(
                                 t,
                             ));
                         }
-                        Err(why) => {
-                            if let Some((message, help)) =
-                                left_out(edition, &value).unwrap_or(Some(why))
-                            {
-                                problems.push(error(pos, message, help));
-                            }
-                        }
+                        Err((message, help)) => problems.push(error(pos, message, help)),
                     }
                 }
             }
@@ -229,7 +199,7 @@ pub fn resolve(
             };
             let target = match (found, &r.target) {
                 (Some(t), _) => Ok(t),
-                (None, _) if left_out.is_some() => Err((String::new(), None)),
+                (None, _) if let Some(excluded) = left_out => Err(excluded.problem()),
                 (None, RefTarget::Id { id, .. }) => {
                     ids.resolve(id).map_err(|nf| (nf.message, nf.help))
                 }
@@ -278,16 +248,12 @@ pub fn resolve(
                     }
                     page_refs.push(Some(resolved));
                 }
-                Err(why) => {
-                    match left_out {
-                        Some(excluded) if excluded.unlink => {
+                Err((message, help)) => {
+                    match left_out.filter(|excluded| excluded.unlink) {
+                        Some(excluded) => {
                             unlinked.insert((p, page_refs.len()), excluded.title.clone());
                         }
-                        Some(excluded) => {
-                            let (message, help) = edition.problem(excluded);
-                            problems.push(error(r.pos, message, help));
-                        }
-                        None => problems.push(error(r.pos, why.0, why.1)),
+                        None => problems.push(error(r.pos, message, help)),
                     }
                     page_refs.push(None);
                 }
@@ -319,19 +285,27 @@ pub fn resolve(
     (site, problems)
 }
 
-/// For a `principles` or `related` entry that did not resolve: `None` when it names a page
-/// the edition leaves out and references to such pages are unlinked (the entry is dropped),
-/// `Some(problem)` when it names one and they are not, and no answer (`Err`) otherwise.
-fn left_out(edition: &Edition, value: &str) -> Result<Option<(String, Option<String>)>, ()> {
-    let target = RefTarget::Id {
-        id: value.to_string(),
-        anchor: None,
-    };
-    match edition.excluded(&target) {
-        Some(excluded) if excluded.unlink => Ok(None),
-        Some(excluded) => Ok(Some(edition.problem(excluded))),
-        None => Err(()),
+/// The page a `principles` or `related` entry names: `None` when it names a page the edition
+/// leaves out and references to such pages are unlinked (the entry is dropped).
+fn relation(
+    ids: &Ids,
+    pages: &[ParsedPage],
+    edition: &Edition,
+    value: &str,
+    want_principle: bool,
+) -> Result<Option<usize>, (String, Option<String>)> {
+    if ids.lookup(value).is_none() {
+        let target = RefTarget::Id {
+            id: value.to_string(),
+            anchor: None,
+        };
+        match edition.excluded(&target) {
+            Some(excluded) if excluded.unlink => return Ok(None),
+            Some(excluded) => return Err(excluded.problem()),
+            None => {}
+        }
     }
+    relation_target(ids, pages, value, want_principle).map(Some)
 }
 
 /// The page a `principles` or `related` entry names; `principles` must name principle pages.
