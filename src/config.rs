@@ -40,7 +40,12 @@ const SCHEMA: &[(&str, &[&str])] = &[
     ("edition", &["base", "exclude", "on_excluded_reference"]),
     // Its keys are the strings table's, checked in `check_keys`.
     ("strings", &[]),
+    // Its keys are language tags, each a table of `LANGUAGE_KEYS`, checked in `check_keys`.
+    ("languages", &[]),
 ];
+
+/// The keys of one `[languages.<tag>]` table.
+const LANGUAGE_KEYS: &[&str] = &["edition", "name"];
 
 /// The whole configuration of one handbook (an edition's merged over its bases').
 #[derive(Debug, Clone)]
@@ -54,6 +59,25 @@ pub struct Config {
     pub edition: Option<EditionConfig>,
     /// `[strings]`: the handbook's own words for the theme's fixed words, by key.
     pub strings: BTreeMap<String, String>,
+    /// `[languages]` of the handbook being built (not inherited by its editions): the other
+    /// languages the site is built in, each from a local edition, sorted by tag.
+    pub languages: Vec<LanguageConfig>,
+}
+
+/// One `[languages.<tag>]` table: a language of a site built in several.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LanguageConfig {
+    /// The language tag: the name of the table, of the output sub-folder, and the
+    /// `[book] language` of its edition.
+    pub tag: String,
+    /// How the language switcher names it (default: the language's own name for itself).
+    pub name: Option<String>,
+    /// The folder of the local edition holding the translation (relative paths resolved
+    /// against the book.toml), and the same as shown in diagnostics; `None` for the
+    /// handbook's own language.
+    pub edition: Option<(PathBuf, PathBuf)>,
+    /// Where the table was written in book.toml.
+    pub pos: Option<Pos>,
 }
 
 /// `[print]`: how handouts and the print view are laid out on paper.
@@ -205,6 +229,14 @@ struct RawConfig {
     theme: RawTheme,
     edition: Option<RawEdition>,
     strings: BTreeMap<String, String>,
+    languages: BTreeMap<String, RawLanguage>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct RawLanguage {
+    edition: Option<String>,
+    name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -289,13 +321,16 @@ impl RawConfig {
                 accent: self.theme.accent.or(base.theme.accent),
                 footer: self.theme.footer.or(base.theme.footer),
             },
-            // Each handbook's own: what it excludes applies to those below it.
+            // Each handbook's own: what it excludes applies to those below it, and the languages
+            // it is built in are its own site's.
             edition: self.edition,
             strings,
+            languages: self.languages,
         }
     }
 
-    /// The configuration with defaults for what no file set. `None` without a title.
+    /// The configuration with defaults for what no file set. `None` without a title. The
+    /// languages' edition folders are resolved later, against their book.toml ([`languages`]).
     fn finish(self) -> Option<Config> {
         let book = self.book;
         Some(Config {
@@ -331,6 +366,16 @@ impl RawConfig {
                 on_excluded_reference: e.on_excluded_reference.unwrap_or_default(),
             }),
             strings: self.strings,
+            languages: self
+                .languages
+                .into_iter()
+                .map(|(tag, l)| LanguageConfig {
+                    tag,
+                    name: l.name,
+                    edition: l.edition.map(|e| (PathBuf::from(&e), PathBuf::from(e))),
+                    pos: None,
+                })
+                .collect(),
         })
     }
 }
@@ -356,6 +401,8 @@ struct Positions {
     favicon: Option<Pos>,
     primary: Option<Pos>,
     accent: Option<Pos>,
+    /// Each `[languages.<tag>]`: where its `edition` is written, or else its name.
+    languages: BTreeMap<String, Pos>,
 }
 
 /// One book.toml, read.
@@ -376,13 +423,101 @@ pub fn load(root: &Path, display_root: &Path) -> (Option<Loaded>, Vec<Diagnostic
     let top_shown = display_path(display_root, Path::new("book.toml"));
     let mut raw = RawConfig::default();
     let mut layers = Vec::with_capacity(chain.len());
+    let mut language_positions = BTreeMap::new();
     for (mut layer, parsed) in chain {
         raw = parsed.raw.clone().over(raw);
         layer.language = raw.book.language.clone().unwrap_or_else(|| "en".into());
         layers.push(layer);
+        language_positions = parsed.at.languages;
     }
-    let config = finish(raw, &top_shown, &mut problems);
+    let mut config = finish(raw, &top_shown, &mut problems);
+    if let Some(config) = config.as_mut() {
+        check_languages(
+            config,
+            root,
+            display_root,
+            &top_shown,
+            &language_positions,
+            &mut problems,
+        );
+    }
     (config.map(|config| Loaded { config, layers }), problems)
+}
+
+/// Resolves and checks `[languages]` of the handbook being built: tags that can name a
+/// folder, an edition for every other language, and a book.toml in each edition's folder.
+/// Entries with problems are dropped (the problems are errors).
+fn check_languages(
+    config: &mut Config,
+    root: &Path,
+    display_root: &Path,
+    shown: &Path,
+    positions: &BTreeMap<String, Pos>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let own = config.book.language.clone();
+    let languages = std::mem::take(&mut config.languages);
+    for mut language in languages {
+        language.pos = positions.get(&language.tag).copied();
+        let error = |message: String, help: &str| {
+            let d = Diagnostic::error(shown, message).help(help);
+            match language.pos {
+                Some(pos) => d.at(pos),
+                None => d,
+            }
+        };
+        let tag = language.tag.clone();
+        if !is_language_tag(&tag) {
+            problems.push(error(
+                format!("`[languages.{tag}]`: `{tag}` is not a language tag"),
+                "name each language by its BCP 47 tag, such as `fr`, `es-419` or `zh-Hans`; it names the sub-folder of the site",
+            ));
+            continue;
+        }
+        if tag.eq_ignore_ascii_case(&own) {
+            if language.edition.is_some() {
+                problems.push(error(
+                    format!("`[languages.{tag}]` is this handbook's own language: it has no edition"),
+                    "remove `edition` from this table (keep `name` to name the language in the switcher), or change `[book] language`",
+                ));
+                continue;
+            }
+            config.languages.push(language);
+            continue;
+        }
+        let Some((path, _)) = language.edition.take() else {
+            problems.push(error(
+                format!("`[languages.{tag}]` names no `edition`"),
+                "give the folder of the local edition that translates this handbook: `edition = \"translations/fr\"` (make one with `tenet edition new`)",
+            ));
+            continue;
+        };
+        let folder = root.join(&path);
+        let folder_shown = display_root.join(&path);
+        if !folder.join("book.toml").is_file() {
+            problems.push(error(
+                format!(
+                    "`[languages.{tag}]`: the edition `{}` was not found: there is no {}",
+                    path.display(),
+                    folder_shown.join("book.toml").display()
+                ),
+                "`edition` is the folder of a local edition (holding its book.toml), relative to this book.toml",
+            ));
+            continue;
+        }
+        language.edition = Some((folder, folder_shown));
+        config.languages.push(language);
+    }
+}
+
+/// Whether `tag` looks like a BCP 47 language tag (`fr`, `es-419`, `zh-Hans-CN`): letters and
+/// digits in parts of 1–8, the first part 2–8 letters. Such a tag is also a safe folder name.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first = parts.next().unwrap_or_default();
+    (2..=8).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// Loads the book.toml in `root` and, first, its bases: bottom base first.
@@ -633,6 +768,7 @@ fn parse_file(text: &str, shown: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
         favicon: pos("theme", "favicon"),
         primary: pos("theme", "primary"),
         accent: pos("theme", "accent"),
+        languages: language_positions(table.get_ref(), &lines),
     };
     match RawConfig::deserialize(toml::de::Deserializer::from(table)) {
         Ok(raw) => {
@@ -670,6 +806,30 @@ fn parse_file(text: &str, shown: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
             (None, problems)
         }
     }
+}
+
+/// Where each `[languages.<tag>]` is written: its `edition` value, or else its name.
+fn language_positions(root: &DeTable<'_>, lines: &LineIndex) -> BTreeMap<String, Pos> {
+    let Some((_, languages)) = root.iter().find(|(k, _)| k.get_ref() == "languages") else {
+        return BTreeMap::new();
+    };
+    let DeValue::Table(languages) = languages.get_ref() else {
+        return BTreeMap::new();
+    };
+    languages
+        .iter()
+        .map(|(tag, value)| {
+            let edition = match value.get_ref() {
+                DeValue::Table(t) => t
+                    .iter()
+                    .find(|(k, _)| k.get_ref() == "edition")
+                    .map(|(_, v)| v.span().start),
+                _ => None,
+            };
+            let at = edition.unwrap_or(tag.span().start);
+            (tag.get_ref().to_string(), lines.pos(at))
+        })
+        .collect()
 }
 
 /// The value of `key` in `[table]`, with its span.
@@ -716,6 +876,13 @@ fn check_keys(table: &DeTable<'_>, report: &mut Report<'_>) {
             );
             continue;
         };
+        if name == "languages" {
+            for (tag, value) in inner.iter() {
+                let tag = tag.get_ref();
+                check_table(&format!("languages.{tag}"), value, LANGUAGE_KEYS, report);
+            }
+            continue;
+        }
         let string_keys;
         let keys: &[&str] = if name == "strings" {
             string_keys = crate::strings::keys();
@@ -723,17 +890,35 @@ fn check_keys(table: &DeTable<'_>, report: &mut Report<'_>) {
         } else {
             keys
         };
-        for (inner_key, _) in inner.iter() {
-            let inner_name: &str = inner_key.get_ref();
-            if !keys.contains(&inner_name) {
-                let hint = did_you_mean(&suggest_keys(inner_name, keys))
-                    .unwrap_or_else(|| format!("known keys of [{name}]: {}", keys.join(", ")));
-                report(
-                    inner_key.span(),
-                    format!("unknown key `{inner_name}` in `[{name}]`"),
-                    Some(hint),
-                );
-            }
+        check_table(name, value, keys, report);
+    }
+}
+
+/// Checks that `value` is a table (`[name]`) whose keys are all `keys`.
+fn check_table(
+    name: &str,
+    value: &toml::Spanned<DeValue<'_>>,
+    keys: &[&str],
+    report: &mut Report<'_>,
+) {
+    let DeValue::Table(inner) = value.get_ref() else {
+        report(
+            value.span(),
+            format!("`{name}` must be a table (`[{name}]`)"),
+            None,
+        );
+        return;
+    };
+    for (inner_key, _) in inner.iter() {
+        let inner_name: &str = inner_key.get_ref();
+        if !keys.contains(&inner_name) {
+            let hint = did_you_mean(&suggest_keys(inner_name, keys))
+                .unwrap_or_else(|| format!("known keys of [{name}]: {}", keys.join(", ")));
+            report(
+                inner_key.span(),
+                format!("unknown key `{inner_name}` in `[{name}]`"),
+                Some(hint),
+            );
         }
     }
 }

@@ -29,8 +29,9 @@ use crate::source::{self, SourceFile, Sources};
 #[derive(Debug, Default)]
 pub struct Overlay {
     pub sources: Sources,
-    /// The id of each page of `sources.pages`, in the same order.
-    pub ids: Vec<String>,
+    /// The front matter of each page of `sources.pages` (its id, kind, whether a draft), in
+    /// the same order.
+    pub peeks: Vec<Peek>,
     /// Pages of a base that an `exclude` left out (references to them are reported).
     pub excluded: Vec<Excluded>,
     /// Base files whose page an edition replaced from a file elsewhere: path under
@@ -255,7 +256,7 @@ pub fn overlay(layers: &[Layer]) -> (Overlay, Vec<Diagnostic>) {
         .filter(|c| c.peek.draft)
         .chain(kept.iter().copied())
         .collect();
-    overlay.ids = taken.iter().map(|c| c.peek.id.clone()).collect();
+    overlay.peeks = taken.iter().map(|c| c.peek.clone()).collect();
     overlay.sources = Sources {
         pages: taken.iter().map(|c| c.file.clone()).collect(),
         assets: assets.into_values().collect(),
@@ -319,8 +320,8 @@ pub fn override_page(root: &Path, id: &str, refresh: bool) -> Result<PathBuf, Ve
     let id = id.trim().trim_matches('/');
     let top = layers.len() - 1;
     let (base, _) = overlay(&layers[..top]);
-    let Some(at) = base.ids.iter().position(|i| i == id) else {
-        let known = base.ids.iter().map(String::as_str);
+    let Some(at) = base.peeks.iter().position(|p| p.id == id) else {
+        let known = base.peeks.iter().map(|p| p.id.as_str());
         let help = crate::diagnostics::did_you_mean(&crate::diagnostics::suggest(id, known))
             .unwrap_or_else(|| "`tenet edition status` lists the edition's pages; ids are paths under content/ without `.md`".into());
         return Err(vec![

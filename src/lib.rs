@@ -17,6 +17,7 @@
 pub mod config;
 pub mod diagnostics;
 pub mod edition;
+pub mod languages;
 pub mod output;
 pub mod page;
 pub mod pdf;
@@ -76,19 +77,41 @@ impl Report {
     }
 }
 
+/// Time spent per stage, summed over the languages of a site.
+struct Clock(Instant);
+
+impl Clock {
+    fn lap(&mut self, report: &mut Report, name: &'static str) {
+        let elapsed = self.0.elapsed();
+        match report.timings.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, total)) => *total += elapsed,
+            None => report.timings.push((name, elapsed)),
+        }
+        self.0 = Instant::now();
+    }
+}
+
+/// One language of the site being built: the handbook being built, or a local edition that
+/// translates it (`[languages]`), and the sub-folder of the output it goes to.
+struct Part {
+    config: config::Config,
+    /// Its chain of handbooks, bottom base first (empty when its book.toml could not be read).
+    layers: Vec<config::Layer>,
+    root: PathBuf,
+    /// The folder as shown in diagnostics.
+    shown: PathBuf,
+    /// `` for the handbook's own language, else `<tag>/`.
+    prefix: String,
+}
+
 /// Builds a handbook (or, with `write: false`, checks it).
 pub fn run(options: &Options) -> Report {
     let mut report = Report::default();
     let root = options.root.as_path();
-    let display_root = root;
-    let mut clock = Instant::now();
-    let mut lap = |report: &mut Report, name: &'static str| {
-        report.timings.push((name, clock.elapsed()));
-        clock = Instant::now();
-    };
+    let mut clock = Clock(Instant::now());
 
-    // Load.
-    let (loaded, problems) = config::load(root, display_root);
+    // Load: the settings of the handbook, and of the editions of its other languages.
+    let (loaded, problems) = config::load(root, root);
     report.diagnostics.extend(problems);
     let config_ok = loaded.is_some();
     let (config, layers) = match loaded {
@@ -96,34 +119,244 @@ pub fn run(options: &Options) -> Report {
         None => (fallback_config(root), Vec::new()),
     };
     let out_dir = config::output_dir(root, &config, options.out.as_deref());
-    let bases: Vec<&Path> = layers
-        .iter()
-        .take(layers.len().saturating_sub(1))
-        .map(|l| l.root.as_path())
-        .collect();
-    if options.write
-        && let Err(d) = output::check_target(root, &bases, &out_dir)
-    {
-        report.diagnostics.push(d);
+    let (more, problems) = language_parts(&config, root);
+    report.diagnostics.extend(problems);
+    let mut parts = vec![Part {
+        config,
+        layers,
+        root: root.to_path_buf(),
+        shown: root.to_path_buf(),
+        prefix: String::new(),
+    }];
+    parts.extend(more);
+    if options.write {
+        let handbooks: Vec<&Path> = parts
+            .iter()
+            .flat_map(|p| p.layers.iter().map(|l| l.root.as_path()))
+            .chain(parts.iter().map(|p| p.root.as_path()))
+            .collect();
+        if let Err(d) = output::check_target(root, &handbooks, &out_dir) {
+            report.diagnostics.push(d);
+        }
     }
-    // A local edition: its content laid over its bases'.
-    let (sources, edition) = if layers.len() > 1 {
-        let (overlay, problems) = edition::overlay(&layers);
-        report.diagnostics.extend(problems);
-        let edition = site::Edition {
-            excluded: overlay.excluded,
-            moved: overlay.moved,
+    // The content of each language; in a site of several, what each has, for the switcher.
+    let several = parts.len() > 1;
+    let mut contents = Vec::with_capacity(parts.len());
+    let mut languages = Vec::with_capacity(parts.len());
+    let tags: Vec<&str> = parts[1..]
+        .iter()
+        .map(|p| p.config.book.language.as_str())
+        .collect();
+    for (i, part) in parts.iter().enumerate() {
+        // The handbook's own pages must leave room for the other languages' folders.
+        let avoid = if i == 0 { &tags[..] } else { &[] };
+        let (content, catalog) = gather(part, several, avoid, &mut report.diagnostics);
+        contents.push(content);
+        languages.push(languages::Language {
+            tag: part.config.book.language.clone(),
+            name: language_label(&parts[0].config, &part.config),
+            prefix: part.prefix.clone(),
+            catalog,
+        });
+    }
+    clock.lap(&mut report, "load");
+
+    // Each language in turn: parse, resolve, render and write into its folder.
+    let mut staging: Option<output::Staging> = None;
+    let mut sitemap = Vec::new();
+    for (i, (part, (sources, edition))) in parts.iter().zip(contents).enumerate() {
+        let switcher = several.then_some(languages::Switcher {
+            languages: &languages,
+            current: i,
+        });
+        let write = options.write && config_ok;
+        let rendered = build_part(
+            part,
+            sources,
+            edition,
+            switcher,
+            (write, &out_dir),
+            &mut staging,
+            &mut report,
+            &mut clock,
+        );
+        sitemap.extend(rendered.sitemap);
+    }
+
+    if let Some(staging) = staging {
+        if !report.has_errors() {
+            let root_config = &parts[0].config;
+            if !root_config.book.has_absolute_base_url() {
+                report.diagnostics.push(
+                    Diagnostic::warning(display_path(root, Path::new("book.toml")), "sitemap.xml has root-relative URLs because `base_url` is not an absolute URL")
+                        .help("set `base_url = \"https://example.org/handbook/\"` in [book] so search engines can use the sitemap"),
+                );
+            }
+            if let Err(e) = staging.write("sitemap.xml", render::sitemap_xml(&sitemap).as_bytes()) {
+                report.diagnostics.push(Diagnostic::error("sitemap.xml", e));
+            }
+        }
+        report.files_written = staging.files_written();
+        report.bytes_written = staging.bytes_written();
+        if !report.has_errors() {
+            match staging.commit() {
+                Ok(path) => report.output = Some(path),
+                Err(e) => report.diagnostics.push(Diagnostic::error(
+                    &out_dir,
+                    format!("cannot move the new output into place: {e}"),
+                )),
+            }
+        }
+        // Otherwise dropping the staging folder removes it; the old output stays.
+    }
+    clock.lap(&mut report, "write");
+    diagnostics::sort(&mut report.diagnostics);
+    report
+}
+
+/// The editions of the other languages of `[languages]`, loaded; each goes to `<tag>/` with
+/// `base_url` to match.
+fn language_parts(config: &config::Config, root: &Path) -> (Vec<Part>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let mut parts = Vec::new();
+    let shown = display_path(root, Path::new("book.toml"));
+    for language in &config.languages {
+        let Some((folder, folder_shown)) = &language.edition else {
+            continue;
         };
-        (overlay.sources, edition)
+        let (loaded, found) = config::load(folder, folder_shown);
+        problems.extend(found);
+        let Some(loaded) = loaded else { continue };
+        let mut edition = loaded.config;
+        if !edition.book.language.eq_ignore_ascii_case(&language.tag) {
+            let mut d = Diagnostic::error(
+                &shown,
+                format!(
+                    "`[languages.{}]`: the edition {} is in `{}`, not `{}`",
+                    language.tag,
+                    folder_shown.display(),
+                    edition.book.language,
+                    language.tag
+                ),
+            )
+            .help(format!(
+                "set `language = \"{}\"` in [book] of {}, or name the table after its language",
+                language.tag,
+                folder_shown.join("book.toml").display()
+            ));
+            if let Some(pos) = language.pos {
+                d = d.at(pos);
+            }
+            problems.push(d);
+            continue;
+        }
+        let prefix = format!("{}/", language.tag);
+        edition.book.base_url = format!("{}/{prefix}", config.book.base_url.trim_end_matches('/'));
+        parts.push(Part {
+            config: edition,
+            layers: loaded.layers,
+            root: folder.clone(),
+            shown: folder_shown.clone(),
+            prefix,
+        });
+    }
+    (parts, problems)
+}
+
+/// How the switcher names a language: its `[languages.<tag>] name` in the site's book.toml, or
+/// the language's own name for itself.
+fn language_label(site: &config::Config, part: &config::Config) -> String {
+    let tag = &part.book.language;
+    site.languages
+        .iter()
+        .find(|l| l.tag.eq_ignore_ascii_case(tag))
+        .and_then(|l| l.name.clone())
+        .unwrap_or_else(|| strings::language_name(tag, &part.strings))
+}
+
+/// A language's content: its files (an edition's laid over its bases') and what the edition
+/// left out or moved.
+type Content = (source::Sources, site::Edition);
+
+/// Walks a language's files; in a site of several languages, also what each has.
+fn gather(
+    part: &Part,
+    several: bool,
+    avoid: &[&str],
+    problems: &mut Vec<Diagnostic>,
+) -> (Content, languages::Catalog) {
+    if part.layers.len() <= 1 && !several {
+        let (sources, found) = source::load(&part.root, &part.shown);
+        problems.extend(found);
+        return (
+            (sources, site::Edition::default()),
+            languages::Catalog::default(),
+        );
+    }
+    let fallback;
+    let layers = if part.layers.is_empty() {
+        fallback = [config::Layer {
+            root: part.root.clone(),
+            language: part.config.book.language.clone(),
+            shown: part.shown.clone(),
+            exclude: Vec::new(),
+            on_excluded_reference: config::OnExcluded::Error,
+        }];
+        &fallback[..]
     } else {
-        let (sources, problems) = source::load(root, display_root);
-        report.diagnostics.extend(problems);
-        (sources, site::Edition::default())
+        &part.layers[..]
     };
-    lap(&mut report, "load");
+    let (overlay, found) = edition::overlay(layers);
+    problems.extend(found);
+    for (peek, file) in overlay.peeks.iter().zip(&overlay.sources.pages) {
+        if let Some(tag) = avoid.iter().find(|t| languages::in_folder(&peek.id, t)) {
+            problems.push(
+                Diagnostic::error(
+                    &file.shown,
+                    format!("the page `{}` would be written in `{tag}/`, the folder of the site in `{tag}`", peek.id),
+                )
+                .help("give the page another id (`id` in its front matter), or move its file"),
+            );
+        }
+    }
+    let catalog = if several {
+        let page_layers: Vec<usize> = overlay.sources.pages.iter().map(|f| f.layer).collect();
+        languages::Catalog::new(
+            &overlay.peeks,
+            &page_layers,
+            layers,
+            &part.config.book.language,
+            part.config.search.enabled,
+        )
+    } else {
+        languages::Catalog::default()
+    };
+    let edition = site::Edition {
+        excluded: overlay.excluded,
+        moved: overlay.moved,
+    };
+    ((overlay.sources, edition), catalog)
+}
+
+/// Parses, resolves and renders one language of the site, into its folder of the staging
+/// output (made on first use, when nothing has gone wrong so far).
+#[allow(clippy::too_many_arguments)]
+fn build_part(
+    part: &Part,
+    sources: source::Sources,
+    edition: site::Edition,
+    switcher: Option<languages::Switcher>,
+    (write, out_dir): (bool, &Path),
+    staging: &mut Option<output::Staging>,
+    report: &mut Report,
+    clock: &mut Clock,
+) -> render::Rendered {
+    let config = &part.config;
+    let layers = &part.layers;
+    let display_root = part.shown.as_path();
 
     // Parse.
-    let collector = (config.search.enabled && options.write).then(|| {
+    let collector = (config.search.enabled && write).then(|| {
         let strings = strings::Strings::for_language(&config.book.language, &config.strings);
         search::Collector::new(&config.book.language, strings.get("key_message"))
     });
@@ -145,7 +378,7 @@ pub fn run(options: &Options) -> Report {
         report.diagnostics.extend(problems);
         pages.extend(page);
     }
-    report.source_bytes = pages.iter().map(|p| p.source_len).sum();
+    report.source_bytes += pages.iter().map(|p| p.source_len).sum::<usize>();
     // An edition in another language shows the base pages it has not translated in their
     // own language, marked as such.
     for page in &mut pages {
@@ -155,16 +388,16 @@ pub fn run(options: &Options) -> Report {
             page.language = Some(layer.language.clone());
         }
     }
-    lap(&mut report, "parse");
+    clock.lap(report, "parse");
 
     // Resolve.
     let (mut site, problems) = site::resolve(pages, &config.book.title, &edition, display_root);
     report.diagnostics.extend(problems);
-    lap(&mut report, "resolve");
+    clock.lap(report, "resolve");
 
     // Render and write.
     let handbooks: Vec<(&Path, &Path)> = if layers.is_empty() {
-        vec![(root, display_root)]
+        vec![(part.root.as_path(), display_root)]
     } else {
         layers
             .iter()
@@ -178,66 +411,59 @@ pub fn run(options: &Options) -> Report {
             None
         }
     };
-    let can_write = options.write && config_ok && !report.has_errors();
-    let staging = if can_write {
-        match output::Staging::new(&out_dir) {
-            Ok(staging) => Some(staging),
+    if write && !report.has_errors() && staging.is_none() {
+        match output::Staging::new(out_dir) {
+            Ok(made) => *staging = Some(made),
             Err(e) => {
                 report.diagnostics.push(Diagnostic::error(
-                    &out_dir,
+                    out_dir,
                     format!("cannot create the output folder: {e}"),
                 ));
-                None
             }
         }
-    } else {
-        None
-    };
+    }
+    let out = staging
+        .as_ref()
+        .filter(|_| write && !report.has_errors())
+        .map(|s| s.folder(&part.prefix));
     // The search records leave the pages: the index consumes them as it goes.
     let search = collector.map(|c| {
         let records: Vec<_> = site.pages.iter_mut().map(|p| p.search.take()).collect();
         (c, records)
     });
+    let mut rendered = render::Rendered::default();
     if let Some(theme) = theme.as_mut() {
-        let (rendered, problems) = render::render(
+        let problems;
+        (rendered, problems) = render::render(
             &site,
-            &config,
+            config,
             theme,
-            staging.as_ref(),
+            out.as_ref(),
+            switcher,
             search,
             display_root,
         );
-        report.pages = rendered.pages;
-        report.printables = rendered.printables;
+        report.pages += rendered.pages;
+        report.printables.extend(
+            std::mem::take(&mut rendered.printables)
+                .into_iter()
+                .map(|p| pdf::Printable {
+                    html: format!("{}{}", part.prefix, p.html),
+                    pdf: format!("{}{}", part.prefix, p.pdf),
+                }),
+        );
         report.diagnostics.extend(problems);
     }
-    if let Some(staging) = staging.as_ref() {
+    if let Some(out) = out.as_ref() {
         for asset in &sources.assets {
-            if let Err(e) = staging.copy(&asset.rel, &asset.path) {
+            if let Err(e) = out.copy(&asset.rel, &asset.path) {
                 let shown = display_path(display_root, &Path::new("content").join(&asset.rel));
                 report.diagnostics.push(Diagnostic::error(shown, e));
             }
         }
     }
-    lap(&mut report, "render");
-
-    if let Some(staging) = staging {
-        report.files_written = staging.files_written();
-        report.bytes_written = staging.bytes_written();
-        if !report.has_errors() {
-            match staging.commit() {
-                Ok(path) => report.output = Some(path),
-                Err(e) => report.diagnostics.push(Diagnostic::error(
-                    &out_dir,
-                    format!("cannot move the new output into place: {e}"),
-                )),
-            }
-        }
-        // Otherwise dropping the staging folder removes it; the old output stays.
-    }
-    lap(&mut report, "write");
-    diagnostics::sort(&mut report.diagnostics);
-    report
+    clock.lap(report, "render");
+    rendered
 }
 
 /// Builds the handbook at `root` into its output folder (or `out`).

@@ -263,6 +263,54 @@ impl Staging {
     }
 }
 
+/// A folder of the output being staged: the whole output, or a language's sub-folder. Paths
+/// given to it are relative to the folder.
+#[derive(Clone, Copy)]
+pub struct Folder<'a> {
+    staging: &'a Staging,
+    /// `` or `fr/`.
+    prefix: &'a str,
+}
+
+impl Staging {
+    /// The sub-folder `prefix` (`` for the root, or ending in `/`).
+    pub fn folder<'a>(&'a self, prefix: &'a str) -> Folder<'a> {
+        Folder {
+            staging: self,
+            prefix,
+        }
+    }
+}
+
+impl Folder<'_> {
+    fn path<'r>(&self, rel: &'r str) -> std::borrow::Cow<'r, str> {
+        if self.prefix.is_empty() {
+            rel.into()
+        } else {
+            format!("{}{rel}", self.prefix).into()
+        }
+    }
+
+    /// [`Staging::write`] in this folder.
+    pub fn write(&self, rel: &str, data: &[u8]) -> Result<(), String> {
+        self.staging.write(&self.path(rel), data)
+    }
+
+    /// [`Staging::write_with`] in this folder.
+    pub fn write_with(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<u64>,
+    ) -> Result<(), String> {
+        self.staging.write_with(&self.path(rel), fill)
+    }
+
+    /// [`Staging::copy`] in this folder.
+    pub fn copy(&self, rel: &str, from: &Path) -> Result<(), String> {
+        self.staging.copy(&self.path(rel), from)
+    }
+}
+
 impl Drop for Staging {
     /// An uncommitted build leaves nothing behind.
     fn drop(&mut self) {

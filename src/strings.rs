@@ -34,6 +34,20 @@ pub fn primary_language(tag: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// How a language names itself in a language switcher: `language_name` of `[strings]`, or of
+/// its built-in table, or else its tag.
+pub fn language_name(language: &str, overrides: &BTreeMap<String, String>) -> String {
+    if let Some(name) = overrides.get("language_name") {
+        return name.clone();
+    }
+    if is_built_in(language) {
+        return Strings::for_language(language, overrides)
+            .get("language_name")
+            .to_string();
+    }
+    language.to_string()
+}
+
 /// The text direction of a language: `rtl` for right-to-left scripts, else `ltr`.
 pub fn direction(language: &str) -> &'static str {
     match primary_language(language).as_str() {

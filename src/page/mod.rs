@@ -302,6 +302,7 @@ pub fn parse(source: &Source, options: ParseOptions<'_>) -> (Option<ParsedPage>,
 pub struct Peek {
     pub id: String,
     pub title: String,
+    pub kind: Kind,
     pub draft: bool,
     pub base_hash: Option<String>,
 }
@@ -312,6 +313,7 @@ impl Peek {
         Peek {
             id: default_id(rel),
             title: String::new(),
+            kind: Kind::Page,
             draft: false,
             base_hash: None,
         }
@@ -334,6 +336,7 @@ pub fn peek(source: &Source) -> Peek {
                 None => default_id(&source.rel),
             },
             title: crate::render::links::display_title(&fm.title, fm.number.as_deref()),
+            kind: fm.kind,
             draft: fm.draft,
             base_hash: fm.base_hash,
         },

@@ -34,6 +34,20 @@ pub enum Job {
 }
 
 impl Job {
+    /// The id the job's page is written at (`a/b`, `a/b/handout`, `lessons`, `search`), as
+    /// the language switcher names it; `None` for the 404 page, which has no place in the tree.
+    pub fn output_id(self, site: &crate::site::Site) -> Option<String> {
+        match self {
+            Job::Page(p) => Some(site.pages[p].id.clone()),
+            Job::Index(i) => Some(site.indexes[i].id.to_string()),
+            Job::Search => Some("search".into()),
+            Job::NotFound => None,
+            Job::Handout(_) | Job::LessonPlan(_) | Job::Print(_) => {
+                self.printed(site).map(|(id, _)| id)
+            }
+        }
+    }
+
     /// For a generated page meant for paper: the id it is written at (its file is
     /// `links::output_path(id)`) and the name of its PDF under `pdf/`.
     pub fn printed(self, site: &crate::site::Site) -> Option<(String, String)> {

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, display_path};
-use crate::output::Staging;
+use crate::output::Folder;
 use crate::page::tokens::{self, Token};
 use crate::page::{BlockKind, Kind, markdown::escape};
 use crate::site::{Anchor, Site};
@@ -30,6 +30,9 @@ pub struct Rendered {
     pub pages: usize,
     /// The printable pages written (lesson handouts, the print view), for `tenet pdf`.
     pub printables: Vec<crate::pdf::Printable>,
+    /// The URL of every page and index, for sitemap.xml (which the build writes once for all
+    /// the languages of a site).
+    pub sitemap: Vec<String>,
 }
 
 /// Everything the templates and helpers share during one render.
@@ -40,6 +43,8 @@ pub struct Renderer<'a> {
     /// Output path of each static asset → the same with a version query for cache busting.
     pub assets: BTreeMap<String, String>,
     pub highlight_css: bool,
+    /// The language switcher, in a site built in several languages.
+    pub languages: Option<crate::languages::Switcher<'a>>,
 }
 
 /// Renders every page and writes it to `out` (or only renders, for `check`, when `out` is None).
@@ -47,7 +52,8 @@ pub fn render(
     site: &Site,
     config: &Config,
     theme: &mut Theme,
-    out: Option<&Staging>,
+    out: Option<&Folder>,
+    languages: Option<crate::languages::Switcher>,
     search: Option<(
         crate::search::Collector,
         Vec<Option<crate::search::PageRecord>>,
@@ -145,6 +151,7 @@ pub fn render(
         strings,
         assets,
         highlight_css,
+        languages,
     };
     {
         let global = theme.tera.global_context();
@@ -205,7 +212,12 @@ pub fn render(
     let render_pages = || -> Vec<Diagnostic> {
         jobs.par_iter()
             .filter_map(|job| {
-                let (template, path, cx) = renderer.job_context(*job, theme);
+                let (template, path, mut cx) = renderer.job_context(*job, theme);
+                let languages = match (&renderer.languages, job.output_id(site)) {
+                    (Some(switcher), Some(id)) => switcher.links(&id),
+                    _ => Vec::new(),
+                };
+                cx.insert("languages", &languages);
                 let shown = renderer.job_source(*job, display_root);
                 let html = match theme.tera.render(&template, &cx) {
                     Ok(html) => html,
@@ -274,13 +286,7 @@ pub fn render(
     problems.extend(rendered);
     problems.extend(indexed);
 
-    // Assets that sit beside the pages in content/, and the sitemap.
-    if let Some(out) = out {
-        let sitemap = renderer.sitemap(&mut problems, display_root);
-        if let Err(e) = out.write("sitemap.xml", sitemap.as_bytes()) {
-            problems.push(Diagnostic::error("sitemap.xml", e));
-        }
-    }
+    let sitemap = renderer.sitemap();
     let printables = jobs
         .iter()
         .filter_map(|job| job.printed(site))
@@ -293,6 +299,7 @@ pub fn render(
         Rendered {
             pages: jobs.len(),
             printables,
+            sitemap,
         },
         problems,
     )
@@ -755,16 +762,11 @@ impl Renderer<'_> {
         }
     }
 
-    fn sitemap(&self, problems: &mut Vec<Diagnostic>, display_root: &Path) -> String {
+    /// The URL of every page and index of the site, for sitemap.xml: absolute when
+    /// `base_url` is, else from the server's root.
+    fn sitemap(&self) -> Vec<String> {
         let base = &self.config.book.base_url;
-        let absolute = self.config.book.has_absolute_base_url();
-        if !absolute {
-            problems.push(
-                Diagnostic::warning(display_path(display_root, Path::new("book.toml")), "sitemap.xml has root-relative URLs because `base_url` is not an absolute URL")
-                    .help("set `base_url = \"https://example.org/handbook/\"` in [book] so search engines can use the sitemap"),
-            );
-        }
-        let prefix = if absolute {
+        let prefix = if self.config.book.has_absolute_base_url() {
             format!("{}/", base.trim_end_matches('/'))
         } else {
             format!("/{}", base.trim_matches('/'))
@@ -772,9 +774,6 @@ impl Renderer<'_> {
                 .to_string()
                 + "/"
         };
-        let mut xml = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-        );
         let ids = self
             .site
             .order
@@ -787,19 +786,29 @@ impl Renderer<'_> {
                     .filter(|i| i.page.is_none())
                     .map(|i| i.id),
             );
-        for id in ids {
-            let path = if id.is_empty() {
-                String::new()
+        ids.map(|id| {
+            if id.is_empty() {
+                prefix.clone()
             } else {
-                format!("{}/", links::encode_path(id))
-            };
-            xml.push_str("  <url><loc>");
-            xml.push_str(&escape(&format!("{prefix}{path}")));
-            xml.push_str("</loc></url>\n");
-        }
-        xml.push_str("</urlset>\n");
-        xml
+                format!("{prefix}{}/", links::encode_path(id))
+            }
+        })
+        .collect()
     }
+}
+
+/// sitemap.xml listing `urls`.
+pub fn sitemap_xml(urls: &[String]) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for url in urls {
+        xml.push_str("  <url><loc>");
+        xml.push_str(&escape(url));
+        xml.push_str("</loc></url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
 }
 
 fn block_close(kind: BlockKind) -> &'static str {

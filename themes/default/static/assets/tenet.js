@@ -74,6 +74,25 @@
     search.addEventListener("focus", loadSearch);
     search.addEventListener("input", loadSearch);
   }
+  // The language switcher: closes on a click elsewhere or Escape; a link to the same page in
+  // another language keeps the place on the page (key messages keep their ids).
+  var languages = document.querySelector(".languages");
+  if (languages) {
+    document.addEventListener("click", function (e) {
+      if (languages.open && !languages.contains(e.target)) languages.open = false;
+    });
+    languages.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && languages.open) {
+        languages.open = false;
+        languages.querySelector("summary").focus();
+      }
+    });
+    languages.querySelectorAll("a:not([data-missing])").forEach(function (a) {
+      a.addEventListener("click", function () {
+        if (location.hash) a.hash = location.hash;
+      });
+    });
+  }
   document.addEventListener("keydown", function (e) {
     if (e.key !== "/" || !search) return;
     var t = e.target;
