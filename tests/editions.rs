@@ -9,25 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::browser::{Browser, file_url, screenshot_dir};
-use common::{broken_links, copy_dir, errors, files, messages, strip_tags};
-
-/// A folder with `base/` (the repository's sample handbook) and the fixture editions `fr/`
-/// and `ar/` next to it, as a training centre would keep them.
-fn workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let base = dir.path().join("base");
-    fs::create_dir_all(&base).unwrap();
-    fs::copy(repo.join("book.toml"), base.join("book.toml")).unwrap();
-    copy_dir(&repo.join("content"), &base.join("content"));
-    for edition in ["fr", "ar"] {
-        copy_dir(
-            &repo.join("tests/fixtures/editions").join(edition),
-            &dir.path().join(edition),
-        );
-    }
-    dir
-}
+use common::{broken_links, editions_workspace as workspace, errors, files, messages, strip_tags};
 
 fn build_ok(root: &Path) -> PathBuf {
     let report = tenet::build(root, None);

@@ -18,6 +18,24 @@ pub fn build_sample() -> (tempfile::TempDir, PathBuf) {
     (out_parent, out)
 }
 
+/// A folder with `base/` (the repository's sample handbook) and the fixture editions `fr/`
+/// and `ar/` next to it (tests/fixtures/editions/), as a training centre would keep them.
+pub fn editions_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let base = dir.path().join("base");
+    fs::create_dir_all(&base).unwrap();
+    fs::copy(repo.join("book.toml"), base.join("book.toml")).unwrap();
+    copy_dir(&repo.join("content"), &base.join("content"));
+    for edition in ["fr", "ar"] {
+        copy_dir(
+            &repo.join("tests/fixtures/editions").join(edition),
+            &dir.path().join(edition),
+        );
+    }
+    dir
+}
+
 pub struct Handbook {
     pub dir: tempfile::TempDir,
 }
@@ -232,7 +250,8 @@ pub fn broken_links(site: &Path) -> Vec<String> {
     let mut ids: BTreeMap<PathBuf, String> = BTreeMap::new();
     let mut broken = Vec::new();
     for rel in files(site) {
-        if !rel.ends_with(".html") || rel == "404.html" {
+        // 404 pages link from the server's root, wherever they are asked for.
+        if !rel.ends_with(".html") || rel == "404.html" || rel.ends_with("/404.html") {
             continue;
         }
         let path = site.join(&rel);
