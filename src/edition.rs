@@ -148,11 +148,15 @@ pub fn overlay(layers: &[Layer]) -> (Overlay, Vec<Diagnostic>) {
             assets.insert(asset.rel.clone(), asset);
         }
     }
+    // Only the headers are read. The bases' many pages get a quick look; an edition's own,
+    // fewer, are read in full (`edition status` needs their `base_hash`).
+    let top = layers.len() - 1;
     let candidates: Vec<Candidate> = files
         .into_par_iter()
         .map(|(layer, file)| {
-            let peek = match file.read() {
-                Ok(source) => page::peek(&source),
+            let peek = match file.read_header() {
+                Ok(source) if layer == top && top > 0 => page::peek(&source),
+                Ok(source) => page::quick_peek(&source),
                 // The parse reports it.
                 Err(_) => Peek::of_path(&file.rel),
             };
@@ -170,7 +174,6 @@ pub fn overlay(layers: &[Layer]) -> (Overlay, Vec<Diagnostic>) {
         let i = top_by_id.entry(&c.peek.id).or_insert(c.layer);
         *i = (*i).max(c.layer);
     }
-    let top = layers.len() - 1;
     let mut used: Vec<Vec<bool>> = layers
         .iter()
         .map(|layer| vec![false; layer.exclude.len()])
@@ -212,7 +215,7 @@ pub fn overlay(layers: &[Layer]) -> (Overlay, Vec<Diagnostic>) {
             }
             overlay.excluded.push(Excluded {
                 id: c.peek.id.clone(),
-                title: c.peek.title.clone(),
+                title: c.peek.title.clone().unwrap_or_else(|| full_title(&c.file)),
                 rel: c.file.rel.clone(),
                 pattern,
                 unlink: layers[l].on_excluded_reference == crate::config::OnExcluded::Unlink,
@@ -262,6 +265,14 @@ pub fn overlay(layers: &[Layer]) -> (Overlay, Vec<Diagnostic>) {
         assets: assets.into_values().collect(),
     };
     (overlay, problems)
+}
+
+/// The title of a page that was only given a quick look.
+fn full_title(file: &SourceFile) -> String {
+    file.read_header()
+        .ok()
+        .and_then(|source| page::peek(&source).title)
+        .unwrap_or_default()
 }
 
 /// What `tenet edition status` shows: the edition's changes to its bases.

@@ -162,7 +162,7 @@ mod tests {
     fn peek(id: &str, kind: Kind) -> Peek {
         Peek {
             id: id.into(),
-            title: String::new(),
+            title: None,
             kind,
             draft: false,
             base_hash: None,

@@ -50,6 +50,65 @@ impl SourceFile {
     }
 }
 
+impl SourceFile {
+    /// Reads the start of the file only: its front matter, up to and with the closing
+    /// `+++`/`---` line (the whole file when the front matter does not close; the first line
+    /// when there is none). Enough to peek at a page without reading its body.
+    pub fn read_header(&self) -> Result<Source, Diagnostic> {
+        use std::io::Read;
+        let cannot = |err: std::io::Error| {
+            Diagnostic::error(&self.shown, format!("cannot read file: {err}"))
+        };
+        let mut file = std::fs::File::open(&self.path).map_err(cannot)?;
+        let mut bytes = Vec::with_capacity(4096);
+        loop {
+            let read = file
+                .by_ref()
+                .take(4096)
+                .read_to_end(&mut bytes)
+                .map_err(cannot)?;
+            if let Some(end) = header_end(&bytes) {
+                bytes.truncate(end);
+                break;
+            }
+            if read == 0 {
+                break;
+            }
+        }
+        let text = decode(bytes, &self.shown)?;
+        Ok(Source {
+            rel: self.rel.clone(),
+            shown: self.shown.clone(),
+            text,
+            layer: self.layer,
+        })
+    }
+}
+
+/// Where the front matter at the start of `bytes` ends (after its closing line), or after the
+/// first line when the file has no front matter; `None` while neither is known yet.
+fn header_end(bytes: &[u8]) -> Option<usize> {
+    let start = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let first_end = start + bytes[start..].iter().position(|&b| b == b'\n')? + 1;
+    let delimiter = bytes[start..first_end].trim_ascii_end();
+    if delimiter != b"+++" && delimiter != b"---" {
+        return Some(first_end);
+    }
+    let mut at = first_end;
+    while let Some(n) = bytes[at..].iter().position(|&b| b == b'\n') {
+        let end = at + n + 1;
+        if bytes[at..end].trim_ascii_end() == delimiter {
+            return Some(end);
+        }
+        at = end;
+    }
+    None
+}
+
 /// A non-markdown file under `content/`, copied to the same place in the output.
 #[derive(Debug, Clone)]
 pub struct Asset {
@@ -211,5 +270,27 @@ mod tests {
         );
         let err = decode(b"line one\nab\xFFcd".to_vec(), shown).unwrap_err();
         assert_eq!(err.position, Some((2, 3)));
+    }
+
+    #[test]
+    fn the_header_ends_after_the_closing_line() {
+        assert_eq!(header_end(b"+++\ntitle = 1\n+++\nbody\n"), Some(18));
+        assert_eq!(
+            header_end(b"\xEF\xBB\xBF---\r\nid: x\r\n---\r\nbody"),
+            Some(20)
+        );
+        assert_eq!(header_end(b"# no front matter\nbody"), Some(18));
+        assert_eq!(header_end(b"+++\ntitle = 1\n"), None, "not closed yet");
+        let dir = tempfile::tempdir().unwrap();
+        let long = format!("+++\ntitle = \"{}\"\n+++\nbody\n", "é".repeat(5000));
+        std::fs::write(dir.path().join("a.md"), &long).unwrap();
+        let file = SourceFile {
+            rel: "a.md".into(),
+            shown: "content/a.md".into(),
+            path: dir.path().join("a.md"),
+            layer: 0,
+        };
+        let header = file.read_header().unwrap();
+        assert_eq!(header.text, long.trim_end_matches("body\n"));
     }
 }

@@ -98,6 +98,18 @@ fn the_french_edition_replaces_adds_and_leaves_out_pages() {
         "lessons/module-1/1.3-principles/handout/index.html",
     ));
     assert!(handout.contains("Résumé des messages clés"), "{handout}");
+    // In the handout and the print view too, the English text is marked English and the
+    // French words French.
+    let handout_html = read(&site, "lessons/module-1/1.3-principles/handout/index.html");
+    assert!(handout_html.contains("class=handout-key-messages dir=ltr lang=en>"));
+    assert!(handout_html.contains("<p class=block-label dir=ltr lang=fr>Message clé 1</p>"));
+    let print = read(&site, "print/index.html");
+    assert!(
+        print.contains(
+            "<h1 class=print-heading dir=ltr lang=en>1.3 Principles of Peacekeeping</h1>"
+        )
+    );
+    assert!(print.contains("<h1 class=print-heading>Le consentement des parties</h1>"));
     assert!(!handout.contains("Summary of Key Messages"), "{handout}");
 
     // Branding and a template that extends the theme's.

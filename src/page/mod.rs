@@ -301,7 +301,9 @@ pub fn parse(source: &Source, options: ParseOptions<'_>) -> (Option<ParsedPage>,
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Peek {
     pub id: String,
-    pub title: String,
+    /// Its title, as a reference shows it; `None` when only a quick look was taken
+    /// ([`quick_peek`]).
+    pub title: Option<String>,
     pub kind: Kind,
     pub draft: bool,
     pub base_hash: Option<String>,
@@ -312,7 +314,7 @@ impl Peek {
     pub fn of_path(rel: &str) -> Peek {
         Peek {
             id: default_id(rel),
-            title: String::new(),
+            title: Some(String::new()),
             kind: Kind::Page,
             draft: false,
             base_hash: None,
@@ -335,13 +337,76 @@ pub fn peek(source: &Source) -> Peek {
                 Some(located) => located.value.trim_matches('/').to_string(),
                 None => default_id(&source.rel),
             },
-            title: crate::render::links::display_title(&fm.title, fm.number.as_deref()),
+            title: Some(crate::render::links::display_title(
+                &fm.title,
+                fm.number.as_deref(),
+            )),
             kind: fm.kind,
             draft: fm.draft,
             base_hash: fm.base_hash,
         },
         None => fallback(),
     }
+}
+
+/// A quicker [`peek`] for the many pages of a base: when no line of the header sets `id` or
+/// `draft`, and `kind` is absent or a plain word, the header is not parsed at all (the page's
+/// id is its path's). The title is then not read (`None`). Anything less plain gets the full
+/// [`peek`].
+pub fn quick_peek(source: &Source) -> Peek {
+    let Ok(split) = frontmatter::split(&source.text) else {
+        return peek(source);
+    };
+    let mut kind = Kind::Page;
+    for line in split.header.lines() {
+        let line = line.trim_start();
+        if line.contains("\"\"\"") || line.contains("'''") {
+            return peek(source);
+        }
+        // `key =` (TOML) or `key:` (YAML), the key bare or quoted.
+        let value = |key: &str| {
+            let rest = [
+                line.strip_prefix(key),
+                quoted(line, key, '"'),
+                quoted(line, key, '\''),
+            ]
+            .into_iter()
+            .flatten()
+            .next()?
+            .trim_start();
+            rest.strip_prefix('=')
+                .or_else(|| rest.strip_prefix(':'))
+                .map(str::trim)
+        };
+        if value("id").is_some() || value("draft").is_some() {
+            return peek(source);
+        }
+        if let Some(value) = value("kind") {
+            let word = value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+                .unwrap_or(value);
+            match Kind::parse(word) {
+                Some(k) => kind = k,
+                None => return peek(source),
+            }
+        }
+    }
+    Peek {
+        id: default_id(&source.rel),
+        title: None,
+        kind,
+        draft: false,
+        base_hash: None,
+    }
+}
+
+/// `line` after `key` in quotes (`"id" = ...`).
+fn quoted<'a>(line: &'a str, key: &str, quote: char) -> Option<&'a str> {
+    line.strip_prefix(quote)?
+        .strip_prefix(key)?
+        .strip_prefix(quote)
 }
 
 /// The id a file gets from its path: `lessons/1.3-x.md` → `lessons/1.3-x`, `a/_index.md` → `a`.
@@ -415,5 +480,41 @@ mod tests {
         assert!(check_id("a/../../b").is_err());
         assert!(check_id("a//b").is_err());
         assert!(check_id("C:\\x").is_err());
+    }
+
+    #[test]
+    fn a_quick_peek_agrees_with_the_full_one() {
+        let source = |text: &str| Source {
+            rel: "lessons/m1/x.md".into(),
+            shown: "content/lessons/m1/x.md".into(),
+            text: text.into(),
+            layer: 0,
+        };
+        for text in [
+            "+++\ntitle = \"X\"\nkind = \"lesson\"\n+++\n",
+            "---\ntitle: X\nkind: module\n---\n",
+            "+++\ntitle = \"X\"\nidentity = 3\n+++\n",
+            "+++\ntitle = \"X\"\nid = \"other/place\"\n+++\n",
+            "+++\ntitle = \"X\"\n\"id\" = \"quoted/key\"\n+++\n",
+            "---\ntitle: X\ndraft: true\n---\n",
+            "+++\ntitle = \"X\"\nkind = \"lesson\" # a comment\n+++\n",
+            "+++\ntitle = \"X\"\nsummary = \"\"\"\nid = \"in a string\"\n\"\"\"\n+++\n",
+            "no front matter\n",
+        ] {
+            let (quick, full) = (quick_peek(&source(text)), peek(&source(text)));
+            assert_eq!(
+                (&quick.id, quick.kind, quick.draft),
+                (&full.id, full.kind, full.draft),
+                "{text}"
+            );
+        }
+        // Plain headers are not parsed: the title is left for later.
+        assert_eq!(quick_peek(&source("+++\ntitle = \"X\"\n+++\n")).title, None);
+        assert_eq!(
+            quick_peek(&source("+++\ntitle = \"X\"\nid = \"y\"\n+++\n"))
+                .title
+                .as_deref(),
+            Some("X")
+        );
     }
 }

@@ -191,6 +191,10 @@ pub struct PrintPageCx {
     pub aim: Option<String>,
     pub outcomes: Vec<String>,
     pub html: String,
+    /// The page's own language and direction where they differ from the handbook's (an
+    /// untranslated base page in an edition).
+    pub lang: Option<String>,
+    pub dir: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -504,6 +508,8 @@ impl Renderer<'_> {
                     // The bodies are written into the document as it is saved (see
                     // `print_marker`), so the whole handbook is never one string in a context.
                     html: print_marker(p),
+                    lang: page.language.clone(),
+                    dir: page.language.as_deref().map(crate::strings::direction),
                 }
             })
             .collect()
