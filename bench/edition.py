@@ -10,9 +10,14 @@ of it that:
   - leaves out two parts of the base with `exclude` (references to them unlinked),
   - sets branding ([theme]) and a [strings] word.
 
-Then times `tenet build` of the base and of the edition, alternately, --runs times each, to
-/dev/shm when it exists (output removed before each run, untimed), and prints the median wall
-time and the peak RSS of each, and the edition's cost relative to the base.
+and bench/out/languages-N, the base published in two languages: a settings-only edition of the
+base whose `[languages.fr]` is that French edition (so one output: the base at the root, the
+French edition in fr/, with the language menu on every page).
+
+Then times `tenet build` of the base, of the edition and of the two-language site, in turn,
+--runs times each, to /dev/shm when it exists (output removed before each run, untimed), and
+prints the median wall time and the peak RSS of each, the edition's cost relative to the base,
+and the two-language site's relative to base + edition built separately.
 
 Stdlib only:  python3 bench/edition.py [--size 10000] [--runs 5]
 """
@@ -83,6 +88,19 @@ on_excluded_reference = "unlink"
     return {"replaced": replaced, "added": 100, "excluded_parts": excluded_parts}
 
 
+def make_languages(base: Path, edition: Path, site: Path) -> None:
+    site.mkdir(parents=True, exist_ok=True)
+    (site / "book.toml").write_text(
+        f"""[edition]
+base = "{os.path.relpath(base, site)}"
+
+[languages.fr]
+edition = "{os.path.relpath(edition, site)}"
+""",
+        encoding="utf-8",
+    )
+
+
 def timed_build(binary: Path, handbook: Path, out: Path) -> tuple[float, float]:
     if out.exists():
         shutil.rmtree(out)
@@ -107,26 +125,31 @@ def main() -> None:
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     edition = ROOT / "bench" / "out" / f"edition-{args.size}"
     made = make_edition(base, edition, args.size)
+    languages = ROOT / "bench" / "out" / f"languages-{args.size}"
+    make_languages(base, edition, languages)
     scratch = Path("/dev/shm") if Path("/dev/shm").is_dir() else ROOT / "bench" / "out"
-    figures = {"base": [], "edition": []}
-    rss = {"base": [], "edition": []}
+    builds = (("base", base), ("edition", edition), ("en+fr", languages))
+    figures = {name: [] for name, _ in builds}
+    rss = {name: [] for name, _ in builds}
     # One untimed build of each warms the page cache.
-    for name, handbook in (("base", base), ("edition", edition)):
+    for name, handbook in builds:
         timed_build(binary, handbook, scratch / f"tenet-edition-bench-{name}")
     for _ in range(args.runs):
-        for name, handbook in (("base", base), ("edition", edition)):
+        for name, handbook in builds:
             took, peak = timed_build(binary, handbook, scratch / f"tenet-edition-bench-{name}")
             figures[name].append(took)
             rss[name].append(peak)
-    for name in ("base", "edition"):
+    for name, _ in builds:
         shutil.rmtree(scratch / f"tenet-edition-bench-{name}", ignore_errors=True)
     b, e = statistics.median(figures["base"]), statistics.median(figures["edition"])
+    both = statistics.median(figures["en+fr"])
     print(f"edition of {args.size} pages: {made['replaced']} replaced, {made['added']} added, "
           f"parts {', '.join(made['excluded_parts'])} left out")
-    for name, median in (("base", b), ("edition", e)):
+    for name, median in (("base", b), ("edition", e), ("en+fr", both)):
         print(f"{name:8} median {median:.2f} s (runs: {', '.join(f'{t:.2f}' for t in figures[name])}), "
               f"peak RSS {max(rss[name]):.0f} MiB")
     print(f"edition / base: {e / b:.2f}")
+    print(f"en+fr / (base + edition): {both / (b + e):.2f}")
 
 
 if __name__ == "__main__":

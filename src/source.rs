@@ -36,17 +36,20 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    /// Reads and decodes the file.
-    pub fn read(&self) -> Result<Source, Diagnostic> {
-        let bytes = std::fs::read(&self.path)
-            .map_err(|err| Diagnostic::error(&self.shown, format!("cannot read file: {err}")))?;
-        let text = decode(bytes, &self.shown)?;
-        Ok(Source {
+    fn with_text(&self, text: String) -> Source {
+        Source {
             rel: self.rel.clone(),
             shown: self.shown.clone(),
             text,
             layer: self.layer,
-        })
+        }
+    }
+
+    /// Reads and decodes the file.
+    pub fn read(&self) -> Result<Source, Diagnostic> {
+        let bytes = std::fs::read(&self.path)
+            .map_err(|err| Diagnostic::error(&self.shown, format!("cannot read file: {err}")))?;
+        Ok(self.with_text(decode(bytes, &self.shown)?))
     }
 }
 
@@ -75,13 +78,7 @@ impl SourceFile {
                 break;
             }
         }
-        let text = decode(bytes, &self.shown)?;
-        Ok(Source {
-            rel: self.rel.clone(),
-            shown: self.shown.clone(),
-            text,
-            layer: self.layer,
-        })
+        Ok(self.with_text(decode(bytes, &self.shown)?))
     }
 }
 

@@ -5,25 +5,14 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use common::browser::{Browser, file_url, screenshot_dir};
-use common::{broken_links, editions_workspace as workspace, errors, files, messages, strip_tags};
-
-fn build_ok(root: &Path) -> PathBuf {
-    let report = tenet::build(root, None);
-    assert!(
-        !report.has_errors(),
-        "build failed:\n{}",
-        messages(&report).join("\n")
-    );
-    root.join("site")
-}
-
-fn read(site: &Path, rel: &str) -> String {
-    fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
+use common::{
+    broken_links, build_site as build_ok, editions_workspace as workspace, errors, files, messages,
+    read_output as read, strip_tags,
+};
 
 /// Every HTML page of the site, with its path.
 fn pages(site: &Path) -> Vec<(String, String)> {

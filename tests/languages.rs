@@ -6,11 +6,13 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use common::browser::{Browser, file_url, screenshot_dir};
-use common::{broken_links, editions_workspace, errors, files, messages};
+use common::{
+    broken_links, build_site as build_ok, editions_workspace, errors, files, read_output as read,
+};
 use serde_json::json;
 
 const LANGUAGES: &str =
@@ -27,20 +29,6 @@ fn append(file: &Path, text: &str) {
     let mut all = fs::read_to_string(file).unwrap();
     all.push_str(text);
     fs::write(file, all).unwrap();
-}
-
-fn build_ok(root: &Path) -> PathBuf {
-    let report = tenet::build(root, None);
-    assert!(
-        !report.has_errors(),
-        "build failed:\n{}",
-        messages(&report).join("\n")
-    );
-    root.join("site")
-}
-
-fn read(site: &Path, rel: &str) -> String {
-    fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
 /// The entries of a page's language switcher: (language tag, href, note under the name).

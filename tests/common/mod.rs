@@ -36,6 +36,23 @@ pub fn editions_workspace() -> tempfile::TempDir {
     dir
 }
 
+/// Builds the handbook at `root` into its `site/` folder, which it returns; fails the test
+/// with every message when the build fails.
+pub fn build_site(root: &Path) -> PathBuf {
+    let report = tenet::build(root, None);
+    assert!(
+        !report.has_errors(),
+        "build failed:\n{}",
+        messages(&report).join("\n")
+    );
+    root.join("site")
+}
+
+/// A file of an output folder, as text.
+pub fn read_output(site: &Path, rel: &str) -> String {
+    fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
 pub struct Handbook {
     pub dir: tempfile::TempDir,
 }
