@@ -64,6 +64,17 @@ pub struct Config {
     pub languages: Vec<LanguageConfig>,
 }
 
+/// The folder of a language's edition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LanguageEdition {
+    /// As written in book.toml (`translations/fr`).
+    pub written: String,
+    /// Resolved against the book.toml's folder (once checked).
+    pub root: PathBuf,
+    /// As shown in diagnostics.
+    pub shown: PathBuf,
+}
+
 /// One `[languages.<tag>]` table: a language of a site built in several.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LanguageConfig {
@@ -72,10 +83,8 @@ pub struct LanguageConfig {
     pub tag: String,
     /// How the language switcher names it (default: the language's own name for itself).
     pub name: Option<String>,
-    /// The folder of the local edition holding the translation (relative paths resolved
-    /// against the book.toml), and the same as shown in diagnostics; `None` for the
-    /// handbook's own language.
-    pub edition: Option<(PathBuf, PathBuf)>,
+    /// The local edition holding the translation; `None` for the handbook's own language.
+    pub edition: Option<LanguageEdition>,
     /// Where the table was written in book.toml.
     pub pos: Option<Pos>,
 }
@@ -372,7 +381,11 @@ impl RawConfig {
                 .map(|(tag, l)| LanguageConfig {
                     tag,
                     name: l.name,
-                    edition: l.edition.map(|e| (PathBuf::from(&e), PathBuf::from(e))),
+                    edition: l.edition.map(|written| LanguageEdition {
+                        root: PathBuf::from(&written),
+                        shown: PathBuf::from(&written),
+                        written,
+                    }),
                     pos: None,
                 })
                 .collect(),
@@ -474,6 +487,17 @@ fn check_languages(
             ));
             continue;
         }
+        if config
+            .languages
+            .iter()
+            .any(|l| l.tag.eq_ignore_ascii_case(&tag))
+        {
+            problems.push(error(
+                format!("`[languages.{tag}]` names a language already listed in another case"),
+                "list each language once; its tag names a folder of the site",
+            ));
+            continue;
+        }
         if tag.eq_ignore_ascii_case(&own) {
             if language.edition.is_some() {
                 problems.push(error(
@@ -485,15 +509,16 @@ fn check_languages(
             config.languages.push(language);
             continue;
         }
-        let Some((path, _)) = language.edition.take() else {
+        let Some(edition) = language.edition.take() else {
             problems.push(error(
                 format!("`[languages.{tag}]` names no `edition`"),
                 "give the folder of the local edition that translates this handbook: `edition = \"translations/fr\"` (make one with `tenet edition new`)",
             ));
             continue;
         };
-        let folder = root.join(&path);
-        let folder_shown = display_root.join(&path);
+        let path = Path::new(&edition.written);
+        let folder = root.join(path);
+        let folder_shown = display_path(display_root, path);
         if !folder.join("book.toml").is_file() {
             problems.push(error(
                 format!(
@@ -505,7 +530,11 @@ fn check_languages(
             ));
             continue;
         }
-        language.edition = Some((folder, folder_shown));
+        language.edition = Some(LanguageEdition {
+            root: folder,
+            shown: folder_shown,
+            written: edition.written,
+        });
         config.languages.push(language);
     }
 }
@@ -616,7 +645,7 @@ fn load_chain(
             return None;
         };
         let base_root = root.join(base);
-        let base_shown = shown_root.join(base);
+        let base_shown = display_path(shown_root, Path::new(base));
         if !base_root.join("book.toml").is_file() {
             problems.push(at(Diagnostic::error(
                 &shown,

@@ -175,16 +175,49 @@ pub fn did_you_mean(suggestions: &[&str]) -> Option<String> {
 /// Joins a handbook folder and a relative path the way a user would type it
 /// (`content/a.md` rather than `./content/a.md`).
 pub fn display_path(root: &Path, relative: &Path) -> PathBuf {
-    if root == Path::new(".") || root.as_os_str().is_empty() {
+    let joined = if root == Path::new(".") || root.as_os_str().is_empty() {
         relative.to_path_buf()
     } else {
         root.join(relative)
+    };
+    // `base/../fr` reads as `fr` (as written, without asking the file system).
+    let mut shown = PathBuf::new();
+    for part in joined.components() {
+        match part {
+            std::path::Component::ParentDir
+                if matches!(
+                    shown.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                ) =>
+            {
+                shown.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => shown.push(other),
+        }
     }
+    if shown.as_os_str().is_empty() {
+        shown.push(".");
+    }
+    shown
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_paths_fold_parent_folders() {
+        let shown = |root: &str, rel: &str| display_path(Path::new(root), Path::new(rel));
+        assert_eq!(shown("base", "../fr/book.toml"), Path::new("fr/book.toml"));
+        assert_eq!(shown("/tmp/w/base", "../fr"), Path::new("/tmp/w/fr"));
+        assert_eq!(
+            shown("", "../base/content/a.md"),
+            Path::new("../base/content/a.md")
+        );
+        assert_eq!(shown(".", "content/a.md"), Path::new("content/a.md"));
+        assert_eq!(shown("../x", "../y"), Path::new("../y"));
+    }
 
     #[test]
     fn positions_count_lines_and_characters() {

@@ -486,6 +486,9 @@ exclude = [
 # Pages: add yours under content/. To change a base page, copy it with
 #   tenet edition override <id>
 # which records the base page's hash, so that `tenet edition status` can tell when it changes.
+#
+# A translation can also be published with its base as one site with a language menu: list it
+# in the base's book.toml, e.g. `[languages.fr]` then `edition = "path/to/this/folder"`.
 "##,
         relative = relative.display().to_string().replace('\\', "/"),
     );

@@ -221,28 +221,29 @@ fn language_parts(config: &config::Config, root: &Path) -> (Vec<Part>, Vec<Diagn
     let mut parts = Vec::new();
     let shown = display_path(root, Path::new("book.toml"));
     for language in &config.languages {
-        let Some((folder, folder_shown)) = &language.edition else {
+        let Some(edition) = &language.edition else {
             continue;
         };
-        let (loaded, found) = config::load(folder, folder_shown);
+        let (loaded, found) = config::load(&edition.root, &edition.shown);
         problems.extend(found);
         let Some(loaded) = loaded else { continue };
-        let mut edition = loaded.config;
-        if !edition.book.language.eq_ignore_ascii_case(&language.tag) {
+        let mut translation = loaded.config;
+        if !translation
+            .book
+            .language
+            .eq_ignore_ascii_case(&language.tag)
+        {
             let mut d = Diagnostic::error(
                 &shown,
                 format!(
-                    "`[languages.{}]`: the edition {} is in `{}`, not `{}`",
-                    language.tag,
-                    folder_shown.display(),
-                    edition.book.language,
-                    language.tag
+                    "`[languages.{}]`: the edition `{}` is in `{}`, not `{}`",
+                    language.tag, edition.written, translation.book.language, language.tag
                 ),
             )
             .help(format!(
                 "set `language = \"{}\"` in [book] of {}, or name the table after its language",
                 language.tag,
-                folder_shown.join("book.toml").display()
+                edition.shown.join("book.toml").display()
             ));
             if let Some(pos) = language.pos {
                 d = d.at(pos);
@@ -251,12 +252,13 @@ fn language_parts(config: &config::Config, root: &Path) -> (Vec<Part>, Vec<Diagn
             continue;
         }
         let prefix = format!("{}/", language.tag);
-        edition.book.base_url = format!("{}/{prefix}", config.book.base_url.trim_end_matches('/'));
+        translation.book.base_url =
+            format!("{}/{prefix}", config.book.base_url.trim_end_matches('/'));
         parts.push(Part {
-            config: edition,
+            config: translation,
             layers: loaded.layers,
-            root: folder.clone(),
-            shown: folder_shown.clone(),
+            root: edition.root.clone(),
+            shown: edition.shown.clone(),
             prefix,
         });
     }

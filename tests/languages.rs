@@ -228,7 +228,7 @@ fn mistakes_in_languages_are_reported_together_with_their_place() {
     let found = errors(&report, &base);
     let expect = [
         "book.toml:16:11: error: `[languages.fr]`: the edition `../nowhere` was not found",
-        "book.toml:19:11: error: `[languages.es]`: the edition ../fr is in `fr`, not `es`",
+        "book.toml:19:11: error: `[languages.es]`: the edition `../fr` is in `fr`, not `es`",
         "book.toml:21:12: error: `[languages.ru]` names no `edition`",
         "book.toml:25:11: error: `[languages.x y]`: `x y` is not a language tag",
         "book.toml:28:1: error: unknown key `editoin` in `[languages.ar]`",
