@@ -897,15 +897,9 @@ fn check_keys(table: &DeTable<'_>, report: &mut Report<'_>) {
             );
             continue;
         };
-        let DeValue::Table(inner) = value.get_ref() else {
-            report(
-                key.span(),
-                format!("`{name}` must be a table (`[{name}]`)"),
-                None,
-            );
-            continue;
-        };
-        if name == "languages" {
+        if name == "languages"
+            && let DeValue::Table(inner) = value.get_ref()
+        {
             for (tag, value) in inner.iter() {
                 let tag = tag.get_ref();
                 check_table(&format!("languages.{tag}"), value, LANGUAGE_KEYS, report);
