@@ -279,22 +279,24 @@ fn switching_language_in_chromium_keeps_the_page_and_its_place() {
         "document.readyState === 'complete'",
         Duration::from_secs(10),
     );
-    // Closed until asked; open, it lists the three languages in their own names, and sits
-    // inside the window below the top bar.
+    // Closed until asked; open, it lists the three languages in their own names, opens below
+    // its button inside the window, and nothing covers it.
     assert_eq!(
         page.eval("document.querySelector('.languages ul').checkVisibility()"),
         json!(false)
     );
     page.eval("document.querySelector('.languages summary').click()");
     let menu = page.eval(
-        "(() => { const u = document.querySelector('.languages ul').getBoundingClientRect(),
-                        t = document.querySelector('.topbar').getBoundingClientRect();
+        "(() => { const m = document.querySelector('.languages ul'), u = m.getBoundingClientRect(),
+                        s = document.querySelector('.languages summary').getBoundingClientRect(),
+                        top = document.elementFromPoint(u.left + u.width / 2, u.top + u.height / 2);
                   return { names: [...document.querySelectorAll('.languages li a')].map(a => a.innerText),
-                           inside: u.left >= 0 && u.right <= innerWidth && u.top >= t.bottom - 8 }; })()",
+                           inside: u.left >= 0 && u.right <= innerWidth && u.top >= s.bottom,
+                           onTop: m.contains(top) }; })()",
     );
     assert_eq!(
         menu,
-        json!({ "names": ["English", "العربية", "Français"], "inside": true })
+        json!({ "names": ["English", "العربية", "Français"], "inside": true, "onTop": true })
     );
     page.screenshot(&shots.join("languages-switcher-open.png"));
     // A click elsewhere closes it.
