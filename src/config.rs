@@ -69,7 +69,7 @@ pub struct Config {
 pub struct LanguageEdition {
     /// As written in book.toml (`translations/fr`).
     pub written: String,
-    /// Resolved against the book.toml's folder (once checked).
+    /// Resolved against the book.toml's folder.
     pub root: PathBuf,
     /// As shown in diagnostics.
     pub shown: PathBuf,
@@ -338,8 +338,8 @@ impl RawConfig {
         }
     }
 
-    /// The configuration with defaults for what no file set. `None` without a title. The
-    /// languages' edition folders are resolved later, against their book.toml ([`languages`]).
+    /// The configuration with defaults for what no file set. `None` without a title.
+    /// `languages` stays empty: [`load`] resolves them against the book.toml's folder.
     fn finish(self) -> Option<Config> {
         let book = self.book;
         Some(Config {
@@ -375,20 +375,7 @@ impl RawConfig {
                 on_excluded_reference: e.on_excluded_reference.unwrap_or_default(),
             }),
             strings: self.strings,
-            languages: self
-                .languages
-                .into_iter()
-                .map(|(tag, l)| LanguageConfig {
-                    tag,
-                    name: l.name,
-                    edition: l.edition.map(|written| LanguageEdition {
-                        root: PathBuf::from(&written),
-                        shown: PathBuf::from(&written),
-                        written,
-                    }),
-                    pos: None,
-                })
-                .collect(),
+            languages: Vec::new(),
         })
     }
 }
@@ -443,13 +430,13 @@ pub fn load(root: &Path, display_root: &Path) -> (Option<Loaded>, Vec<Diagnostic
         layers.push(layer);
         language_positions = parsed.at.languages;
     }
+    let languages = std::mem::take(&mut raw.languages);
     let mut config = finish(raw, &top_shown, &mut problems);
     if let Some(config) = config.as_mut() {
-        check_languages(
-            config,
-            root,
-            display_root,
-            &top_shown,
+        config.languages = check_languages(
+            languages,
+            &config.book.language,
+            (root, display_root, &top_shown),
             &language_positions,
             &mut problems,
         );
@@ -457,29 +444,27 @@ pub fn load(root: &Path, display_root: &Path) -> (Option<Loaded>, Vec<Diagnostic
     (config.map(|config| Loaded { config, layers }), problems)
 }
 
-/// Resolves and checks `[languages]` of the handbook being built: tags that can name a
-/// folder, an edition for every other language, and a book.toml in each edition's folder.
-/// Entries with problems are dropped (the problems are errors).
+/// Resolves and checks `[languages]` of the handbook being built (in `own` language, its
+/// folder, that folder as shown, its book.toml as shown): tags that can name a folder, an
+/// edition for every other language, and a book.toml in each edition's folder. Entries with
+/// problems are left out (the problems are errors).
 fn check_languages(
-    config: &mut Config,
-    root: &Path,
-    display_root: &Path,
-    shown: &Path,
+    raw: BTreeMap<String, RawLanguage>,
+    own: &str,
+    (root, display_root, shown): (&Path, &Path, &Path),
     positions: &BTreeMap<String, Pos>,
     problems: &mut Vec<Diagnostic>,
-) {
-    let own = config.book.language.clone();
-    let languages = std::mem::take(&mut config.languages);
-    for mut language in languages {
-        language.pos = positions.get(&language.tag).copied();
+) -> Vec<LanguageConfig> {
+    let mut languages: Vec<LanguageConfig> = Vec::new();
+    for (tag, language) in raw {
+        let pos = positions.get(&tag).copied();
         let error = |message: String, help: &str| {
             let d = Diagnostic::error(shown, message).help(help);
-            match language.pos {
+            match pos {
                 Some(pos) => d.at(pos),
                 None => d,
             }
         };
-        let tag = language.tag.clone();
         if !is_language_tag(&tag) {
             problems.push(error(
                 format!("`[languages.{tag}]`: `{tag}` is not a language tag"),
@@ -487,18 +472,14 @@ fn check_languages(
             ));
             continue;
         }
-        if config
-            .languages
-            .iter()
-            .any(|l| l.tag.eq_ignore_ascii_case(&tag))
-        {
+        if languages.iter().any(|l| l.tag.eq_ignore_ascii_case(&tag)) {
             problems.push(error(
                 format!("`[languages.{tag}]` names a language already listed in another case"),
                 "list each language once; its tag names a folder of the site",
             ));
             continue;
         }
-        if tag.eq_ignore_ascii_case(&own) {
+        if tag.eq_ignore_ascii_case(own) {
             if language.edition.is_some() {
                 problems.push(error(
                     format!("`[languages.{tag}]` is this handbook's own language: it has no edition"),
@@ -506,17 +487,22 @@ fn check_languages(
                 ));
                 continue;
             }
-            config.languages.push(language);
+            languages.push(LanguageConfig {
+                tag,
+                name: language.name,
+                edition: None,
+                pos,
+            });
             continue;
         }
-        let Some(edition) = language.edition.take() else {
+        let Some(written) = language.edition else {
             problems.push(error(
                 format!("`[languages.{tag}]` names no `edition`"),
                 "give the folder of the local edition that translates this handbook: `edition = \"translations/fr\"` (make one with `tenet edition new`)",
             ));
             continue;
         };
-        let path = Path::new(&edition.written);
+        let path = Path::new(&written);
         let folder = root.join(path);
         let folder_shown = display_path(display_root, path);
         if !folder.join("book.toml").is_file() {
@@ -530,13 +516,18 @@ fn check_languages(
             ));
             continue;
         }
-        language.edition = Some(LanguageEdition {
-            root: folder,
-            shown: folder_shown,
-            written: edition.written,
+        languages.push(LanguageConfig {
+            tag,
+            name: language.name,
+            edition: Some(LanguageEdition {
+                root: folder,
+                shown: folder_shown,
+                written,
+            }),
+            pos,
         });
-        config.languages.push(language);
     }
+    languages
 }
 
 /// Whether `tag` looks like a BCP 47 language tag (`fr`, `es-419`, `zh-Hans-CN`): letters and

@@ -64,7 +64,7 @@ impl Catalog {
                 outputs.entry(index.to_string()).or_insert(true);
             }
         }
-        outputs.insert(String::new(), outputs.get("").copied().unwrap_or(true));
+        outputs.entry(String::new()).or_insert(true);
         outputs.insert("print".into(), true);
         if search {
             outputs.insert("search".into(), true);

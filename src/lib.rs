@@ -130,10 +130,10 @@ pub fn run(options: &Options) -> Report {
     }];
     parts.extend(more);
     if options.write {
+        // Every handbook of every language (each chain ends with the handbook itself).
         let handbooks: Vec<&Path> = parts
             .iter()
             .flat_map(|p| p.layers.iter().map(|l| l.root.as_path()))
-            .chain(parts.iter().map(|p| p.root.as_path()))
             .collect();
         if let Err(d) = output::check_target(root, &handbooks, &out_dir) {
             report.diagnostics.push(d);
@@ -287,7 +287,8 @@ fn gather(
     avoid: &[&str],
     problems: &mut Vec<Diagnostic>,
 ) -> (Content, languages::Catalog) {
-    if part.layers.len() <= 1 && !several {
+    // A single handbook (or one whose book.toml could not be read) is simply walked.
+    if part.layers.is_empty() || (part.layers.len() == 1 && !several) {
         let (sources, found) = source::load(&part.root, &part.shown);
         problems.extend(found);
         return (
@@ -295,19 +296,7 @@ fn gather(
             languages::Catalog::default(),
         );
     }
-    let fallback;
-    let layers = if part.layers.is_empty() {
-        fallback = [config::Layer {
-            root: part.root.clone(),
-            language: part.config.book.language.clone(),
-            shown: part.shown.clone(),
-            exclude: Vec::new(),
-            on_excluded_reference: config::OnExcluded::Error,
-        }];
-        &fallback[..]
-    } else {
-        &part.layers[..]
-    };
+    let layers = &part.layers[..];
     let (overlay, found) = edition::overlay(layers);
     problems.extend(found);
     for (peek, file) in overlay.peeks.iter().zip(&overlay.sources.pages) {

@@ -51,9 +51,7 @@ impl SourceFile {
             .map_err(|err| Diagnostic::error(&self.shown, format!("cannot read file: {err}")))?;
         Ok(self.with_text(decode(bytes, &self.shown)?))
     }
-}
 
-impl SourceFile {
     /// Reads the start of the file only: its front matter, up to and with the closing
     /// `+++`/`---` line (the whole file when the front matter does not close; the first line
     /// when there is none). Enough to peek at a page without reading its body.
@@ -70,7 +68,7 @@ impl SourceFile {
                 .take(4096)
                 .read_to_end(&mut bytes)
                 .map_err(cannot)?;
-            if let Some(end) = header_end(&bytes) {
+            if let Some(end) = header_end(&bytes, read == 0) {
                 bytes.truncate(end);
                 break;
             }
@@ -83,27 +81,21 @@ impl SourceFile {
 }
 
 /// Where the front matter at the start of `bytes` ends (after its closing line), or after the
-/// first line when the file has no front matter; `None` while neither is known yet.
-fn header_end(bytes: &[u8]) -> Option<usize> {
+/// first line when the file has no front matter; `None` while neither is known yet (a line
+/// is known once its newline is read, or at the end of the file: `at_end`).
+fn header_end(bytes: &[u8], at_end: bool) -> Option<usize> {
+    use crate::page::frontmatter::{Frame, frame};
     let start = if bytes.starts_with(b"\xEF\xBB\xBF") {
         3
     } else {
         0
     };
-    let first_end = start + bytes[start..].iter().position(|&b| b == b'\n')? + 1;
-    let delimiter = bytes[start..first_end].trim_ascii_end();
-    if delimiter != b"+++" && delimiter != b"---" {
-        return Some(first_end);
-    }
-    let mut at = first_end;
-    while let Some(n) = bytes[at..].iter().position(|&b| b == b'\n') {
-        let end = at + n + 1;
-        if bytes[at..end].trim_ascii_end() == delimiter {
-            return Some(end);
-        }
-        at = end;
-    }
-    None
+    let end = match frame(&bytes[start..]) {
+        Frame::Missing { first_end } => start + first_end,
+        Frame::Closed { body_start, .. } => start + body_start,
+        Frame::Unclosed { .. } => return None,
+    };
+    (at_end || bytes[..end].ends_with(b"\n")).then_some(end)
 }
 
 /// A non-markdown file under `content/`, copied to the same place in the output.
@@ -271,13 +263,17 @@ mod tests {
 
     #[test]
     fn the_header_ends_after_the_closing_line() {
-        assert_eq!(header_end(b"+++\ntitle = 1\n+++\nbody\n"), Some(18));
+        assert_eq!(header_end(b"+++\ntitle = 1\n+++\nbody\n", false), Some(18));
         assert_eq!(
-            header_end(b"\xEF\xBB\xBF---\r\nid: x\r\n---\r\nbody"),
+            header_end(b"\xEF\xBB\xBF---\r\nid: x\r\n---\r\nbody", false),
             Some(20)
         );
-        assert_eq!(header_end(b"# no front matter\nbody"), Some(18));
-        assert_eq!(header_end(b"+++\ntitle = 1\n"), None, "not closed yet");
+        assert_eq!(header_end(b"# no front matter\nbody", false), Some(18));
+        assert_eq!(
+            header_end(b"+++\ntitle = 1\n", false),
+            None,
+            "not closed yet"
+        );
         let dir = tempfile::tempdir().unwrap();
         let long = format!("+++\ntitle = \"{}\"\n+++\nbody\n", "é".repeat(5000));
         std::fs::write(dir.path().join("a.md"), &long).unwrap();

@@ -114,42 +114,95 @@ pub enum Format {
     Yaml,
 }
 
-/// Finds the front matter at the top of `text`.
-pub fn split(text: &str) -> Result<Split<'_>, (Pos, String, String)> {
-    let first_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
-    let first = text[..first_end].trim_end();
-    let format = match first {
-        "+++" => Format::Toml,
-        "---" => Format::Yaml,
-        _ => {
-            return Err((
-                Pos::START,
-                "the page has no front matter".into(),
-                "start the file with a header such as:\n  +++\n  title = \"...\"\n  +++".into(),
-            ));
-        }
+/// The lines that frame the front matter at the start of a page's bytes (all of it, or only
+/// its first part, as `SourceFile::read_header` reads it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frame {
+    /// The first line, which ends at this offset, opens no front matter.
+    Missing { first_end: usize },
+    /// Opened, and not closed (or not yet, in the part read).
+    Unclosed { format: Format },
+    /// The header is `header_start..header_end`; the body starts at `body_start`.
+    Closed {
+        format: Format,
+        header_start: usize,
+        header_end: usize,
+        body_start: usize,
+    },
+}
+
+/// Finds the delimiter lines: a first line `+++` (TOML) or `---` (YAML), closed by the next
+/// line that is the same (trailing spaces aside).
+pub fn frame(bytes: &[u8]) -> Frame {
+    fn trimmed(line: &[u8]) -> Option<&str> {
+        std::str::from_utf8(line).map(str::trim_end).ok()
+    }
+    let line_end = |from: usize| {
+        bytes[from..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| from + i + 1)
     };
+    let first_end = line_end(0);
+    let format = match trimmed(&bytes[..first_end]) {
+        Some("+++") => Format::Toml,
+        Some("---") => Format::Yaml,
+        _ => return Frame::Missing { first_end },
+    };
+    let delimiter = trimmed(&bytes[..first_end]);
     let mut offset = first_end;
-    while offset < text.len() {
-        let end = text[offset..]
-            .find('\n')
-            .map(|i| offset + i + 1)
-            .unwrap_or(text.len());
-        if text[offset..end].trim_end() == first {
-            return Ok(Split {
+    while offset < bytes.len() {
+        let end = line_end(offset);
+        if trimmed(&bytes[offset..end]) == delimiter {
+            return Frame::Closed {
                 format,
-                header: &text[first_end..offset],
                 header_start: first_end,
+                header_end: offset,
                 body_start: end,
-            });
+            };
         }
         offset = end;
     }
-    Err((
-        Pos::START,
-        format!("the front matter opened with `{first}` is never closed"),
-        format!("add a line `{first}` after the last key of the header"),
-    ))
+    Frame::Unclosed { format }
+}
+
+impl Format {
+    fn delimiter(self) -> &'static str {
+        match self {
+            Format::Toml => "+++",
+            Format::Yaml => "---",
+        }
+    }
+}
+
+/// Finds the front matter at the top of `text`.
+pub fn split(text: &str) -> Result<Split<'_>, (Pos, String, String)> {
+    match frame(text.as_bytes()) {
+        Frame::Closed {
+            format,
+            header_start,
+            header_end,
+            body_start,
+        } => Ok(Split {
+            format,
+            header: &text[header_start..header_end],
+            header_start,
+            body_start,
+        }),
+        Frame::Missing { .. } => Err((
+            Pos::START,
+            "the page has no front matter".into(),
+            "start the file with a header such as:\n  +++\n  title = \"...\"\n  +++".into(),
+        )),
+        Frame::Unclosed { format } => {
+            let first = format.delimiter();
+            Err((
+                Pos::START,
+                format!("the front matter opened with `{first}` is never closed"),
+                format!("add a line `{first}` after the last key of the header"),
+            ))
+        }
+    }
 }
 
 /// Parses and checks the header. `lines` indexes the whole file, so positions are file positions.
