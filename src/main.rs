@@ -37,6 +37,26 @@ enum Command {
         #[command(flatten)]
         target: Target,
     },
+    /// Build the handbook at DIR, serve the site on this machine and rebuild it after every
+    /// change to the sources: open pages reload by themselves, or show the errors
+    Serve {
+        #[command(flatten)]
+        target: Target,
+        /// The port to listen on (default: 3000, or the next free one up to 3009; 0: any)
+        #[arg(long, short)]
+        port: Option<u16>,
+        /// The address to listen on (another machine can reach 0.0.0.0)
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the web browser
+        #[arg(long)]
+        open: bool,
+    },
+    /// Build the handbook at DIR, and build it again after every change to the sources
+    Watch {
+        #[command(flatten)]
+        target: Target,
+    },
     /// Check the handbook at DIR: everything a build does, without writing
     Check {
         /// The handbook folder (holding book.toml)
@@ -125,6 +145,13 @@ fn main() -> ExitCode {
             (options, quiet, false, true)
         }
         Command::Edition { command } => return edition(command),
+        Command::Serve {
+            target,
+            port,
+            bind,
+            open,
+        } => return serve(target, Some((bind, port, open))),
+        Command::Watch { target } => return serve(target, None),
         Command::Check { dir } => (
             tenet::Options {
                 root: dir,
@@ -137,45 +164,16 @@ fn main() -> ExitCode {
         ),
     };
     let report = tenet::run(&options);
-    for d in &report.diagnostics {
-        eprintln!("{d}");
-    }
     if timings {
+        print_problems(&report);
         for (stage, took) in &report.timings {
             eprintln!("  {stage:<8} {:>8.1} ms", took.as_secs_f64() * 1000.0);
         }
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    if report.has_errors() {
-        let unchanged = if options.write {
-            "; nothing was written"
-        } else {
-            ""
-        };
-        eprintln!(
-            "error: {} error{} and {} warning{} in {}{unchanged}",
-            report.errors(),
-            plural(report.errors()),
-            report.warnings(),
-            plural(report.warnings()),
-            options.root.display()
-        );
-        return ExitCode::from(1);
-    }
-    if !quiet {
-        match &report.output {
-            Some(out) => eprintln!(
-                "built {} pages ({} files, {:.1} MB) into {} in {seconds:.2} s",
-                report.pages,
-                report.files_written,
-                report.bytes_written as f64 / 1e6,
-                out.display()
-            ),
-            None => eprintln!(
-                "checked {} pages in {seconds:.2} s: no errors",
-                report.pages
-            ),
+        if !print_summary(&report, &options, quiet, started.elapsed()) {
+            return ExitCode::from(1);
         }
+    } else if !print_report(&report, &options, quiet, started.elapsed()) {
+        return ExitCode::from(1);
     }
     if pdf && let Some(out) = &report.output {
         let started = Instant::now();
@@ -200,6 +198,195 @@ fn main() -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Prints a build's problems and what it did; false when it had errors.
+fn print_report(
+    report: &tenet::Report,
+    options: &tenet::Options,
+    quiet: bool,
+    took: std::time::Duration,
+) -> bool {
+    print_problems(report);
+    print_summary(report, options, quiet, took)
+}
+
+fn print_problems(report: &tenet::Report) {
+    for d in &report.diagnostics {
+        eprintln!("{d}");
+    }
+}
+
+/// The closing line of a build; false when it had errors.
+fn print_summary(
+    report: &tenet::Report,
+    options: &tenet::Options,
+    quiet: bool,
+    took: std::time::Duration,
+) -> bool {
+    let seconds = took.as_secs_f64();
+    if report.has_errors() {
+        let unchanged = if options.write {
+            "; nothing was written"
+        } else {
+            ""
+        };
+        eprintln!(
+            "error: {} error{} and {} warning{} in {}{unchanged}",
+            report.errors(),
+            plural(report.errors()),
+            report.warnings(),
+            plural(report.warnings()),
+            options.root.display()
+        );
+        return false;
+    }
+    if !quiet {
+        match &report.output {
+            Some(out) => eprintln!(
+                "built {} pages ({} files, {:.1} MB) into {} in {seconds:.2} s",
+                report.pages,
+                report.files_written,
+                report.bytes_written as f64 / 1e6,
+                out.display()
+            ),
+            None => eprintln!(
+                "checked {} pages in {seconds:.2} s: no errors",
+                report.pages
+            ),
+        }
+    }
+    true
+}
+
+/// `tenet serve` (with where to listen, and whether to open a browser) and `tenet watch`
+/// (without): runs until Ctrl-C.
+fn serve(target: Target, listen: Option<(std::net::IpAddr, Option<u16>, bool)>) -> ExitCode {
+    use tenet::serve::{Event, ServeOptions, serve};
+    let (options, quiet) = target.options();
+    let (stop, stopped) = std::sync::mpsc::channel();
+    if let Err(e) = ctrlc::set_handler(move || {
+        let _ = stop.send(());
+    }) {
+        eprintln!("error: cannot handle Ctrl-C: {e}");
+        return ExitCode::from(2);
+    }
+    // The default port, or the next free one; a port asked for, or none.
+    let ports: Vec<u16> = match listen {
+        Some((_, Some(port), _)) => vec![port],
+        Some((_, None, _)) => (3000..3010).collect(),
+        None => vec![],
+    };
+    let free = |ip: std::net::IpAddr| {
+        ports
+            .iter()
+            .map(|&p| std::net::SocketAddr::new(ip, p))
+            .find(|&a| std::net::TcpListener::bind(a).is_ok())
+    };
+    let listen_at = match listen {
+        Some((ip, _, _)) => match free(ip) {
+            Some(addr) => Some(addr),
+            None => {
+                eprintln!(
+                    "error: cannot listen on {ip}: port {} in use\n  help: choose another with --port",
+                    ports
+                        .iter()
+                        .map(u16::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    let open = matches!(listen, Some((_, _, true)));
+    let mut first = true;
+    // Warnings already shown are not repeated after every save.
+    let mut warned: Vec<String> = Vec::new();
+    let mut on_event = |event: Event| match event {
+        Event::Built(report, took) => {
+            let warnings: Vec<String> = report
+                .diagnostics
+                .iter()
+                .filter(|d| !d.is_error())
+                .map(|d| d.to_string())
+                .collect();
+            if first {
+                print_report(report, &options, quiet, took);
+                first = false;
+                warned = warnings;
+                return;
+            }
+            for d in &report.diagnostics {
+                let shown = d.to_string();
+                if d.is_error() || !warned.contains(&shown) {
+                    eprintln!("{shown}");
+                }
+            }
+            warned = warnings;
+            if report.has_errors() {
+                eprintln!(
+                    "error: {} error{}; the site served is the last one that built",
+                    report.errors(),
+                    plural(report.errors())
+                );
+            } else if !quiet {
+                eprintln!(
+                    "rebuilt in {:.0} ms: {} file{} changed",
+                    took.as_secs_f64() * 1000.0,
+                    report.changed.len(),
+                    plural(report.changed.len())
+                );
+            }
+        }
+        Event::Listening(addr) => {
+            let url = format!("http://{addr}/");
+            eprintln!("serving {url} (Ctrl-C stops)");
+            if open {
+                open_browser(&url);
+            }
+        }
+        Event::Trouble(message) => eprintln!("warning: {message}"),
+    };
+    let options_for_serve = ServeOptions {
+        build: tenet::Options {
+            root: options.root.clone(),
+            out: options.out.clone(),
+            write: true,
+        },
+        listen: listen_at,
+    };
+    match serve(options_for_serve, &mut on_event, stopped) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Opens `url` in the desktop's browser, as the platform's own opener would.
+fn open_browser(url: &str) {
+    let opener: &[&str] = if cfg!(target_os = "macos") {
+        &["open"]
+    } else if cfg!(windows) {
+        &["cmd", "/C", "start", ""]
+    } else {
+        &["xdg-open"]
+    };
+    let spawned = std::process::Command::new(opener[0])
+        .args(&opener[1..])
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Err(e) = spawned {
+        eprintln!(
+            "warning: cannot open a browser ({}: {e}); open {url}",
+            opener[0]
+        );
+    }
 }
 
 /// `tenet edition ...`: prints what it did or found; exit 1 on errors.

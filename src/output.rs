@@ -6,8 +6,9 @@
 //! refuses to replace a folder without it (it might hold someone's work), and refuses output
 //! folders that are the handbook itself or one of its parents.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
+use std::hash::Hasher;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
@@ -118,11 +119,51 @@ pub fn absolute(path: &Path) -> PathBuf {
     normal
 }
 
-/// Where a build writes: a temporary folder, swapped into place by [`Staging::commit`].
+/// What an output folder holds, as the build that wrote it left it: each file's path (relative,
+/// `/`-separated) and a hash of its bytes. A later build given this writes only what changed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Manifest {
+    files: HashMap<String, u64>,
+}
+
+impl Manifest {
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn contains(&self, rel: &str) -> bool {
+        self.files.contains_key(rel)
+    }
+}
+
+/// What a committed build changed in the output folder.
+#[derive(Debug)]
+pub struct Committed {
+    pub path: PathBuf,
+    /// The folder's files now, when the build kept track of them ([`Staging::tracked`]).
+    pub manifest: Option<Manifest>,
+    /// Files written or removed (relative paths, sorted), when tracked; every file of the
+    /// output after a build that replaced the whole folder.
+    pub changed: Vec<String>,
+}
+
+/// Where a build writes: a temporary folder beside the output folder. [`Staging::commit`] then
+/// either swaps it in whole, or (an update, [`Staging::tracked`] with the manifest of what the
+/// folder holds) moves in only the files whose bytes changed and removes those no longer made.
 pub struct Staging {
     target: PathBuf,
     temp: PathBuf,
-    written: Mutex<HashSet<String>>,
+    /// Hashes are kept of every file written (for the next build's update).
+    track: bool,
+    /// In an update: what the output folder holds now.
+    previous: Option<Manifest>,
+    written: Mutex<HashMap<String, u64>>,
+    /// In an update: files whose bytes differ from the folder's (they are in `temp`).
+    changed: Mutex<Vec<String>>,
     /// Folders made so far (relative), so that a folder of many files is made once.
     folders: Mutex<HashSet<String>>,
     files: AtomicUsize,
@@ -130,8 +171,21 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Creates the temporary folder beside `target`.
+    /// Creates the temporary folder beside `target`, to replace it whole on commit.
     pub fn new(target: &Path) -> std::io::Result<Staging> {
+        Staging::make(target, false, None)
+    }
+
+    /// Like [`Staging::new`], keeping the hash of every file written. With the `previous`
+    /// manifest of the output folder (which must still hold tenet's marker), the commit only
+    /// moves in what changed.
+    pub fn tracked(target: &Path, previous: Option<Manifest>) -> std::io::Result<Staging> {
+        let target_abs = absolute(target);
+        let previous = previous.filter(|_| target_abs.join(MARKER).is_file());
+        Staging::make(target, true, previous)
+    }
+
+    fn make(target: &Path, track: bool, previous: Option<Manifest>) -> std::io::Result<Staging> {
         let target = absolute(target);
         let parent = target
             .parent()
@@ -154,7 +208,10 @@ impl Staging {
         Ok(Staging {
             target,
             temp,
-            written: Mutex::new(HashSet::new()),
+            track,
+            previous,
+            written: Mutex::new(HashMap::new()),
+            changed: Mutex::new(Vec::new()),
             folders: Mutex::new(HashSet::new()),
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
@@ -164,9 +221,20 @@ impl Staging {
     /// Writes one file at a relative path (`a/b/index.html`). Two writes to one path, or a
     /// path that would leave the folder, are errors.
     pub fn write(&self, rel: &str, data: &[u8]) -> Result<(), String> {
-        self.write_with(rel, &mut |file| {
+        self.claim(rel)?;
+        if self.track {
+            let hash = hash_bytes(data);
+            self.record(rel, hash);
+            if self.unchanged(rel, hash) {
+                self.count(data.len() as u64);
+                return Ok(());
+            }
+        }
+        self.put(rel, &mut |file| {
             file.write_all(data).map(|()| data.len() as u64)
-        })
+        })?;
+        self.note_changed(rel);
+        Ok(())
     }
 
     /// Writes one file whose bytes `fill` produces bit by bit (returning how many), so that a
@@ -176,19 +244,82 @@ impl Staging {
         rel: &str,
         fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<u64>,
     ) -> Result<(), String> {
+        self.claim(rel)?;
+        let mut hasher = self.track.then(std::hash::DefaultHasher::new);
+        let path = self.put(rel, &mut |file| match hasher.as_mut() {
+            Some(hasher) => fill(&mut Hashing {
+                inner: file,
+                hasher,
+            }),
+            None => fill(file),
+        })?;
+        if let Some(hasher) = hasher {
+            let hash = hasher.finish();
+            self.record(rel, hash);
+            if self.unchanged(rel, hash) {
+                let _ = fs::remove_file(&path);
+                return Ok(());
+            }
+        }
+        self.note_changed(rel);
+        Ok(())
+    }
+
+    /// Copies a file from disk to a relative path.
+    pub fn copy(&self, rel: &str, from: &Path) -> Result<(), String> {
+        let data = fs::read(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+        self.write(rel, &data)
+    }
+
+    /// Takes `rel` for this build: it must stay inside the folder and be written once.
+    fn claim(&self, rel: &str) -> Result<(), String> {
         if !is_safe_relative(rel) {
             return Err(format!(
                 "refusing to write `{rel}`: it would land outside the output folder"
             ));
         }
-        if !self
-            .written
-            .lock()
-            .expect("not poisoned")
-            .insert(rel.to_string())
-        {
+        let mut written = self.written.lock().expect("not poisoned");
+        if written.contains_key(rel) {
             return Err(format!("two outputs want the same path `{rel}`"));
         }
+        written.insert(rel.to_string(), 0);
+        Ok(())
+    }
+
+    fn record(&self, rel: &str, hash: u64) {
+        self.written
+            .lock()
+            .expect("not poisoned")
+            .insert(rel.to_string(), hash);
+    }
+
+    /// In an update: the output folder already holds these bytes at `rel`.
+    fn unchanged(&self, rel: &str, hash: u64) -> bool {
+        self.previous
+            .as_ref()
+            .is_some_and(|p| p.files.get(rel) == Some(&hash) && self.target.join(rel).is_file())
+    }
+
+    fn note_changed(&self, rel: &str) {
+        if self.previous.is_some() {
+            self.changed
+                .lock()
+                .expect("not poisoned")
+                .push(rel.to_string());
+        }
+    }
+
+    fn count(&self, bytes: u64) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// Writes the file into the temporary folder; returns its path there.
+    fn put(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<u64>,
+    ) -> Result<PathBuf, String> {
         let path = self.temp.join(rel);
         if let (Some(dir), Some((folder, _))) = (path.parent(), rel.rsplit_once('/')) {
             let made = self.folders.lock().expect("not poisoned").contains(folder);
@@ -207,15 +338,8 @@ impl Staging {
         let written = fill(&mut file)
             .and_then(|n| file.flush().map(|()| n))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(written, Ordering::Relaxed);
-        Ok(())
-    }
-
-    /// Copies a file from disk to a relative path.
-    pub fn copy(&self, rel: &str, from: &Path) -> Result<(), String> {
-        let data = fs::read(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
-        self.write(rel, &data)
+        self.count(written);
+        Ok(path)
     }
 
     pub fn files_written(&self) -> usize {
@@ -226,8 +350,42 @@ impl Staging {
         self.bytes.load(Ordering::Relaxed)
     }
 
-    /// Swaps the new output into place and removes the previous one (which held the marker).
-    pub fn commit(self) -> std::io::Result<PathBuf> {
+    /// Puts the new output in place: swaps the whole folder in (removing the previous one,
+    /// which held the marker), or, in an update, moves in the changed files and removes the
+    /// files no longer made.
+    pub fn commit(mut self) -> std::io::Result<Committed> {
+        let written = std::mem::take(self.written.get_mut().expect("not poisoned"));
+        let manifest = self.track.then_some(Manifest { files: written });
+        let committed = match self.previous.take() {
+            Some(previous) => {
+                let manifest = manifest.expect("an update is tracked");
+                let changed = self.update(&previous, &manifest)?;
+                Committed {
+                    path: self.target.clone(),
+                    manifest: Some(manifest),
+                    changed,
+                }
+            }
+            None => {
+                self.swap()?;
+                let mut changed: Vec<String> = manifest
+                    .iter()
+                    .flat_map(|m| m.files.keys().cloned())
+                    .collect();
+                changed.sort_unstable();
+                Committed {
+                    path: self.target.clone(),
+                    manifest,
+                    changed,
+                }
+            }
+        };
+        // Dropping removes the temporary folder (empty or gone by now).
+        Ok(committed)
+    }
+
+    /// Replaces the output folder by the temporary one.
+    fn swap(&self) -> std::io::Result<()> {
         let old = if self.target.exists() {
             let name = self
                 .target
@@ -257,9 +415,71 @@ impl Staging {
                 fs::remove_dir_all(&old)?;
             }
         }
-        let target = self.target.clone();
-        std::mem::forget(self);
-        Ok(target)
+        Ok(())
+    }
+
+    /// Moves the changed files into the output folder (each by a rename, so a reader never
+    /// sees half a file) and removes the files `previous` had that this build did not make.
+    /// Returns what changed, sorted.
+    fn update(&self, previous: &Manifest, now: &Manifest) -> std::io::Result<Vec<String>> {
+        let mut changed = std::mem::take(&mut *self.changed.lock().expect("not poisoned"));
+        for rel in &changed {
+            let to = self.target.join(rel);
+            if let Some(dir) = to.parent() {
+                fs::create_dir_all(dir)?;
+            }
+            fs::rename(self.temp.join(rel), &to)?;
+        }
+        let mut gone: Vec<&String> = previous
+            .files
+            .keys()
+            .filter(|rel| !now.files.contains_key(*rel))
+            .collect();
+        gone.sort_unstable();
+        for rel in gone {
+            let path = self.target.join(rel);
+            match fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+            // Folders left empty go too (never the output folder itself).
+            let mut dir = path.parent();
+            while let Some(d) = dir.filter(|d| *d != self.target && d.starts_with(&self.target)) {
+                if fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+            changed.push(rel.clone());
+        }
+        changed.sort_unstable();
+        Ok(changed)
+    }
+}
+
+/// The hash a tracked build keeps of a file's bytes (the same however they were written).
+fn hash_bytes(data: &[u8]) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    hasher.write(data);
+    hasher.finish()
+}
+
+/// A writer that hashes what passes through it, as [`hash_bytes`] does.
+struct Hashing<'a> {
+    inner: &'a mut dyn Write,
+    hasher: &'a mut std::hash::DefaultHasher,
+}
+
+impl Write for Hashing<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.write(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 

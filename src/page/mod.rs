@@ -242,14 +242,14 @@ pub fn parse(source: &Source, options: ParseOptions<'_>) -> (Option<ParsedPage>,
         }
         None => (default_id(&source.rel), Pos::START),
     };
-    if fm.id.is_none() {
-        if let Err(why) = check_id(&id) {
-            problems.push((
-                Pos::START,
-                format!("this file's path gives the invalid id `{id}`: {why}"),
-                Some("rename the file or set `id` in the front matter".into()),
-            ));
-        }
+    if fm.id.is_none()
+        && let Err(why) = check_id(&id)
+    {
+        problems.push((
+            Pos::START,
+            format!("this file's path gives the invalid id `{id}`: {why}"),
+            Some("rename the file or set `id` in the front matter".into()),
+        ));
     }
     let body = &text[split.body_start..];
     let pre = blocks::preprocess(body, split.body_start, &lines, &mut problems);

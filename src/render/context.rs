@@ -16,6 +16,8 @@ use crate::site::Source;
 
 /// The shared script with the whole navigation tree.
 pub const TREE_PATH: &str = "assets/tree.js";
+/// The versions of the files pages load on demand ([`site_script`]).
+pub const SITE_PATH: &str = "assets/site.js";
 
 /// One output page to render.
 #[derive(Debug, Clone, Copy)]
@@ -811,6 +813,18 @@ fn initial(title: &str) -> String {
         other => other,
     };
     folded.to_uppercase().collect()
+}
+
+/// The script naming the current version of the files whose content changes with the
+/// handbook's text and which pages load on demand (`window.TENET_SITE`): the navigation tree
+/// and the search index. Pages load it afresh over http (it is tiny) and then the versioned
+/// files, which caches may keep; naming the versions in every page instead would change every
+/// page whenever any text changed.
+pub fn site_script(tree: &str, search: &str) -> String {
+    format!(
+        "window.TENET_SITE={};\n",
+        serde_json::json!({"tree": tree, "search": search})
+    )
 }
 
 /// The whole navigation tree as one script (`window.TENET_TREE`), loaded once and cached, with

@@ -105,10 +105,12 @@ pub fn render(
             problems.push(Diagnostic::error("assets", e));
         }
     }
+    // The navigation tree: pages load it on demand, by the version in `assets/site.js`.
     let tree = context::tree_script(site);
+    let tree_version = short_hash(tree.as_bytes());
     assets.insert(
         context::TREE_PATH.to_string(),
-        format!("{}?v={}", context::TREE_PATH, short_hash(tree.as_bytes())),
+        context::TREE_PATH.to_string(),
     );
     if let Some(out) = out
         && let Err(e) = out.write(context::TREE_PATH, tree.as_bytes())
@@ -140,7 +142,7 @@ pub fn render(
         let indexed: Vec<bool> = terms.iter().map(Option::is_some).collect();
         crate::search::Plan::new(&site.order, &kinds, &indexed)
     });
-    // Known before rendering, so that pages can name the index version (docs/search.md).
+    // The index version (docs/search.md), for `assets/site.js` and meta.js.
     let search_version = plan
         .as_ref()
         .map(|plan| crate::search::version(plan, &hashes))
@@ -161,7 +163,6 @@ pub fn render(
         global.insert("asset", &renderer.assets);
         global.insert("sections", &renderer.sections());
         global.insert("search_enabled", &config.search.enabled);
-        global.insert("search_version", &search_version);
         global.insert("print_paper", config.print.paper.css());
     }
     let theme = &*theme;
@@ -285,6 +286,16 @@ pub fn render(
     let (rendered, indexed) = rayon::join(render_pages, build_index);
     problems.extend(rendered);
     problems.extend(indexed);
+    // The versions of the files that change with the content, which pages do not name (so
+    // that an edit changes only the pages it shows in).
+    if let Some(out) = out
+        && let Err(e) = out.write(
+            context::SITE_PATH,
+            context::site_script(&tree_version, &search_version).as_bytes(),
+        )
+    {
+        problems.push(Diagnostic::error("assets", e));
+    }
 
     let sitemap = renderer.sitemap();
     let printables = jobs

@@ -117,7 +117,7 @@ pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
         .strip_suffix(b"==")
         .or_else(|| text.strip_suffix(b"="))
         .unwrap_or(text);
-    if body.len() % 4 == 1 || (body.len() < text.len() && text.len() % 4 != 0) {
+    if body.len() % 4 == 1 || (body.len() < text.len() && !text.len().is_multiple_of(4)) {
         return None;
     }
     let mut out = Vec::with_capacity(body.len() / 4 * 3 + 2);

@@ -23,10 +23,7 @@ pub fn build_sample() -> (tempfile::TempDir, PathBuf) {
 pub fn editions_workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let base = dir.path().join("base");
-    fs::create_dir_all(&base).unwrap();
-    fs::copy(repo.join("book.toml"), base.join("book.toml")).unwrap();
-    copy_dir(&repo.join("content"), &base.join("content"));
+    copy_sample(&dir.path().join("base"));
     for edition in ["fr", "ar"] {
         copy_dir(
             &repo.join("tests/fixtures/editions").join(edition),
@@ -34,6 +31,14 @@ pub fn editions_workspace() -> tempfile::TempDir {
         );
     }
     dir
+}
+
+/// Copies the repository's sample handbook (book.toml and content/) into the folder `to`.
+pub fn copy_sample(to: &Path) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    fs::create_dir_all(to).unwrap();
+    fs::copy(repo.join("book.toml"), to.join("book.toml")).unwrap();
+    copy_dir(&repo.join("content"), &to.join("content"));
 }
 
 /// Builds the handbook at `root` into its `site/` folder, which it returns; fails the test

@@ -54,23 +54,43 @@
     }
     return f;
   }
+  // Over http every index file carries the index version, so that a cached file of an
+  // earlier build is never mixed with this one (file:// has no cache). Until meta.js is in,
+  // the version comes from assets/site.js, loaded afresh (it is tiny; pages do not name the
+  // version, so that an edit changes only the pages it shows in).
+  var http = /^https?:$/.test(location.protocol), site = null;
+  function version(then) {
+    if (M) return then(M.version);
+    if (!http) return then("");
+    if (!site) {
+      site = new Promise(function (done) {
+        if (window.TENET_SITE) return done();
+        var s = doc.createElement("script");
+        s.src = root() + "assets/site.js?t=" + Date.now();
+        s.onload = s.onerror = function () { s.remove(); done(); };
+        doc.head.appendChild(s);
+      });
+    }
+    site.then(function () { then(M ? M.version : (window.TENET_SITE || {}).search || ""); });
+  }
   function load(path) {
     var f = files[path];
     if (f && (f.s || f.got)) return f.p;
     f = entry(path);
-    var s = (f.s = doc.createElement("script"));
-    // Over http every index file carries the index version, which every page names, so that
-    // a cached file of an earlier build is never mixed with this one (file:// has no cache).
-    var v = (M && M.version) || doc.body.getAttribute("data-search-version");
-    s.src = root() + "search/" + path + ".js" + (v && /^https?:$/.test(location.protocol) ? "?v=" + v : "");
-    s.onload = s.onerror = function () {
-      s.remove();
-      if (!f.got) {
-        delete files[path];
-        f.no(new Error("tenet search: cannot load " + s.src));
-      }
-    };
-    doc.head.appendChild(s);
+    f.s = 1;
+    version(function (v) {
+      if (f.got) return;
+      var s = (f.s = doc.createElement("script"));
+      s.src = root() + "search/" + path + ".js" + (v ? "?v=" + v : "");
+      s.onload = s.onerror = function () {
+        s.remove();
+        if (!f.got) {
+          delete files[path];
+          f.no(new Error("tenet search: cannot load " + s.src));
+        }
+      };
+      doc.head.appendChild(s);
+    });
     return f.p;
   }
   function inflate(b64) {

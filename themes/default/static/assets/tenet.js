@@ -37,6 +37,12 @@
     }
     list.appendChild(li);
   }
+  function script(path, then) {
+    var s = document.createElement("script");
+    s.src = root + path;
+    s.onload = s.onerror = function () { s.remove(); then(); };
+    document.head.appendChild(s);
+  }
   function showTree() {
     var tree = window.TENET_TREE;
     if (!tree) return;
@@ -53,10 +59,12 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       if (window.TENET_TREE) return showTree();
-      var s = document.createElement("script");
-      s.src = root + body.getAttribute("data-tree");
-      s.onload = showTree;
-      document.head.appendChild(s);
+      // assets/site.js names the tree's version; the tree itself may come from a cache.
+      var http = /^https?:$/.test(location.protocol);
+      script("assets/site.js" + (http ? "?t=" + Date.now() : ""), function () {
+        var v = window.TENET_SITE && window.TENET_SITE.tree;
+        script("assets/tree.js" + (http && v ? "?v=" + v : ""), showTree);
+      });
     });
   }
 

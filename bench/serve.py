@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Benchmark `tenet serve`: from a file's save to the open page showing the change.
+
+For every size N (default 1000, 10000), on the handbooks bench/run.py prepares
+(bench/out/handbook-N: ../shared/bench/gen_corpus.py --layout plain, decorated
+with principles, lessons, key messages and references), copied to
+bench/out/serve-N (the copy is edited): starts `tenet serve` on it, opens a page
+in headless Chromium (benches/serve_browser.rs) and, --edits times each, adds a
+sentence to a page and changes a principle's title (which every page citing it,
+its backlinks and the navigation show), timing each from the save until the open
+page shows the change. Prints the median and the range per edit and size.
+
+    cargo build --release && python3 bench/serve.py [--sizes 1000,10000] [--edits 5]
+
+Stdlib only.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--edits", type=int, default=5)
+    ap.add_argument("--bin", default=str(REPO / "target/release/tenet"))
+    ap.add_argument("--work", default=str(REPO / "bench/out"))
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    work = Path(args.work)
+
+    # The handbooks, as run.py makes them (generated once, then reused).
+    subprocess.run([sys.executable, str(REPO / "bench/run.py"), "--prepare-only",
+                    "--sizes", args.sizes, "--work", str(work), "--bin", args.bin],
+                   check=True, stdout=subprocess.DEVNULL)
+    version = subprocess.run([args.bin, "--version"], capture_output=True, text=True).stdout.strip()
+    print(f"{version}, {os.cpu_count()} cores, {args.edits} edits of each kind")
+    print(f"{'pages':>7} {'edit':<9} {'median ms':>10} {'min':>8} {'max':>8}")
+    for n in sizes:
+        copy = work / f"serve-{n}"
+        if copy.exists():
+            shutil.rmtree(copy)
+        shutil.copytree(work / f"handbook-{n}", copy)
+        run = subprocess.run(
+            ["cargo", "bench", "--quiet", "--bench", "serve_browser", "--",
+             str(copy), "--bin", args.bin, "--edits", str(args.edits)],
+            cwd=REPO, capture_output=True, text=True)
+        if run.returncode != 0:
+            print(run.stdout, run.stderr, file=sys.stderr)
+            return 1
+        for line in run.stdout.splitlines():
+            if not line.startswith("{"):
+                continue
+            r = json.loads(line)
+            ms = r["ms"]
+            print(f"{n:>7} {r['edit']:<9} {r['median_ms']:>10.1f} {min(ms):>8.1f} {max(ms):>8.1f}")
+        shutil.rmtree(copy)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+//! `tenet serve` measured as an author meets it: the page open in headless Chromium, a file
+//! saved, and the time until the open page shows the change. Run by `bench/serve.py`, which
+//! prepares the handbooks; by hand:
+//!
+//!     cargo bench --bench serve_browser -- HANDBOOK [--bin PATH] [--edits N]
+//!
+//! HANDBOOK is edited in place (give it a copy). Two kinds of edit, each `--edits` times
+//! (default 5), on pages chosen from the handbook: a sentence added to a page (the page open is
+//! that page), and the title of a principle changed (the page open is the principle; every page
+//! that links to it, its backlinks and the navigation change too). Prints one JSON object per
+//! line: {"edit", "ms": [...], "median_ms"}.
+
+#[path = "../tests/common/browser.rs"]
+#[allow(dead_code)]
+mod browser;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use browser::Browser;
+use serde_json::json;
+
+const WAIT: Duration = Duration::from_secs(600);
+
+fn main() {
+    let mut args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let mut option = |name: &str| {
+        args.iter().position(|a| a == name).map(|i| {
+            args.remove(i);
+            args.remove(i)
+        })
+    };
+    let bin = option("--bin")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/tenet"));
+    let edits: usize = option("--edits").map_or(5, |n| n.parse().expect("--edits N"));
+    let Some(handbook) = args.first().map(PathBuf::from) else {
+        eprintln!("usage: serve_browser HANDBOOK [--bin PATH] [--edits N]");
+        std::process::exit(2);
+    };
+    let out = tempfile::tempdir().unwrap();
+    let mut child = Command::new(&bin)
+        .args(["serve", "--port", "0", "--quiet", "--out"])
+        .arg(out.path().join("site"))
+        .arg(&handbook)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+    let (tell, said) = mpsc::channel::<String>();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tell.send(line);
+        }
+    });
+    let base = loop {
+        let line = said.recv_timeout(WAIT).expect("serve started");
+        if let Some(rest) = line.strip_prefix("serving ") {
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    let Some(mut browser) = Browser::launch() else {
+        eprintln!("serve_browser: Chromium is missing (apt-get install chromium)");
+        std::process::exit(1);
+    };
+
+    // The pages edited: a plain page in the middle, and the most cited principle.
+    let content = handbook.join("content");
+    let mut pages: Vec<PathBuf> = walkdir::WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("_index.md"))
+        .collect();
+    pages.retain(|p| {
+        std::fs::read_to_string(p)
+            .map(|t| !t.contains("kind = \"principle\""))
+            .unwrap_or(false)
+    });
+    let plain = pages[pages.len() / 2].clone();
+    let principle = ["consent", "impartiality"]
+        .iter()
+        .map(|n| content.join(format!("principles/{n}.md")))
+        .find(|p| p.is_file())
+        .expect("a principle page (bench/run.py's decoration, or the sample)");
+
+    let url_of = |file: &Path| {
+        let rel = file.strip_prefix(&content).unwrap().with_extension("");
+        format!("{base}{}/", rel.to_string_lossy())
+    };
+    let mut page = browser.page();
+    for (edit, file) in [("sentence", &plain), ("title", &principle)] {
+        page.goto(&url_of(file));
+        page.wait_for("document.readyState === 'complete'", WAIT);
+        let mut times = Vec::new();
+        for i in 0..edits {
+            let marker = format!("Edit{i}{edit}marker");
+            let text = std::fs::read_to_string(file).unwrap();
+            let edited = match edit {
+                "sentence" => format!("{}\n\n{marker} was added.\n", text.trim_end()),
+                _ => {
+                    let start = text.find("title = \"").unwrap() + "title = \"".len();
+                    let end = start + text[start..].find('"').unwrap();
+                    format!("{}{marker}{}", &text[..start], &text[end..])
+                }
+            };
+            let saved = Instant::now();
+            std::fs::write(file, &edited).unwrap();
+            // Polled often: a 50 ms poll would blur figures of tens of milliseconds.
+            let shown = format!("document.body && document.body.innerText.includes('{marker}')");
+            while page.try_eval(&shown) != Ok(json!(true)) {
+                assert!(saved.elapsed() < WAIT, "the change did not show: {edit}");
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            times.push(saved.elapsed().as_secs_f64() * 1000.0);
+            // Let the server settle before the next edit.
+            page.wait_for("document.readyState === 'complete'", WAIT);
+        }
+        let mut sorted = times.clone();
+        sorted.sort_by(f64::total_cmp);
+        println!(
+            "{}",
+            json!({
+                "edit": edit,
+                "file": file.strip_prefix(&handbook).unwrap().to_string_lossy(),
+                "ms": times.iter().map(|t| (t * 10.0).round() / 10.0).collect::<Vec<_>>(),
+                "median_ms": (sorted[sorted.len() / 2] * 10.0).round() / 10.0,
+            })
+        );
+    }
+    drop(page);
+    let _ = Command::new("sh")
+        .args(["-c", &format!("kill -INT {}", child.id())])
+        .status();
+    let _ = child.wait();
+}

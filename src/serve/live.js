@@ -1,0 +1,128 @@
+// tenet serve: reloads this page when a build changes it, keeping the scroll position, and
+// shows the build's errors over the page until they are fixed. Added by `tenet serve` to the
+// pages it sends; never part of the site's files.
+(function () {
+  "use strict";
+  var me = document.currentScript;
+  var loaded = me && me.getAttribute("data-generation");
+  var instance = me && me.getAttribute("data-instance");
+  var key = "tenet-serve-scroll:" + location.pathname;
+
+  // The scroll position saved before a reload; restored once the page is laid out.
+  var saved = null;
+  try {
+    saved = sessionStorage.getItem(key);
+    sessionStorage.removeItem(key);
+  } catch (e) {}
+  if (saved) {
+    var xy = saved.split(",");
+    var restore = function () { window.scrollTo(+xy[0] || 0, +xy[1] || 0); };
+    if (document.readyState === "complete") restore();
+    else window.addEventListener("load", restore);
+  }
+
+  // This page's file in the output folder.
+  function ownFile() {
+    var path = location.pathname;
+    try { path = decodeURIComponent(path); } catch (e) {}
+    path = path.replace(/^\/+/, "");
+    if (path === "" || path.charAt(path.length - 1) === "/") path += "index.html";
+    return path;
+  }
+
+  // Whether a build that changed these files changes what this page shows.
+  function affects(changed) {
+    var own = ownFile();
+    var search = /^search\//.test(own);
+    for (var i = 0; i < changed.length; i++) {
+      var f = changed[i];
+      if (f === own || f === "*") return true;
+      if (/^search\//.test(f)) { if (search) return true; continue; }
+      if (/^pdf\//.test(f) || /\.html$/.test(f) || f === "sitemap.xml") continue;
+      return true; // a stylesheet, script, image or the contents tree
+    }
+    return false;
+  }
+
+  function reload() {
+    try {
+      sessionStorage.setItem(key, window.scrollX + "," + window.scrollY);
+    } catch (e) {}
+    location.reload();
+  }
+
+  var overlay = null;
+  function hide() {
+    if (overlay) { overlay.remove(); overlay = null; }
+  }
+  function show(problems) {
+    hide();
+    overlay = document.createElement("div");
+    overlay.id = "tenet-serve-errors";
+    overlay.setAttribute("role", "alert");
+    overlay.setAttribute("dir", "ltr");
+    overlay.setAttribute("lang", "en");
+    overlay.style.cssText =
+      "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;" +
+      "background:#fff8f7;color:#1a1a1a;border-top:4px solid #b3261e;" +
+      "box-shadow:0 -4px 16px rgba(0,0,0,.25);padding:12px 16px 16px;" +
+      "font:14px/1.45 system-ui,sans-serif;text-align:left";
+    var head = document.createElement("p");
+    head.style.cssText = "margin:0 0 8px;font-weight:700;color:#b3261e";
+    head.textContent = problems.length === 1
+      ? "The handbook has 1 error; the site shown is the last one that built."
+      : "The handbook has " + problems.length + " errors; the site shown is the last one that built.";
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "×";
+    close.setAttribute("aria-label", "Hide");
+    close.style.cssText = "float:right;font-size:20px;line-height:1;border:0;background:none;cursor:pointer;color:inherit";
+    close.onclick = hide;
+    overlay.appendChild(close);
+    overlay.appendChild(head);
+    var list = document.createElement("ol");
+    list.style.cssText = "margin:0;padding-left:1.4em";
+    problems.forEach(function (p) {
+      var item = document.createElement("li");
+      item.className = "tenet-serve-error";
+      item.style.cssText = "margin:0 0 6px";
+      var where = document.createElement("code");
+      where.className = "where";
+      where.style.cssText = "font:13px/1.4 ui-monospace,monospace;word-break:break-all";
+      where.textContent = p.path + (p.line ? ":" + p.line + ":" + p.column : "");
+      var message = document.createElement("div");
+      message.className = "message";
+      message.textContent = p.message;
+      item.appendChild(where);
+      item.appendChild(message);
+      if (p.help) {
+        var help = document.createElement("div");
+        help.className = "help";
+        help.style.cssText = "color:#444";
+        help.textContent = "help: " + p.help;
+        item.appendChild(help);
+      }
+      list.appendChild(item);
+    });
+    overlay.appendChild(list);
+    (document.body || document.documentElement).appendChild(overlay);
+  }
+
+  if (!window.EventSource) return;
+  var events = new EventSource("/__tenet/events");
+  // The state on (re)connecting: reload when a build finished since this page was sent, or
+  // when serve was started again.
+  events.addEventListener("hello", function (e) {
+    var state = JSON.parse(e.data);
+    if (state.problems.length) { show(state.problems); return; }
+    hide();
+    if (state.instance !== instance || String(state.generation) !== loaded) reload();
+  });
+  events.addEventListener("built", function (e) {
+    var state = JSON.parse(e.data);
+    if (state.problems.length) { show(state.problems); return; }
+    hide();
+    if (affects(state.changed)) reload();
+    else loaded = String(state.generation);
+  });
+})();

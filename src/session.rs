@@ -1,0 +1,542 @@
+//! The build session: the pipeline's stages run in order over one handbook (and the editions
+//! of its other languages), reporting every problem at once. A session outlives one build:
+//! `tenet serve` keeps one and builds again after each change, and a build then writes only
+//! the output files whose bytes changed (the output folder always equals a clean build's).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{self, Diagnostic, display_path};
+use crate::{config, edition, languages, output, page, pdf, render, search, site, source, strings};
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The handbook folder (holding `book.toml`).
+    pub root: PathBuf,
+    /// The output folder; default: `[build] output` of book.toml, relative to the handbook.
+    pub out: Option<PathBuf>,
+    /// False for `check`: everything but writing.
+    pub write: bool,
+}
+
+/// What a run did and found.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Pages rendered (content pages, generated indexes, handouts, lesson plans, print views,
+    /// the search and 404 pages).
+    pub pages: usize,
+    /// The output folder, when the run wrote it.
+    pub output: Option<PathBuf>,
+    pub files_written: usize,
+    pub bytes_written: u64,
+    pub source_bytes: usize,
+    /// Time spent per stage, in pipeline order.
+    pub timings: Vec<(&'static str, Duration)>,
+    /// The printable pages written, each with the PDF `tenet pdf` makes of it.
+    pub printables: Vec<pdf::Printable>,
+    /// Output files written or removed (relative to the output folder, sorted), in a session
+    /// that keeps track ([`Session::incremental`]): after its first build, every file.
+    pub changed: Vec<String>,
+    /// The output folder (also when the build wrote nothing); None when checking.
+    pub target: Option<PathBuf>,
+    /// The folder of every handbook the build read: the handbook, the bases of its edition
+    /// chain, and the editions of its other languages with theirs.
+    pub handbooks: Vec<PathBuf>,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors() > 0
+    }
+}
+
+/// Time spent per stage, summed over the languages of a site.
+struct Clock(Instant);
+
+impl Clock {
+    fn lap(&mut self, report: &mut Report, name: &'static str) {
+        let elapsed = self.0.elapsed();
+        match report.timings.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, total)) => *total += elapsed,
+            None => report.timings.push((name, elapsed)),
+        }
+        self.0 = Instant::now();
+    }
+}
+
+/// One language of the site being built: the handbook being built, or a local edition that
+/// translates it (`[languages]`), and the sub-folder of the output it goes to.
+struct Part {
+    config: config::Config,
+    /// Its chain of handbooks, bottom base first (empty when its book.toml could not be read).
+    layers: Vec<config::Layer>,
+    root: PathBuf,
+    /// The folder as shown in diagnostics.
+    shown: PathBuf,
+    /// `` for the handbook's own language, else `<tag>/`.
+    prefix: String,
+}
+
+/// A handbook being built, once or (serving) again and again.
+pub struct Session {
+    options: Options,
+    /// Keep track of what the output folder holds, so that the next build can update it.
+    track: bool,
+    /// What this session's last successful build left in the output folder.
+    output: Option<output::Manifest>,
+}
+
+impl Session {
+    /// A session that builds (or checks) as `options` say. The first build replaces the
+    /// output folder whole.
+    pub fn new(options: Options) -> Session {
+        Session {
+            options,
+            track: false,
+            output: None,
+        }
+    }
+
+    /// A session that will build again: every build after the first successful one writes
+    /// only the files whose bytes changed and removes the files no longer made, so the output
+    /// folder is the same as a clean build's. [`Report::changed`] says what changed.
+    pub fn incremental(options: Options) -> Session {
+        Session {
+            options,
+            track: true,
+            output: None,
+        }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Builds (or checks) the handbook as it is on disk now. When the build has errors,
+    /// nothing is written: the output folder stays as the last successful build left it.
+    pub fn build(&mut self) -> Report {
+        let previous = if self.track {
+            self.output.clone()
+        } else {
+            None
+        };
+        let (report, manifest) = run(&self.options, self.track, previous);
+        if let Some(manifest) = manifest {
+            self.output = Some(manifest);
+        }
+        report
+    }
+}
+
+/// One build; `track` keeps the hashes of what it writes, and with the `previous` manifest of
+/// the output folder, only changed files are written. Returns the new manifest (when tracked
+/// and committed).
+fn run(
+    options: &Options,
+    track: bool,
+    previous: Option<output::Manifest>,
+) -> (Report, Option<output::Manifest>) {
+    let mut report = Report::default();
+    let mut manifest = None;
+    let root = options.root.as_path();
+    let mut clock = Clock(Instant::now());
+
+    // Load: the settings of the handbook, and of the editions of its other languages.
+    let (loaded, problems) = config::load(root, root);
+    report.diagnostics.extend(problems);
+    let config_ok = loaded.is_some();
+    let (config, layers) = match loaded {
+        Some(loaded) => (loaded.config, loaded.layers),
+        None => (fallback_config(root), Vec::new()),
+    };
+    let out_dir = config::output_dir(root, &config, options.out.as_deref());
+    if options.write {
+        report.target = Some(output::absolute(&out_dir));
+    }
+    let (more, problems) = language_parts(&config, root);
+    report.diagnostics.extend(problems);
+    let mut parts = vec![Part {
+        config,
+        layers,
+        root: root.to_path_buf(),
+        shown: root.to_path_buf(),
+        prefix: String::new(),
+    }];
+    parts.extend(more);
+    if options.write {
+        // Every handbook of every language (each chain ends with the handbook itself).
+        let handbooks: Vec<&Path> = parts
+            .iter()
+            .flat_map(|p| p.layers.iter().map(|l| l.root.as_path()))
+            .collect();
+        if let Err(d) = output::check_target(root, &handbooks, &out_dir) {
+            report.diagnostics.push(d);
+        }
+    }
+    // The content of each language; in a site of several, what each has, for the switcher.
+    let several = parts.len() > 1;
+    let mut contents = Vec::with_capacity(parts.len());
+    let mut languages = Vec::with_capacity(parts.len());
+    let tags: Vec<&str> = parts[1..]
+        .iter()
+        .map(|p| p.config.book.language.as_str())
+        .collect();
+    for (i, part) in parts.iter().enumerate() {
+        // The handbook's own pages must leave room for the other languages' folders.
+        let avoid = if i == 0 { &tags[..] } else { &[] };
+        let (content, catalog) = gather(part, several, avoid, &mut report.diagnostics);
+        contents.push(content);
+        languages.push(languages::Language {
+            tag: part.config.book.language.clone(),
+            name: language_label(&parts[0].config, &part.config),
+            prefix: part.prefix.clone(),
+            catalog,
+        });
+    }
+    clock.lap(&mut report, "load");
+
+    // Each language in turn: parse, resolve, render and write into its folder.
+    let mut staging: Option<output::Staging> = None;
+    let mut previous = previous;
+    let mut sitemap = Vec::new();
+    for (i, (part, (sources, edition))) in parts.iter().zip(contents).enumerate() {
+        let switcher = several.then_some(languages::Switcher {
+            languages: &languages,
+            current: i,
+        });
+        let write = options.write && config_ok;
+        let rendered = build_part(
+            part,
+            sources,
+            edition,
+            switcher,
+            (write, &out_dir),
+            (&mut staging, track, &mut previous),
+            &mut report,
+            &mut clock,
+        );
+        sitemap.extend(rendered.sitemap);
+    }
+
+    if let Some(staging) = staging {
+        if !report.has_errors() {
+            let root_config = &parts[0].config;
+            if !root_config.book.has_absolute_base_url() {
+                report.diagnostics.push(
+                    Diagnostic::warning(display_path(root, Path::new("book.toml")), "sitemap.xml has root-relative URLs because `base_url` is not an absolute URL")
+                        .help("set `base_url = \"https://example.org/handbook/\"` in [book] so search engines can use the sitemap"),
+                );
+            }
+            if let Err(e) = staging.write("sitemap.xml", render::sitemap_xml(&sitemap).as_bytes()) {
+                report.diagnostics.push(Diagnostic::error("sitemap.xml", e));
+            }
+        }
+        report.files_written = staging.files_written();
+        report.bytes_written = staging.bytes_written();
+        if !report.has_errors() {
+            match staging.commit() {
+                Ok(committed) => {
+                    report.output = Some(committed.path);
+                    report.changed = committed.changed;
+                    manifest = committed.manifest;
+                }
+                Err(e) => report.diagnostics.push(Diagnostic::error(
+                    &out_dir,
+                    format!("cannot move the new output into place: {e}"),
+                )),
+            }
+        }
+        // Otherwise dropping the staging folder removes it; the old output stays.
+    }
+    clock.lap(&mut report, "write");
+    // Every handbook read, for a session that watches them.
+    report.handbooks = parts
+        .iter()
+        .flat_map(|p| {
+            let mut roots: Vec<PathBuf> = p.layers.iter().map(|l| l.root.clone()).collect();
+            if roots.is_empty() {
+                roots.push(p.root.clone());
+            }
+            roots
+        })
+        .collect();
+    report.handbooks.dedup();
+    diagnostics::sort(&mut report.diagnostics);
+    (report, manifest)
+}
+
+/// The editions of the other languages of `[languages]`, loaded; each goes to `<tag>/` with
+/// `base_url` to match.
+fn language_parts(config: &config::Config, root: &Path) -> (Vec<Part>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let mut parts = Vec::new();
+    let shown = display_path(root, Path::new("book.toml"));
+    for language in &config.languages {
+        let Some(edition) = &language.edition else {
+            continue;
+        };
+        let (loaded, found) = config::load(&edition.root, &edition.shown);
+        problems.extend(found);
+        let Some(loaded) = loaded else { continue };
+        let mut translation = loaded.config;
+        if !translation
+            .book
+            .language
+            .eq_ignore_ascii_case(&language.tag)
+        {
+            let mut d = Diagnostic::error(
+                &shown,
+                format!(
+                    "`[languages.{}]`: the edition `{}` is in `{}`, not `{}`",
+                    language.tag, edition.written, translation.book.language, language.tag
+                ),
+            )
+            .help(format!(
+                "set `language = \"{}\"` in [book] of {}, or name the table after its language",
+                language.tag,
+                edition.shown.join("book.toml").display()
+            ));
+            if let Some(pos) = language.pos {
+                d = d.at(pos);
+            }
+            problems.push(d);
+            continue;
+        }
+        let prefix = format!("{}/", language.tag);
+        translation.book.base_url =
+            format!("{}/{prefix}", config.book.base_url.trim_end_matches('/'));
+        parts.push(Part {
+            config: translation,
+            layers: loaded.layers,
+            root: edition.root.clone(),
+            shown: edition.shown.clone(),
+            prefix,
+        });
+    }
+    (parts, problems)
+}
+
+/// How the switcher names a language: its `[languages.<tag>] name` in the site's book.toml, or
+/// the language's own name for itself.
+fn language_label(site: &config::Config, part: &config::Config) -> String {
+    let tag = &part.book.language;
+    site.languages
+        .iter()
+        .find(|l| l.tag.eq_ignore_ascii_case(tag))
+        .and_then(|l| l.name.clone())
+        .unwrap_or_else(|| strings::language_name(tag, &part.strings))
+}
+
+/// A language's content: its files (an edition's laid over its bases') and what the edition
+/// left out or moved.
+type Content = (source::Sources, site::Edition);
+
+/// Walks a language's files; in a site of several languages, also what each has.
+fn gather(
+    part: &Part,
+    several: bool,
+    avoid: &[&str],
+    problems: &mut Vec<Diagnostic>,
+) -> (Content, languages::Catalog) {
+    // A single handbook (or one whose book.toml could not be read) is simply walked.
+    if part.layers.is_empty() || (part.layers.len() == 1 && !several) {
+        let (sources, found) = source::load(&part.root, &part.shown);
+        problems.extend(found);
+        return (
+            (sources, site::Edition::default()),
+            languages::Catalog::default(),
+        );
+    }
+    let layers = &part.layers[..];
+    let (overlay, found) = edition::overlay(layers);
+    problems.extend(found);
+    for (peek, file) in overlay.peeks.iter().zip(&overlay.sources.pages) {
+        if let Some(tag) = avoid.iter().find(|t| languages::in_folder(&peek.id, t)) {
+            problems.push(
+                Diagnostic::error(
+                    &file.shown,
+                    format!("the page `{}` would be written in `{tag}/`, the folder of the site in `{tag}`", peek.id),
+                )
+                .help("give the page another id (`id` in its front matter), or move its file"),
+            );
+        }
+    }
+    let catalog = if several {
+        let page_layers: Vec<usize> = overlay.sources.pages.iter().map(|f| f.layer).collect();
+        languages::Catalog::new(
+            &overlay.peeks,
+            &page_layers,
+            layers,
+            &part.config.book.language,
+            part.config.search.enabled,
+        )
+    } else {
+        languages::Catalog::default()
+    };
+    let edition = site::Edition {
+        excluded: overlay.excluded,
+        moved: overlay.moved,
+    };
+    ((overlay.sources, edition), catalog)
+}
+
+/// Parses, resolves and renders one language of the site, into its folder of the staging
+/// output (made on first use, when nothing has gone wrong so far).
+#[allow(clippy::too_many_arguments)]
+fn build_part(
+    part: &Part,
+    sources: source::Sources,
+    edition: site::Edition,
+    switcher: Option<languages::Switcher>,
+    (write, out_dir): (bool, &Path),
+    (staging, track, previous): (
+        &mut Option<output::Staging>,
+        bool,
+        &mut Option<output::Manifest>,
+    ),
+    report: &mut Report,
+    clock: &mut Clock,
+) -> render::Rendered {
+    let config = &part.config;
+    let layers = &part.layers;
+    let display_root = part.shown.as_path();
+
+    // Parse.
+    let collector = (config.search.enabled && write).then(|| {
+        let strings = strings::Strings::for_language(&config.book.language, &config.strings);
+        search::Collector::new(&config.book.language, strings.get("key_message"))
+    });
+    let parse_options = page::ParseOptions {
+        highlight: config.build.highlight,
+        search: collector.as_ref(),
+    };
+    // Each file is read inside the parallel parse, so only a few sources are in memory at once.
+    let parsed: Vec<(Option<page::ParsedPage>, Vec<Diagnostic>)> = sources
+        .pages
+        .par_iter()
+        .map(|file| match file.read() {
+            Ok(source) => page::parse(&source, parse_options),
+            Err(d) => (None, vec![d]),
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(parsed.len());
+    for (page, problems) in parsed {
+        report.diagnostics.extend(problems);
+        pages.extend(page);
+    }
+    report.source_bytes += pages.iter().map(|p| p.source_len).sum::<usize>();
+    // An edition in another language shows the base pages it has not translated in their
+    // own language, marked as such.
+    for page in &mut pages {
+        if let Some(layer) = layers.get(page.layer)
+            && layer.language != config.book.language
+        {
+            page.language = Some(layer.language.clone());
+        }
+    }
+    clock.lap(report, "parse");
+
+    // Resolve.
+    let (mut site, problems) = site::resolve(pages, &config.book.title, &edition, display_root);
+    report.diagnostics.extend(problems);
+    clock.lap(report, "resolve");
+
+    // Render and write.
+    let handbooks: Vec<(&Path, &Path)> = if layers.is_empty() {
+        vec![(part.root.as_path(), display_root)]
+    } else {
+        layers
+            .iter()
+            .map(|l| (l.root.as_path(), l.shown.as_path()))
+            .collect()
+    };
+    let mut theme = match render::theme::load(&handbooks, &config.book.theme, &config.theme) {
+        Ok(theme) => Some(theme),
+        Err(problems) => {
+            report.diagnostics.extend(problems);
+            None
+        }
+    };
+    if write && !report.has_errors() && staging.is_none() {
+        let made = if track {
+            output::Staging::tracked(out_dir, previous.take())
+        } else {
+            output::Staging::new(out_dir)
+        };
+        match made {
+            Ok(made) => *staging = Some(made),
+            Err(e) => {
+                report.diagnostics.push(Diagnostic::error(
+                    out_dir,
+                    format!("cannot create the output folder: {e}"),
+                ));
+            }
+        }
+    }
+    let out = staging
+        .as_ref()
+        .filter(|_| write && !report.has_errors())
+        .map(|s| s.folder(&part.prefix));
+    // The search records leave the pages: the index consumes them as it goes.
+    let search = collector.map(|c| {
+        let records: Vec<_> = site.pages.iter_mut().map(|p| p.search.take()).collect();
+        (c, records)
+    });
+    let mut rendered = render::Rendered::default();
+    if let Some(theme) = theme.as_mut() {
+        let problems;
+        (rendered, problems) = render::render(
+            &site,
+            config,
+            theme,
+            out.as_ref(),
+            switcher,
+            search,
+            display_root,
+        );
+        report.pages += rendered.pages;
+        report.printables.extend(
+            std::mem::take(&mut rendered.printables)
+                .into_iter()
+                .map(|p| pdf::Printable {
+                    html: format!("{}{}", part.prefix, p.html),
+                    pdf: format!("{}{}", part.prefix, p.pdf),
+                }),
+        );
+        report.diagnostics.extend(problems);
+    }
+    if let Some(out) = out.as_ref() {
+        for asset in &sources.assets {
+            if let Err(e) = out.copy(&asset.rel, &asset.path) {
+                let shown = display_path(display_root, &Path::new("content").join(&asset.rel));
+                report.diagnostics.push(Diagnostic::error(shown, e));
+            }
+        }
+    }
+    clock.lap(report, "render");
+    rendered
+}
+
+/// When book.toml cannot be read, the content is still checked with default settings.
+fn fallback_config(root: &Path) -> config::Config {
+    let title = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "Handbook".into());
+    let text = format!("[book]\ntitle = {title:?}\n");
+    config::parse(&text, Path::new("book.toml"))
+        .0
+        .expect("the fallback config parses")
+}
