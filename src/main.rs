@@ -333,8 +333,10 @@ fn serve(target: Target, listen: Option<(std::net::IpAddr, Option<u16>, bool)>) 
                 );
             } else if !quiet {
                 eprintln!(
-                    "rebuilt in {:.0} ms: {} file{} changed",
+                    "rebuilt in {:.0} ms: {} of {} pages made again, {} file{} changed",
                     took.as_secs_f64() * 1000.0,
+                    report.pages_made,
+                    report.pages,
                     report.changed.len(),
                     plural(report.changed.len())
                 );

@@ -265,6 +265,25 @@ impl Staging {
         Ok(())
     }
 
+    /// In an update: keeps the output folder's file at `rel` as it is, for a caller that knows
+    /// it would write the same bytes. False (and nothing done) when the folder does not have
+    /// the file this build can vouch for; the caller then writes it.
+    pub fn keep(&self, rel: &str) -> bool {
+        let Some(hash) = self
+            .previous
+            .as_ref()
+            .and_then(|p| p.files.get(rel).copied())
+        else {
+            return false;
+        };
+        if !self.target.join(rel).is_file() || self.claim(rel).is_err() {
+            return false;
+        }
+        self.record(rel, hash);
+        self.files.fetch_add(1, Ordering::Relaxed);
+        true
+    }
+
     /// Copies a file from disk to a relative path.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), String> {
         let data = fs::read(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
@@ -523,6 +542,11 @@ impl Folder<'_> {
         fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<u64>,
     ) -> Result<(), String> {
         self.staging.write_with(&self.path(rel), fill)
+    }
+
+    /// [`Staging::keep`] in this folder.
+    pub fn keep(&self, rel: &str) -> bool {
+        self.staging.keep(&self.path(rel))
     }
 
     /// [`Staging::copy`] in this folder.

@@ -8,6 +8,9 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use crate::diagnostics::{self, Diagnostic, display_path};
 use crate::{config, edition, languages, output, page, pdf, render, search, site, source, strings};
 
@@ -38,6 +41,8 @@ pub struct Report {
     pub timings: Vec<(&'static str, Duration)>,
     /// The printable pages written, each with the PDF `tenet pdf` makes of it.
     pub printables: Vec<pdf::Printable>,
+    /// Pages made (in a session, pages that would come out as last time are not made again).
+    pub pages_made: usize,
     /// Output files written or removed (relative to the output folder, sorted), in a session
     /// that keeps track ([`Session::incremental`]): after its first build, every file.
     pub changed: Vec<String>,
@@ -89,6 +94,49 @@ struct Part {
     prefix: String,
 }
 
+/// What a session keeps of one language of the site between builds: each source file's parse
+/// (pages whose text is unchanged are not parsed again), and the search vocabulary their
+/// records refer to.
+#[derive(Default)]
+pub struct Memory {
+    /// A hash of the settings the parse depends on; when they change, all is parsed again.
+    settings: u64,
+    collector: Option<Arc<search::Collector>>,
+    /// By file path.
+    parsed: HashMap<PathBuf, Remembered>,
+    /// What each output file of the last build that was written was made from: a file whose
+    /// fingerprint comes out the same is not made again.
+    fingerprints: render::Fingerprints,
+}
+
+/// One file's parse, as remembered.
+#[derive(Clone)]
+struct Remembered {
+    /// A hash of the source (text, place, language); 0 when not tracked.
+    hash: u64,
+    page: Option<Arc<page::ParsedPage>>,
+    search: Option<Arc<search::PageRecord>>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Remembered {
+    fn failed(problem: Diagnostic) -> Remembered {
+        Remembered {
+            hash: 0,
+            page: None,
+            search: None,
+            problems: vec![problem],
+        }
+    }
+}
+
+fn hash_of(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    value.hash(&mut h);
+    h.finish()
+}
+
 /// A handbook being built, once or (serving) again and again.
 pub struct Session {
     options: Options,
@@ -96,6 +144,8 @@ pub struct Session {
     track: bool,
     /// What this session's last successful build left in the output folder.
     output: Option<output::Manifest>,
+    /// Per language (by output prefix): what the last build parsed.
+    memory: HashMap<String, Memory>,
 }
 
 impl Session {
@@ -106,6 +156,7 @@ impl Session {
             options,
             track: false,
             output: None,
+            memory: HashMap::new(),
         }
     }
 
@@ -117,6 +168,7 @@ impl Session {
             options,
             track: true,
             output: None,
+            memory: HashMap::new(),
         }
     }
 
@@ -132,7 +184,7 @@ impl Session {
         } else {
             None
         };
-        let (report, manifest) = run(&self.options, self.track, previous);
+        let (report, manifest) = run(&self.options, self.track, previous, &mut self.memory);
         if let Some(manifest) = manifest {
             self.output = Some(manifest);
         }
@@ -147,6 +199,7 @@ fn run(
     options: &Options,
     track: bool,
     previous: Option<output::Manifest>,
+    memory: &mut HashMap<String, Memory>,
 ) -> (Report, Option<output::Manifest>) {
     let mut report = Report::default();
     let mut manifest = None;
@@ -210,6 +263,8 @@ fn run(
     // Each language in turn: parse, resolve, render and write into its folder.
     let mut staging: Option<output::Staging> = None;
     let mut previous = previous;
+    // What each language's render made, remembered once the output is committed.
+    let mut fingerprints = Vec::new();
     let mut sitemap = Vec::new();
     for (i, (part, (sources, edition))) in parts.iter().zip(contents).enumerate() {
         let switcher = several.then_some(languages::Switcher {
@@ -224,10 +279,14 @@ fn run(
             switcher,
             (write, &out_dir),
             (&mut staging, track, &mut previous),
+            memory.entry(part.prefix.clone()).or_default(),
             &mut report,
             &mut clock,
         );
         sitemap.extend(rendered.sitemap);
+        if let Some(made) = rendered.fingerprints {
+            fingerprints.push((part.prefix.clone(), made));
+        }
     }
 
     if let Some(staging) = staging {
@@ -251,6 +310,9 @@ fn run(
                     report.output = Some(committed.path);
                     report.changed = committed.changed;
                     manifest = committed.manifest;
+                    for (prefix, made) in fingerprints.drain(..) {
+                        memory.entry(prefix).or_default().fingerprints = made;
+                    }
                 }
                 Err(e) => report.diagnostics.push(Diagnostic::error(
                     &out_dir,
@@ -406,6 +468,7 @@ fn build_part(
         bool,
         &mut Option<output::Manifest>,
     ),
+    memory: &mut Memory,
     report: &mut Report,
     clock: &mut Clock,
 ) -> render::Rendered {
@@ -413,43 +476,103 @@ fn build_part(
     let layers = &part.layers;
     let display_root = part.shown.as_path();
 
-    // Parse.
-    let collector = (config.search.enabled && write).then(|| {
-        let strings = strings::Strings::for_language(&config.book.language, &config.strings);
-        search::Collector::new(&config.book.language, strings.get("key_message"))
+    // Parse: each file is read inside the parallel parse, so only a few sources are in memory
+    // at once; a file whose text (and place) is as the session last parsed it is not parsed
+    // again.
+    let search_on = config.search.enabled && write;
+    let key_message = strings::Strings::for_language(&config.book.language, &config.strings)
+        .get("key_message")
+        .to_string();
+    let settings = hash_of(&(
+        &config.book.language,
+        &key_message,
+        config.build.highlight,
+        search_on,
+    ));
+    if memory.settings != settings {
+        *memory = Memory {
+            settings,
+            ..Memory::default()
+        };
+    }
+    let collector = search_on.then(|| {
+        memory
+            .collector
+            .get_or_insert_with(|| {
+                Arc::new(if track {
+                    search::Collector::tracking_words(&config.book.language, &key_message)
+                } else {
+                    search::Collector::new(&config.book.language, &key_message)
+                })
+            })
+            .clone()
     });
     let parse_options = page::ParseOptions {
         highlight: config.build.highlight,
-        search: collector.as_ref(),
+        search: collector.as_deref(),
     };
-    // Each file is read inside the parallel parse, so only a few sources are in memory at once.
-    let parsed: Vec<(Option<page::ParsedPage>, Vec<Diagnostic>)> = sources
+    let language_of = |layer: usize| {
+        layers
+            .get(layer)
+            .filter(|l| l.language != config.book.language)
+            .map(|l| l.language.clone())
+    };
+    let remembered = &memory.parsed;
+    let parsed: Vec<(PathBuf, Remembered)> = sources
         .pages
         .par_iter()
-        .map(|file| match file.read() {
-            Ok(source) => page::parse(&source, parse_options),
-            Err(d) => (None, vec![d]),
+        .map(|file| {
+            let source = match file.read() {
+                Ok(mut source) => {
+                    source.language = language_of(file.layer);
+                    source
+                }
+                Err(d) => return (file.path.clone(), Remembered::failed(d)),
+            };
+            let hash = if track { hash_of(&source) } else { 0 };
+            if track
+                && let Some(known) = remembered.get(&file.path)
+                && known.hash == hash
+            {
+                return (file.path.clone(), known.clone());
+            }
+            let (parsed, problems) = page::parse(&source, parse_options);
+            let (page, search) = match parsed {
+                Some(p) => (Some(Arc::new(p.page)), p.search.map(Arc::new)),
+                None => (None, None),
+            };
+            let remembered = Remembered {
+                hash,
+                page,
+                search,
+                problems,
+            };
+            (file.path.clone(), remembered)
         })
         .collect();
     let mut pages = Vec::with_capacity(parsed.len());
-    for (page, problems) in parsed {
-        report.diagnostics.extend(problems);
-        pages.extend(page);
-    }
-    report.source_bytes += pages.iter().map(|p| p.source_len).sum::<usize>();
-    // An edition in another language shows the base pages it has not translated in their
-    // own language, marked as such.
-    for page in &mut pages {
-        if let Some(layer) = layers.get(page.layer)
-            && layer.language != config.book.language
-        {
-            page.language = Some(layer.language.clone());
+    let mut records: HashMap<String, Arc<search::PageRecord>> = HashMap::new();
+    for (_, r) in &parsed {
+        report.diagnostics.extend(r.problems.iter().cloned());
+        if let Some(page) = &r.page {
+            pages.push(page.clone());
+            if let Some(record) = &r.search {
+                records.insert(page.rel.clone(), record.clone());
+            }
         }
     }
+    // Kept for the next build, or let go now (so that the search stage owns the records).
+    memory.parsed = if track {
+        parsed.into_iter().collect()
+    } else {
+        drop(parsed);
+        HashMap::new()
+    };
+    report.source_bytes += pages.iter().map(|p| p.source_len).sum::<usize>();
     clock.lap(report, "parse");
 
     // Resolve.
-    let (mut site, problems) = site::resolve(pages, &config.book.title, &edition, display_root);
+    let (site, problems) = site::resolve(pages, &config.book.title, &edition, display_root);
     report.diagnostics.extend(problems);
     clock.lap(report, "resolve");
 
@@ -489,9 +612,9 @@ fn build_part(
         .as_ref()
         .filter(|_| write && !report.has_errors())
         .map(|s| s.folder(&part.prefix));
-    // The search records leave the pages: the index consumes them as it goes.
+    // The search records, in the site's order of pages.
     let search = collector.map(|c| {
-        let records: Vec<_> = site.pages.iter_mut().map(|p| p.search.take()).collect();
+        let records: Vec<_> = site.pages.iter().map(|p| records.remove(&p.rel)).collect();
         (c, records)
     });
     let mut rendered = render::Rendered::default();
@@ -504,9 +627,11 @@ fn build_part(
             out.as_ref(),
             switcher,
             search,
+            track.then_some(&memory.fingerprints),
             display_root,
         );
         report.pages += rendered.pages;
+        report.pages_made += rendered.made;
         report.printables.extend(
             std::mem::take(&mut rendered.printables)
                 .into_iter()

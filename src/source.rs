@@ -13,7 +13,7 @@ use walkdir::WalkDir;
 use crate::diagnostics::{Diagnostic, LineIndex, display_path};
 
 /// One markdown file of the handbook, read and decoded.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Source {
     /// Path under `content/`, with `/` separators (`lessons/1.3-principles.md`).
     pub rel: String,
@@ -23,6 +23,9 @@ pub struct Source {
     pub text: String,
     /// Which handbook of an edition's chain it comes from (0: the bottom base).
     pub layer: usize,
+    /// Its language where it differs from the handbook being built (a base page an edition in
+    /// another language shows untranslated).
+    pub language: Option<String>,
 }
 
 /// One markdown file of the handbook, found but not read yet.
@@ -42,6 +45,7 @@ impl SourceFile {
             shown: self.shown.clone(),
             text,
             layer: self.layer,
+            language: None,
         }
     }
 

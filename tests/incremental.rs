@@ -126,6 +126,28 @@ fn every_kind_of_edit_equals_a_clean_build() {
         "a sentence changes a handful of files: {:?}",
         r.changed
     );
+    // Only the pages showing it are made again: the page, the print views, search's page
+    // would not be; of 80 pages a handful.
+    assert!(
+        r.pages_made <= 4,
+        "{} of {} pages made",
+        r.pages_made,
+        r.pages
+    );
+
+    // A word found nowhere else, added then removed: the index forgets it again.
+    t.edit(
+        consent,
+        "Consent is renewed daily.",
+        "Consent is renewed daily, zanzibarically.",
+    );
+    t.step("a new word");
+    t.edit(
+        consent,
+        "Consent is renewed daily, zanzibarically.",
+        "Consent is renewed daily.",
+    );
+    t.step("the new word removed");
 
     // A title: every page naming it (links, backlinks, navigation, the tree) changes.
     t.edit(

@@ -180,13 +180,22 @@ pub struct ParsedPage {
     pub has_code: bool,
     /// Size of the markdown source in bytes.
     pub source_len: usize,
-    /// The page's share of the search index.
-    pub search: Option<crate::search::PageRecord>,
+    /// A hash of everything the parse read (the source, its place, the parse settings): two
+    /// pages with the same hash have the same body, blocks, headings and references.
+    pub source_hash: u64,
     /// Which handbook of an edition's chain the page comes from (0: the bottom base).
     pub layer: usize,
     /// The page's language where it differs from the handbook's (a base page an edition in
-    /// another language has not translated); set by the build after parsing.
+    /// another language has not translated), from its source.
     pub language: Option<String>,
+}
+
+/// What the parse of one file gives: the page, and its share of the search index (for the
+/// search stage; the resolved site does not carry it).
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub page: ParsedPage,
+    pub search: Option<crate::search::PageRecord>,
 }
 
 /// Settings the parse stage needs.
@@ -199,7 +208,7 @@ pub struct ParseOptions<'a> {
 
 /// Parses one source file. Returns `None` for drafts and for files whose front matter could
 /// not be read; problems are returned either way.
-pub fn parse(source: &Source, options: ParseOptions<'_>) -> (Option<ParsedPage>, Vec<Diagnostic>) {
+pub fn parse(source: &Source, options: ParseOptions<'_>) -> (Option<Parsed>, Vec<Diagnostic>) {
     let text = source.text.as_str();
     let lines = LineIndex::new(text);
     let mut problems: Vec<(Pos, String, Option<String>)> = Vec::new();
@@ -290,11 +299,17 @@ pub fn parse(source: &Source, options: ParseOptions<'_>) -> (Option<ParsedPage>,
         lead: rendered.lead,
         has_code: rendered.has_code,
         source_len: text.len(),
-        search,
+        source_hash: {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            source.hash(&mut h);
+            options.highlight.hash(&mut h);
+            h.finish()
+        },
         layer: source.layer,
-        language: None,
+        language: source.language.clone(),
     };
-    (Some(page), finish(problems))
+    (Some(Parsed { page, search }), finish(problems))
 }
 
 /// What laying an edition over its base needs to know of a page before parsing it.
@@ -489,6 +504,7 @@ mod tests {
             shown: "content/lessons/m1/x.md".into(),
             text: text.into(),
             layer: 0,
+            language: None,
         };
         for text in [
             "+++\ntitle = \"X\"\nkind = \"lesson\"\n+++\n",

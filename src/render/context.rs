@@ -320,7 +320,7 @@ impl Renderer<'_> {
     }
 
     /// The template, output path and context of one job.
-    pub fn job_context(&self, job: Job, theme: &super::Theme) -> (String, String, tera::Context) {
+    pub fn job_context(&self, job: Job, theme: &super::Theme) -> (String, String, JobCx) {
         match job {
             Job::Page(p) => {
                 let page = &self.site.pages[p];
@@ -335,7 +335,7 @@ impl Renderer<'_> {
                 } else {
                     "page.html".to_string()
                 };
-                let mut cx = tera::Context::new();
+                let mut cx = JobCx::new(self.cheap);
                 cx.insert("root", &links::root_of(&page.id));
                 cx.insert("page", &self.page_context(p));
                 cx.insert("nav", &self.nav(p));
@@ -347,7 +347,7 @@ impl Renderer<'_> {
             }
             Job::Handout(p) => {
                 let (id, _) = job.printed(self.site).expect("a printed page");
-                let mut cx = tera::Context::new();
+                let mut cx = JobCx::new(self.cheap);
                 cx.insert("root", &links::root_of(&id));
                 cx.insert("page", &self.page_context_at(p, &id, true));
                 // The handout sits in the lesson's folder.
@@ -356,7 +356,7 @@ impl Renderer<'_> {
             }
             Job::LessonPlan(p) => {
                 let (id, _) = job.printed(self.site).expect("a printed page");
-                let mut cx = tera::Context::new();
+                let mut cx = JobCx::new(self.cheap);
                 cx.insert("root", &links::root_of(&id));
                 let page = self.page_context_at(p, &id, false);
                 let minutes: Vec<Option<u32>> = page
@@ -384,7 +384,7 @@ impl Renderer<'_> {
             }
             Job::Print(scope) => {
                 let (id, _) = job.printed(self.site).expect("a printed page");
-                let mut cx = tera::Context::new();
+                let mut cx = JobCx::new(self.cheap);
                 cx.insert("root", &links::root_of(&id));
                 let title = match scope {
                     Some(m) => page_title(self.site, m),
@@ -399,7 +399,7 @@ impl Renderer<'_> {
             Job::Index(i) => {
                 let index = &self.site.indexes[i];
                 let title = self.strings.kind_plural(index.kind).to_string();
-                let mut cx = tera::Context::new();
+                let mut cx = JobCx::new(self.cheap);
                 cx.insert("root", &links::root_of(index.id));
                 cx.insert("page", &self.generated_page(index.id, &title));
                 let mut nav = NavCx::default();
@@ -427,7 +427,7 @@ impl Renderer<'_> {
                 } else {
                     format!("/{}/", base.trim_matches('/')).replace("//", "/")
                 };
-                let mut cx = tera::Context::new();
+                let mut cx = JobCx::new(self.cheap);
                 cx.insert("root", &root);
                 let title = self.strings.get("not_found_title").to_string();
                 cx.insert("page", &self.generated_page("404", &title));
@@ -436,7 +436,7 @@ impl Renderer<'_> {
                 ("404.html".to_string(), "404.html".to_string(), cx)
             }
             Job::Search => {
-                let mut cx = tera::Context::new();
+                let mut cx = JobCx::new(self.cheap);
                 cx.insert("root", &links::root_of("search"));
                 let title = self.strings.get("search").to_string();
                 let mut page = self.generated_page("search", &title);
@@ -813,6 +813,62 @@ fn initial(title: &str) -> String {
         other => other,
     };
     folded.to_uppercase().collect()
+}
+
+/// The data one template renders from: what becomes its `tera::Context`, or, made by a cheap
+/// renderer, a hash of that data (each value as JSON, in the order it was put in) that tells a
+/// session whether the page would come out the same as last time.
+pub struct JobCx {
+    entries: Vec<(&'static str, tera::Value)>,
+    hash: Option<rustc_hash::FxHasher>,
+}
+
+impl JobCx {
+    /// For rendering, or (`hashed`) for the hash only.
+    pub fn new(hashed: bool) -> JobCx {
+        JobCx {
+            entries: Vec::new(),
+            hash: hashed.then(rustc_hash::FxHasher::default),
+        }
+    }
+
+    pub fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        /// Hashes what is written to it.
+        struct Feed<'h>(&'h mut rustc_hash::FxHasher);
+        impl std::io::Write for Feed<'_> {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                std::hash::Hasher::write(self.0, buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        match self.hash.as_mut() {
+            Some(h) => {
+                std::hash::Hasher::write(h, key.as_bytes());
+                std::hash::Hasher::write_u8(h, 0xff);
+                // Typed values serialise in a fixed order (tera's maps would not).
+                let _ = serde_json::to_writer(Feed(h), value);
+            }
+            None => self
+                .entries
+                .push((key, tera::Value::from_serializable(value))),
+        }
+    }
+
+    pub fn into_tera(self) -> tera::Context {
+        let mut cx = tera::Context::new();
+        for (key, value) in self.entries {
+            cx.insert_value(key, value);
+        }
+        cx
+    }
+
+    /// The hash of what was put in (0 for a context made for rendering).
+    pub fn finish(&self) -> u64 {
+        self.hash.as_ref().map_or(0, std::hash::Hasher::finish)
+    }
 }
 
 /// The script naming the current version of the files whose content changes with the

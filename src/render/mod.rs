@@ -33,7 +33,33 @@ pub struct Rendered {
     /// The URL of every page and index, for sitemap.xml (which the build writes once for all
     /// the languages of a site).
     pub sitemap: Vec<String>,
+    /// In a tracked render (given the last one's): what each file was made from.
+    pub fingerprints: Option<Fingerprints>,
+    /// Pages made this time (the others were as last time, and left as they were).
+    pub made: usize,
 }
+
+/// A page's stored search documents, owned or in a record someone else holds too.
+enum Store {
+    Own(Vec<u8>),
+    Shared(std::sync::Arc<crate::search::PageRecord>),
+}
+
+impl Store {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Store::Own(bytes) => bytes,
+            Store::Shared(record) => &record.store,
+        }
+    }
+}
+
+/// What the search index is made of: the vocabulary, and each page's record (in the site's
+/// order of pages).
+pub type SearchInput = (
+    std::sync::Arc<crate::search::Collector>,
+    Vec<Option<std::sync::Arc<crate::search::PageRecord>>>,
+);
 
 /// Everything the templates and helpers share during one render.
 pub struct Renderer<'a> {
@@ -45,19 +71,23 @@ pub struct Renderer<'a> {
     pub highlight_css: bool,
     /// The language switcher, in a site built in several languages.
     pub languages: Option<crate::languages::Switcher<'a>>,
+    /// Bodies are not filled but stand as a hash of everything their filling reads: what a
+    /// session hashes to tell whether a page would come out as last time, without making it.
+    pub cheap: bool,
 }
 
 /// Renders every page and writes it to `out` (or only renders, for `check`, when `out` is None).
+/// Given the `remembered` fingerprints of the last render (a session's), pages that would come
+/// out the same are not made again.
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     site: &Site,
     config: &Config,
     theme: &mut Theme,
     out: Option<&Folder>,
     languages: Option<crate::languages::Switcher>,
-    search: Option<(
-        crate::search::Collector,
-        Vec<Option<crate::search::PageRecord>>,
-    )>,
+    search: Option<SearchInput>,
+    remembered: Option<&Fingerprints>,
     display_root: &Path,
 ) -> (Rendered, Vec<Diagnostic>) {
     let mut problems = Vec::new();
@@ -120,22 +150,37 @@ pub fn render(
 
     // Search: each page's documents are written with the page (and then freed); the postings
     // are built from the term records meanwhile, on whichever thread is free.
-    let (collector, terms, stores, hashes) = match search {
+    let (collector, terms, stores, hashes, used) = match search {
         Some((collector, records)) => {
             let hashes: Vec<u64> = records
                 .iter()
                 .map(|r| r.as_ref().map_or(0, |r| r.hash))
                 .collect();
+            // A collector that outlives the build needs to know which words are still used.
+            let used: Vec<_> = match collector.tracks_words() {
+                true => records.iter().flatten().cloned().collect(),
+                false => Vec::new(),
+            };
+            // The terms are added to (the generated link text of references): taken from a
+            // record no one else holds, else copied. A record's documents are let go once
+            // written.
             let (terms, stores): (Vec<_>, Vec<_>) = records
                 .into_iter()
-                .map(|r| match r {
-                    Some(r) => (Some(r.docs), std::sync::Mutex::new(Some(r.store))),
+                .map(|r| match r.map(std::sync::Arc::try_unwrap) {
                     None => (None, std::sync::Mutex::new(None)),
+                    Some(Ok(r)) => (
+                        Some(r.docs),
+                        std::sync::Mutex::new(Some(Store::Own(r.store))),
+                    ),
+                    Some(Err(shared)) => (
+                        Some(shared.docs.clone()),
+                        std::sync::Mutex::new(Some(Store::Shared(shared))),
+                    ),
                 })
                 .unzip();
-            (Some(collector), terms, stores, hashes)
+            (Some(collector), terms, stores, hashes, used)
         }
-        None => (None, Vec::new(), Vec::new(), Vec::new()),
+        None => (None, Vec::new(), Vec::new(), Vec::new(), Vec::new()),
     };
     let plan = collector.as_ref().map(|_| {
         let kinds: Vec<Kind> = site.pages.iter().map(|p| p.fm.kind).collect();
@@ -154,7 +199,32 @@ pub fn render(
         assets,
         highlight_css,
         languages,
+        cheap: false,
     };
+    // What every page depends on: the theme's templates and the global context.
+    let global_fingerprint = remembered.map(|_| {
+        let mut cx = context::JobCx::new(true);
+        cx.insert("book", &renderer.book_context());
+        cx.insert("t", &renderer.strings);
+        cx.insert("brand", &renderer.brand_context());
+        cx.insert("asset", &renderer.assets);
+        cx.insert("sections", &renderer.sections());
+        cx.insert("search_enabled", &config.search.enabled);
+        cx.insert("print_paper", config.print.paper.css());
+        let mut h = rustc_hash::FxHasher::default();
+        (cx.finish(), env!("CARGO_PKG_VERSION"), theme.fingerprint).hash(&mut h);
+        minify_pages(config).hash(&mut h);
+        h.finish()
+    });
+    let cheap = Renderer {
+        cheap: true,
+        strings: renderer.strings.clone(),
+        assets: renderer.assets.clone(),
+        languages: renderer.languages.clone(),
+        ..renderer
+    };
+    let fingerprints = std::sync::Mutex::new(Fingerprints::default());
+    let made = std::sync::atomic::AtomicUsize::new(0);
     {
         let global = theme.tera.global_context();
         global.insert("book", &renderer.book_context());
@@ -209,16 +279,66 @@ pub fn render(
             context::Job::Print(Some(m))
         }))
         .collect();
-    let minify = config.build.minify;
+    let minify = minify_pages(config);
+    // Remembers a file's fingerprint; true when it is as last time and still in the output
+    // folder, so need not be made again.
+    let unchanged = |path: &str, fingerprint: Option<u64>| -> bool {
+        let (Some(fingerprint), Some(remembered)) = (fingerprint, remembered) else {
+            return false;
+        };
+        fingerprints
+            .lock()
+            .expect("fingerprints")
+            .files
+            .insert(path.to_string(), fingerprint);
+        remembered.files.get(path) == Some(&fingerprint) && out.is_some_and(|o| o.keep(path))
+    };
     let render_pages = || -> Vec<Diagnostic> {
         jobs.par_iter()
             .filter_map(|job| {
+                // The page's search documents, written alongside it.
+                if let (context::Job::Page(p), Some(plan), Some(out)) = (*job, plan.as_ref(), out)
+                    && let Some(sp) = plan.number[p]
+                    && let Some(record) = stores[p].lock().expect("store lock").take()
+                {
+                    let (path, data) = renderer.search_documents(sp, p, record.bytes());
+                    let fingerprint = global_fingerprint.map(|_| {
+                        let mut h = rustc_hash::FxHasher::default();
+                        data.hash(&mut h);
+                        h.finish()
+                    });
+                    if !unchanged(&path, fingerprint)
+                        && let Err(e) = out.write(&path, &data)
+                    {
+                        return Some(Diagnostic::error("search", e));
+                    }
+                }
+                // Tracked: the page's fingerprint, made from the data it is made from with
+                // bodies standing as hashes; as last time, it is left as it is.
+                if let Some(global) = global_fingerprint {
+                    let (template, path, cx) = cheap.job_context(*job, theme);
+                    let mut h = rustc_hash::FxHasher::default();
+                    (global, &template, cx.finish()).hash(&mut h);
+                    if let (Some(switcher), Some(id)) = (&cheap.languages, job.output_id(site)) {
+                        serde_json::to_string(&switcher.links(&id))
+                            .unwrap_or_default()
+                            .hash(&mut h);
+                    }
+                    if let context::Job::Print(scope) = *job {
+                        cheap.print_fingerprint(scope).hash(&mut h);
+                    }
+                    if unchanged(&path, Some(h.finish())) {
+                        return None;
+                    }
+                }
                 let (template, path, mut cx) = renderer.job_context(*job, theme);
+                made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let languages = match (&renderer.languages, job.output_id(site)) {
                     (Some(switcher), Some(id)) => switcher.links(&id),
                     _ => Vec::new(),
                 };
                 cx.insert("languages", &languages);
+                let cx = cx.into_tera();
                 let shown = renderer.job_source(*job, display_root);
                 let html = match theme.tera.render(&template, &cx) {
                     Ok(html) => html,
@@ -233,16 +353,6 @@ pub fn render(
                 } else {
                     html.into_bytes()
                 };
-                // The page's search documents, written alongside it.
-                if let (context::Job::Page(p), Some(plan), Some(out)) = (*job, plan.as_ref(), out)
-                    && let Some(sp) = plan.number[p]
-                    && let Some(store) = stores[p].lock().expect("store lock").take()
-                {
-                    let (path, data) = renderer.search_documents(sp, p, &store);
-                    if let Err(e) = out.write(&path, &data) {
-                        return Some(Diagnostic::error("search", e));
-                    }
-                }
                 let written = match (out, *job) {
                     // A print view: its pages' bodies go into the file as it is written.
                     (Some(out), context::Job::Print(scope)) => {
@@ -261,6 +371,7 @@ pub fn render(
         };
         // The generated link text of references, known now that the site is resolved.
         let mut terms = terms;
+        let mut link_words = Vec::new();
         for (p, docs) in terms.iter_mut().enumerate() {
             for doc in docs.iter_mut().flatten().filter(|d| !d.refs.is_empty()) {
                 let texts: Vec<String> = doc
@@ -269,18 +380,30 @@ pub fn render(
                     .filter_map(|&i| site.refs[p].get(i as usize).and_then(Option::as_ref))
                     .map(|r| renderer.ref_text(r.page, r.anchor))
                     .collect();
-                collector.add_link_text(doc, &texts);
+                collector.add_link_text(doc, &texts, &mut link_words);
             }
         }
+        let in_use = collector.words_in_use(
+            used.iter()
+                .map(|r| r.words.as_slice())
+                .chain([link_words.as_slice()]),
+        );
         let failures = std::sync::Mutex::new(Vec::new());
-        renderer.search_index(collector, plan, terms, &search_version, &|path, bytes| {
-            if let Err(e) = out.write(path, bytes) {
-                failures
-                    .lock()
-                    .expect("failures lock")
-                    .push(Diagnostic::error("search", e));
-            }
-        });
+        renderer.search_index(
+            &collector,
+            plan,
+            terms,
+            in_use.as_deref(),
+            &search_version,
+            &|path, bytes| {
+                if let Err(e) = out.write(path, bytes) {
+                    failures
+                        .lock()
+                        .expect("failures lock")
+                        .push(Diagnostic::error("search", e));
+                }
+            },
+        );
         failures.into_inner().expect("failures lock")
     };
     let (rendered, indexed) = rayon::join(render_pages, build_index);
@@ -311,6 +434,9 @@ pub fn render(
             pages: jobs.len(),
             printables,
             sitemap,
+            fingerprints: global_fingerprint
+                .map(|_| fingerprints.into_inner().expect("fingerprints")),
+            made: made.into_inner(),
         },
         problems,
     )
@@ -415,6 +541,17 @@ fn prefix_ids(html: &str, anchor: &str) -> String {
     out
 }
 
+/// Whether pages are minified.
+fn minify_pages(config: &Config) -> bool {
+    config.build.minify
+}
+
+/// What a tracked render made, by output path: a hash of what each file was made from.
+#[derive(Debug, Default, Clone)]
+pub struct Fingerprints {
+    pub files: std::collections::HashMap<String, u64>,
+}
+
 fn short_hash(bytes: &[u8]) -> String {
     let mut hasher = std::hash::DefaultHasher::new();
     bytes.hash(&mut hasher);
@@ -479,6 +616,20 @@ impl Renderer<'_> {
         Ok(written + rest.len() as u64)
     }
 
+    /// What a print view's bodies are made from, hashed (on a cheap renderer).
+    pub fn print_fingerprint(&self, scope: Option<usize>) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let printed = self.print_pages(scope);
+        let (id, _) = context::Job::Print(scope)
+            .printed(self.site)
+            .expect("a printed page");
+        let mut h = rustc_hash::FxHasher::default();
+        for (p, _) in printed.iter().enumerate().filter(|(_, inside)| **inside) {
+            self.print_body(p, &id, &printed).hash(&mut h);
+        }
+        h.finish()
+    }
+
     pub fn print_body(&self, page: usize, from: &str, printed: &[bool]) -> String {
         let html = self.fill_for(
             page,
@@ -500,6 +651,9 @@ impl Renderer<'_> {
         printed: Option<&[bool]>,
         keep: &dyn Fn(crate::page::BlockKind) -> bool,
     ) -> String {
+        if self.cheap {
+            return self.fill_fingerprint(source, html, from, printed, keep);
+        }
         let page = &self.site.pages[source];
         let refs = &self.site.refs[source];
         let mut out = String::with_capacity(html.len() + 256);
@@ -578,6 +732,44 @@ impl Renderer<'_> {
             }
         });
         out
+    }
+
+    /// What [`Renderer::fill_for`] would read, hashed: the page's source, which part of its
+    /// body, where it is shown, which blocks are kept, and for each reference where it leads
+    /// and its generated text.
+    fn fill_fingerprint(
+        &self,
+        source: usize,
+        html: &str,
+        from: &str,
+        printed: Option<&[bool]>,
+        keep: &dyn Fn(crate::page::BlockKind) -> bool,
+    ) -> String {
+        use std::hash::{Hash, Hasher};
+        let page = &self.site.pages[source];
+        let mut h = rustc_hash::FxHasher::default();
+        page.source_hash.hash(&mut h);
+        (html.as_ptr() as usize)
+            .wrapping_sub(page.body.as_ptr() as usize)
+            .hash(&mut h);
+        html.len().hash(&mut h);
+        from.hash(&mut h);
+        for kind in BlockKind::ALL {
+            keep(kind).hash(&mut h);
+        }
+        printed.is_some().hash(&mut h);
+        for (i, r) in self.site.refs[source].iter().enumerate() {
+            match r {
+                Some(r) => {
+                    self.site.pages[r.page].id.hash(&mut h);
+                    self.anchor_name(r.page, r.anchor).hash(&mut h);
+                    self.ref_text(r.page, r.anchor).hash(&mut h);
+                    printed.map(|inside| inside[r.page]).hash(&mut h);
+                }
+                None => self.site.unlinked.get(&(source, i)).hash(&mut h),
+            }
+        }
+        format!("\u{1}{:016x}", h.finish())
     }
 
     /// The body of a page, filled for display on `from`.
@@ -709,9 +901,10 @@ impl Renderer<'_> {
     /// The search index's shards and meta.js (docs/search.md).
     fn search_index(
         &self,
-        collector: crate::search::Collector,
+        collector: &crate::search::Collector,
         plan: &crate::search::Plan,
         terms: Vec<Option<Vec<crate::search::DocRecord>>>,
+        in_use: Option<&[bool]>,
         version: &str,
         write: &(dyn Fn(&str, &[u8]) + Sync),
     ) {
@@ -751,6 +944,7 @@ impl Renderer<'_> {
             collector,
             plan,
             terms,
+            in_use,
             version,
             &self.config.book.language,
             &Labels { kinds, strings },

@@ -39,6 +39,8 @@ pub struct Theme {
     pub statics: BTreeMap<String, Data>,
     /// Template name → the file it came from, for error messages.
     pub sources: BTreeMap<String, PathBuf>,
+    /// A hash of every template's name and text.
+    pub fingerprint: u64,
 }
 
 /// Where the brand files of `[theme]` go in the output.
@@ -154,10 +156,17 @@ pub fn load(
     {
         return Err(vec![template_error(&e, &sources)]);
     }
+    let fingerprint = {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        templates.hash(&mut h);
+        h.finish()
+    };
     Ok(Theme {
         tera,
         statics,
         sources,
+        fingerprint,
     })
 }
 

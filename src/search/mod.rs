@@ -66,6 +66,8 @@ struct Vocabulary {
 struct Run {
     tokens: u32,
     stems: Vec<u32>,
+    /// The word ids of those tokens.
+    words: Vec<u32>,
 }
 
 /// A run's entry in a thread's cache: the stem id of its one token when it has exactly one
@@ -80,6 +82,8 @@ const MANY: Counted = 1 << 31;
 struct Short {
     key: [u64; 2],
     counted: Counted,
+    /// The word id of a one-word run.
+    word: u32,
 }
 
 /// Longer runs than this (in bytes) are not remembered: long CJK runs, which rarely repeat.
@@ -91,8 +95,10 @@ const CACHED_RUN: usize = 64;
 #[derive(Default)]
 struct Scratch {
     short: hashbrown::HashTable<Short>,
-    long: HashMap<Box<str>, Counted>,
+    long: HashMap<Box<str>, (Counted, u32)>,
     many: Vec<Run>,
+    /// Word ids counted for the record being made (when the collector tracks words).
+    words: Vec<u32>,
     /// Weighted frequency of each stem in the title and in the text.
     counts: Vec<(u32, u32)>,
     /// Stems with non-zero counts.
@@ -107,6 +113,9 @@ pub struct Collector {
     scratch: Vec<Mutex<Scratch>>,
     stemmer: Option<Stemmer>,
     key_message_label: String,
+    /// Keep the words each record uses ([`PageRecord::words`]): a collector that outlives a
+    /// build (a session's) gathers words no page has any more, which the index must leave out.
+    track_words: bool,
 }
 
 /// One page's share of the index, made during the parse.
@@ -117,6 +126,9 @@ pub struct PageRecord {
     pub store: Vec<u8>,
     /// A hash of the page's documents (their text, titles and anchors), for the index version.
     pub hash: u64,
+    /// The ids of the words its documents use, sorted (kept only by a collector that tracks
+    /// words).
+    pub words: Vec<u32>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -155,7 +167,35 @@ impl Collector {
                 .collect(),
             stemmer: text::stemmer(language),
             key_message_label: key_message_label.to_string(),
+            track_words: false,
         }
+    }
+
+    /// A collector that keeps the words each record uses, to outlive one build.
+    pub fn tracking_words(language: &str, key_message_label: &str) -> Collector {
+        Collector {
+            track_words: true,
+            ..Collector::new(language, key_message_label)
+        }
+    }
+
+    pub fn tracks_words(&self) -> bool {
+        self.track_words
+    }
+
+    /// Which words of the vocabulary are in use, given the words of every record and of the
+    /// generated link texts; None when words are not tracked (every word is then in use).
+    pub fn words_in_use<'a>(&self, used: impl Iterator<Item = &'a [u32]>) -> Option<Vec<bool>> {
+        if !self.track_words {
+            return None;
+        }
+        let mut in_use = vec![false; self.vocabulary.lock().expect("vocabulary lock").words.len()];
+        for words in used {
+            for &w in words {
+                in_use[w as usize] = true;
+            }
+        }
+        Some(in_use)
     }
 
     /// Records a page: `extra` is front-matter text that belongs to the opening (summary, aim,
@@ -177,6 +217,7 @@ impl Collector {
             &self.key_message_label,
         );
         let mut scratch = self.scratch_for_this_thread();
+        scratch.words.clear();
         let records = docs
             .iter()
             .map(|doc| {
@@ -195,6 +236,7 @@ impl Collector {
                 }
             })
             .collect();
+        let words = scratch.take_words();
         drop(scratch);
         let json = store_json(&docs);
         let hash = {
@@ -207,6 +249,7 @@ impl Collector {
             docs: records,
             store: deflate(&json),
             hash,
+            words,
         }
     }
 
@@ -214,14 +257,18 @@ impl Collector {
     /// title's column or the text's; returns the number of tokens.
     fn count(&self, scratch: &mut Scratch, text: &str, weight: u32, title: bool) -> u32 {
         let mut tokens = 0;
+        let track = self.track_words;
         text::runs(text, |run| {
-            let counted = match scratch.find(run) {
-                Some(counted) => counted,
+            let (counted, word) = match scratch.find(run) {
+                Some(found) => found,
                 None if run.len() > CACHED_RUN => {
                     let found = self.lookup(run);
                     tokens += found.tokens;
                     for stem in found.stems {
                         scratch.add(stem, weight, title);
+                    }
+                    if track {
+                        scratch.words.extend(found.words);
                     }
                     return;
                 }
@@ -233,9 +280,16 @@ impl Collector {
             if counted < MANY {
                 tokens += 1;
                 scratch.add(counted, weight, title);
+                if track {
+                    scratch.words.push(word);
+                }
             } else {
                 let at = (counted - MANY) as usize;
                 tokens += scratch.many[at].tokens;
+                if track {
+                    let Scratch { words, many, .. } = &mut *scratch;
+                    words.extend_from_slice(&many[at].words);
+                }
                 for i in 0..scratch.many[at].stems.len() {
                     let stem = scratch.many[at].stems[i];
                     scratch.add(stem, weight, title);
@@ -247,11 +301,13 @@ impl Collector {
 
     /// Adds the generated link text of a document's references (known once the site is
     /// resolved) to its counts and length, as text of the document.
-    pub fn add_link_text(&self, doc: &mut DocRecord, texts: &[String]) {
+    /// The ids of the words the texts use are added to `words` (when words are tracked).
+    pub fn add_link_text(&self, doc: &mut DocRecord, texts: &[String], words: &mut Vec<u32>) {
         if texts.is_empty() {
             return;
         }
         let mut scratch = self.scratch_for_this_thread();
+        scratch.words.clear();
         let mut r = encode::Reader::new(&doc.terms);
         let mut stem = 0u64;
         while let (Some(delta), Some(title), Some(text)) = (r.varint(), r.varint(), r.varint()) {
@@ -268,6 +324,7 @@ impl Collector {
             doc.len += self.count(&mut scratch, text, weight, false);
         }
         doc.terms = scratch.take_terms();
+        words.append(&mut scratch.words);
     }
 
     fn scratch_for_this_thread(&self) -> std::sync::MutexGuard<'_, Scratch> {
@@ -282,12 +339,20 @@ impl Collector {
         let lower = run.to_lowercase();
         let mut tokens = 0;
         let mut stems = Vec::new();
+        let mut words = Vec::new();
         let mut vocabulary = self.vocabulary.lock().expect("vocabulary lock");
         text::tokens(&lower, |token, _| {
             tokens += 1;
-            stems.extend(vocabulary.intern(token, self.stemmer.as_ref()));
+            if let Some((word, stem)) = vocabulary.intern(token, self.stemmer.as_ref()) {
+                words.push(word);
+                stems.push(stem);
+            }
         });
-        Run { tokens, stems }
+        Run {
+            tokens,
+            stems,
+            words,
+        }
     }
 }
 
@@ -314,17 +379,20 @@ fn short_hash(key: [u64; 2]) -> u64 {
 
 impl Scratch {
     #[inline]
-    fn find(&self, run: &str) -> Option<Counted> {
+    fn find(&self, run: &str) -> Option<(Counted, u32)> {
         if run.len() <= 16 {
             let (key, hash) = short_key(run);
-            self.short.find(hash, |s| s.key == key).map(|s| s.counted)
+            self.short
+                .find(hash, |s| s.key == key)
+                .map(|s| (s.counted, s.word))
         } else {
             self.long.get(run).copied()
         }
     }
 
     /// Caches what a run (of at most [`CACHED_RUN`] bytes) counts for.
-    fn remember(&mut self, run: &str, found: Run) -> Counted {
+    fn remember(&mut self, run: &str, found: Run) -> (Counted, u32) {
+        let word = found.words.first().copied().unwrap_or(u32::MAX);
         let counted = match found.stems.as_slice() {
             &[stem] if found.tokens == 1 && stem < MANY => stem,
             _ => {
@@ -335,11 +403,19 @@ impl Scratch {
         if run.len() <= 16 {
             let (key, hash) = short_key(run);
             self.short
-                .insert_unique(hash, Short { key, counted }, |s| short_hash(s.key));
+                .insert_unique(hash, Short { key, counted, word }, |s| short_hash(s.key));
         } else {
-            self.long.insert(run.into(), counted);
+            self.long.insert(run.into(), (counted, word));
         }
-        counted
+        (counted, word)
+    }
+
+    /// The words counted since the last call, sorted and each once.
+    fn take_words(&mut self) -> Vec<u32> {
+        let mut words = std::mem::take(&mut self.words);
+        words.sort_unstable();
+        words.dedup();
+        words
     }
 
     #[inline]
@@ -468,13 +544,14 @@ fn documents<'a>(
 impl Vocabulary {
     /// The stem id of a lowercased token, adding its folded form and stem when new. (Each
     /// thread remembers what its runs count for, so this runs once per word and thread.)
-    fn intern(&mut self, token: &str, stemmer: Option<&Stemmer>) -> Option<u32> {
+    /// Returns the word id and the stem id.
+    fn intern(&mut self, token: &str, stemmer: Option<&Stemmer>) -> Option<(u32, u32)> {
         text::surface(token).map(|word| self.add(token, word, stemmer))
     }
 
-    fn add(&mut self, token: &str, word: String, stemmer: Option<&Stemmer>) -> u32 {
+    fn add(&mut self, token: &str, word: String, stemmer: Option<&Stemmer>) -> (u32, u32) {
         if let Some(&id) = self.word_ids.get(&word) {
-            return self.word_stem[id as usize];
+            return (id, self.word_stem[id as usize]);
         }
         let stem = text::stem(stemmer, token);
         let stem_id = match self.stem_ids.get(&stem) {
@@ -490,7 +567,7 @@ impl Vocabulary {
         self.words.push(word.clone());
         self.word_stem.push(stem_id);
         self.word_ids.insert(word, id);
-        stem_id
+        (id, stem_id)
     }
 }
 
@@ -672,16 +749,19 @@ pub struct Labels {
 /// Builds the shards and `meta.js` and hands each file to `write` (from several threads).
 /// `records` are the pages' documents (without their text), indexed by site page; each is
 /// dropped once its postings are made.
+/// `in_use` says which words of the vocabulary are still in the handbook (None: all).
+#[allow(clippy::too_many_arguments)]
 pub fn build(
-    collector: Collector,
+    collector: &Collector,
     plan: &Plan,
     mut records: Vec<Option<Vec<DocRecord>>>,
+    in_use: Option<&[bool]>,
     version: &str,
     language: &str,
     labels: &Labels,
     write: &(dyn Fn(&str, &[u8]) + Sync),
 ) {
-    let vocabulary = collector.vocabulary.into_inner().expect("vocabulary lock");
+    let vocabulary = collector.vocabulary.lock().expect("vocabulary lock");
 
     // BM25 needs the average document length.
     let (docs, total_len) = records.iter().flatten().fold((0u64, 0u64), |(n, len), r| {
@@ -750,17 +830,20 @@ pub fn build(
     drop(records);
 
     // Stop words: in more than half the documents.
+    let used = |w: usize| in_use.is_none_or(|u| u[w]);
     let mut stop: Vec<&str> = vocabulary
         .words
         .iter()
         .zip(&vocabulary.word_stem)
-        .filter(|&(_, &s)| docs >= 20 && u64::from(df[s as usize]) * 2 > docs)
-        .map(|(w, _)| w.as_str())
+        .enumerate()
+        .filter(|&(w, (_, &s))| used(w) && docs >= 20 && u64::from(df[s as usize]) * 2 > docs)
+        .map(|(_, (w, _))| w.as_str())
         .collect();
     stop.sort_unstable();
 
     let keys = shards::build(
         &vocabulary.words,
+        in_use,
         &vocabulary.word_stem,
         &vocabulary.stems,
         &df,
@@ -834,6 +917,7 @@ mod tests {
             shown: rel.into(),
             text: text.into(),
             layer: 0,
+            language: None,
         };
         let options = ParseOptions {
             highlight: false,
@@ -1010,6 +1094,7 @@ mod ranking_tests {
                     shown: format!("p{i}.md").into(),
                     text: text.to_string(),
                     layer: 0,
+                    language: None,
                 };
                 let options = ParseOptions {
                     highlight: false,
@@ -1031,9 +1116,10 @@ mod ranking_tests {
             strings: Vec::new(),
         };
         build(
-            collector,
+            &collector,
             &plan,
             records,
+            None,
             "v",
             "en",
             &labels,

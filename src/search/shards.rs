@@ -26,8 +26,10 @@ struct Item<'a> {
 
 /// Splits the index into shards, encodes and raw-deflates each, and hands shard `n` (in key
 /// order) to `write`; returns the keys.
+/// `in_use` leaves out the words no page has any more (None: every word is used).
 pub fn build(
     words: &[String],
+    in_use: Option<&[bool]>,
     word_stem: &[u32],
     stems: &[String],
     df: &[u32],
@@ -45,6 +47,9 @@ pub fn build(
         }
     }
     for (i, word) in words.iter().enumerate() {
+        if in_use.is_some_and(|u| !u[i]) {
+            continue;
+        }
         items.push(Item {
             key: word,
             size: word.len() + 3,
@@ -230,9 +235,15 @@ mod tests {
         let df = vec![3; stems.len()];
         let postings = vec![vec![0x11u8; 900]; stems.len()];
         let files = std::sync::Mutex::new(Vec::new());
-        let keys = build(&words, &word_stem, &stems, &df, &postings, &|n, bytes| {
-            files.lock().unwrap().push((n, bytes.to_vec()))
-        });
+        let keys = build(
+            &words,
+            None,
+            &word_stem,
+            &stems,
+            &df,
+            &postings,
+            &|n, bytes| files.lock().unwrap().push((n, bytes.to_vec())),
+        );
         let mut files = files.into_inner().unwrap();
         files.sort();
         let shards: Vec<(String, Vec<u8>)> = files

@@ -1,6 +1,7 @@
 //! Looking pages up by id: full ids, unique short names, and the files behind relative links.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::diagnostics::{did_you_mean, suggest};
 use crate::page::ParsedPage;
@@ -20,7 +21,7 @@ pub struct Ids {
 }
 
 impl Ids {
-    pub fn new(pages: &[ParsedPage]) -> Self {
+    pub fn new(pages: &[Arc<ParsedPage>]) -> Self {
         let mut by_id = HashMap::with_capacity(pages.len());
         let mut by_short: HashMap<String, Vec<usize>> = HashMap::with_capacity(pages.len());
         let mut by_file = HashMap::with_capacity(pages.len());

@@ -10,6 +10,7 @@ pub mod order;
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Pos, did_you_mean, suggest};
 use crate::page::{BlockKind, FrontMatter, Kind, ParsedPage, RefTarget};
@@ -74,7 +75,8 @@ pub struct KindIndex {
 
 /// The resolved handbook.
 pub struct Site {
-    pub pages: Vec<ParsedPage>,
+    /// The pages, shared with whoever parsed them (a session keeps them between builds).
+    pub pages: Vec<Arc<ParsedPage>>,
     pub home: usize,
     pub parent: Vec<Option<usize>>,
     pub children: Vec<Vec<usize>>,
@@ -100,7 +102,7 @@ pub struct Site {
 /// Resolves the parsed pages. `title` is the book title, used for a home page when
 /// `content/_index.md` is missing.
 pub fn resolve(
-    mut pages: Vec<ParsedPage>,
+    mut pages: Vec<Arc<ParsedPage>>,
     title: &str,
     edition: &Edition,
     display_root: &Path,
@@ -110,7 +112,7 @@ pub fn resolve(
     let home = match pages.iter().position(|p| p.id.is_empty()) {
         Some(i) => i,
         None => {
-            pages.push(synthetic_home(title, display_root));
+            pages.push(Arc::new(synthetic_home(title, display_root)));
             pages.len() - 1
         }
     };
@@ -289,7 +291,7 @@ pub fn resolve(
 /// leaves out and references to such pages are unlinked (the entry is dropped).
 fn relation(
     ids: &Ids,
-    pages: &[ParsedPage],
+    pages: &[Arc<ParsedPage>],
     edition: &Edition,
     value: &str,
     want_principle: bool,
@@ -311,7 +313,7 @@ fn relation(
 /// The page a `principles` or `related` entry names; `principles` must name principle pages.
 fn relation_target(
     ids: &Ids,
-    pages: &[ParsedPage],
+    pages: &[Arc<ParsedPage>],
     value: &str,
     want_principle: bool,
 ) -> Result<usize, (String, Option<String>)> {
@@ -342,13 +344,13 @@ fn synthetic_home(title: &str, display_root: &Path) -> ParsedPage {
         lead: None,
         has_code: false,
         source_len: 0,
-        search: None,
+        source_hash: 0,
         layer: 0,
         language: None,
     }
 }
 
-fn check_ids(pages: &[ParsedPage], problems: &mut Vec<Diagnostic>) {
+fn check_ids(pages: &[Arc<ParsedPage>], problems: &mut Vec<Diagnostic>) {
     let mut first: HashMap<&str, usize> = HashMap::with_capacity(pages.len());
     for (i, page) in pages.iter().enumerate() {
         if let Some(&j) = first.get(page.id.as_str()) {
@@ -409,7 +411,7 @@ fn enclosing_key_message(page: &ParsedPage, mut block: usize) -> Option<usize> {
 type Tree = (Vec<Option<usize>>, Vec<Vec<usize>>, Vec<usize>, Vec<usize>);
 
 /// The navigation tree: a page's parent is the `_index.md` of the nearest folder above it.
-fn tree(pages: &[ParsedPage], home: usize, ids: &Ids) -> Tree {
+fn tree(pages: &[Arc<ParsedPage>], home: usize, ids: &Ids) -> Tree {
     let n = pages.len();
     let mut parent = vec![None; n];
     let mut children = vec![Vec::new(); n];
@@ -465,7 +467,7 @@ fn folder_of(path: &str) -> &str {
 }
 
 fn backlinks(
-    pages: &[ParsedPage],
+    pages: &[Arc<ParsedPage>],
     mut relations: Vec<(Source, usize)>,
     rank: &[usize],
 ) -> Vec<Vec<Source>> {
@@ -480,7 +482,7 @@ fn backlinks(
 }
 
 fn kind_indexes(
-    pages: &[ParsedPage],
+    pages: &[Arc<ParsedPage>],
     ids: &Ids,
     order: &[usize],
     problems: &mut Vec<Diagnostic>,
