@@ -51,11 +51,17 @@ enum Command {
         /// Open the site in the web browser
         #[arg(long)]
         open: bool,
+        /// Print the time each stage of each build took
+        #[arg(long)]
+        timings: bool,
     },
     /// Build the handbook at DIR, and build it again after every change to the sources
     Watch {
         #[command(flatten)]
         target: Target,
+        /// Print the time each stage of each build took
+        #[arg(long)]
+        timings: bool,
     },
     /// Check the handbook at DIR: everything a build does, without writing
     Check {
@@ -150,8 +156,9 @@ fn main() -> ExitCode {
             port,
             bind,
             open,
-        } => return serve(target, Some((bind, port, open))),
-        Command::Watch { target } => return serve(target, None),
+            timings,
+        } => return serve(target, Some((bind, port, open)), timings),
+        Command::Watch { target, timings } => return serve(target, None, timings),
         Command::Check { dir } => (
             tenet::Options {
                 root: dir,
@@ -261,7 +268,11 @@ fn print_summary(
 
 /// `tenet serve` (with where to listen, and whether to open a browser) and `tenet watch`
 /// (without): runs until Ctrl-C.
-fn serve(target: Target, listen: Option<(std::net::IpAddr, Option<u16>, bool)>) -> ExitCode {
+fn serve(
+    target: Target,
+    listen: Option<(std::net::IpAddr, Option<u16>, bool)>,
+    timings: bool,
+) -> ExitCode {
     use tenet::serve::{Event, ServeOptions, serve};
     let (options, quiet) = target.options();
     let (stop, stopped) = std::sync::mpsc::channel();
@@ -306,6 +317,14 @@ fn serve(target: Target, listen: Option<(std::net::IpAddr, Option<u16>, bool)>) 
     let mut warned: Vec<String> = Vec::new();
     let mut on_event = |event: Event| match event {
         Event::Built(report, took) => {
+            if timings {
+                let stages: Vec<String> = report
+                    .timings
+                    .iter()
+                    .map(|(stage, t)| format!("{stage} {:.1} ms", t.as_secs_f64() * 1000.0))
+                    .collect();
+                eprintln!("  {}", stages.join(", "));
+            }
             let warnings: Vec<String> = report
                 .diagnostics
                 .iter()

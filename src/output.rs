@@ -164,6 +164,8 @@ pub struct Staging {
     written: Mutex<HashMap<String, u64>>,
     /// In an update: files whose bytes differ from the folder's (they are in `temp`).
     changed: Mutex<Vec<String>>,
+    /// In an update: changed files already moved into the output folder ([`Staging::flush`]).
+    flushed: Mutex<Vec<String>>,
     /// Folders made so far (relative), so that a folder of many files is made once.
     folders: Mutex<HashSet<String>>,
     files: AtomicUsize,
@@ -212,6 +214,7 @@ impl Staging {
             previous,
             written: Mutex::new(HashMap::new()),
             changed: Mutex::new(Vec::new()),
+            flushed: Mutex::new(Vec::new()),
             folders: Mutex::new(HashSet::new()),
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
@@ -403,6 +406,40 @@ impl Staging {
         Ok(committed)
     }
 
+    /// In an update: moves the files changed so far into the output folder now (each by a
+    /// rename), before the build is done, so that pages can be shown while the rest is made;
+    /// returns them. (When the build later fails, the folder holds them: the session then
+    /// starts over with a whole build.) Does nothing when the folder is to be replaced whole.
+    pub fn flush(&self) -> std::io::Result<Vec<String>> {
+        if self.previous.is_none() {
+            return Ok(Vec::new());
+        }
+        let mut moved = std::mem::take(&mut *self.changed.lock().expect("not poisoned"));
+        self.move_in(&moved)?;
+        moved.sort_unstable();
+        self.flushed
+            .lock()
+            .expect("not poisoned")
+            .extend(moved.iter().cloned());
+        Ok(moved)
+    }
+
+    /// Whether some files were moved into the output folder before the commit.
+    pub fn has_flushed(&self) -> bool {
+        !self.flushed.lock().expect("not poisoned").is_empty()
+    }
+
+    fn move_in(&self, rels: &[String]) -> std::io::Result<()> {
+        for rel in rels {
+            let to = self.target.join(rel);
+            if let Some(dir) = to.parent() {
+                fs::create_dir_all(dir)?;
+            }
+            fs::rename(self.temp.join(rel), &to)?;
+        }
+        Ok(())
+    }
+
     /// Replaces the output folder by the temporary one.
     fn swap(&self) -> std::io::Result<()> {
         let old = if self.target.exists() {
@@ -442,13 +479,10 @@ impl Staging {
     /// Returns what changed, sorted.
     fn update(&self, previous: &Manifest, now: &Manifest) -> std::io::Result<Vec<String>> {
         let mut changed = std::mem::take(&mut *self.changed.lock().expect("not poisoned"));
-        for rel in &changed {
-            let to = self.target.join(rel);
-            if let Some(dir) = to.parent() {
-                fs::create_dir_all(dir)?;
-            }
-            fs::rename(self.temp.join(rel), &to)?;
-        }
+        self.move_in(&changed)?;
+        changed.extend(std::mem::take(
+            &mut *self.flushed.lock().expect("not poisoned"),
+        ));
         let mut gone: Vec<&String> = previous
             .files
             .keys()
@@ -542,6 +576,11 @@ impl Folder<'_> {
         fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<u64>,
     ) -> Result<(), String> {
         self.staging.write_with(&self.path(rel), fill)
+    }
+
+    /// [`Staging::flush`] (for the whole output).
+    pub fn flush(&self) -> std::io::Result<Vec<String>> {
+        self.staging.flush()
     }
 
     /// [`Staging::keep`] in this folder.

@@ -41,6 +41,9 @@ pub struct Report {
     pub timings: Vec<(&'static str, Duration)>,
     /// The printable pages written, each with the PDF `tenet pdf` makes of it.
     pub printables: Vec<pdf::Printable>,
+    /// Whether pages were moved into the output folder before the build was done
+    /// ([`Session::build_showing`]).
+    pub flushed: bool,
     /// Pages made (in a session, pages that would come out as last time are not made again).
     pub pages_made: usize,
     /// Output files written or removed (relative to the output folder, sorted), in a session
@@ -114,6 +117,8 @@ pub struct Memory {
 struct Remembered {
     /// A hash of the source (text, place, language); 0 when not tracked.
     hash: u64,
+    /// The file's size and time of change when it was read.
+    stamp: Option<Stamp>,
     page: Option<Arc<page::ParsedPage>>,
     search: Option<Arc<search::PageRecord>>,
     problems: Vec<Diagnostic>,
@@ -123,10 +128,49 @@ impl Remembered {
     fn failed(problem: Diagnostic) -> Remembered {
         Remembered {
             hash: 0,
+            stamp: None,
             page: None,
             search: None,
             problems: vec![problem],
         }
+    }
+}
+
+/// What tells, without reading a file, that it is as it was: its size and time of change, its
+/// place in the handbook, and when it was looked at.
+#[derive(Clone, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: std::time::SystemTime,
+    /// Path under content/, shown path, layer and language.
+    place: u64,
+    seen: std::time::SystemTime,
+}
+
+impl Stamp {
+    fn of(file: &source::SourceFile, language: &Option<String>) -> Option<Stamp> {
+        let meta = std::fs::metadata(&file.path).ok()?;
+        Some(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok()?,
+            place: hash_of(&(&file.rel, &file.shown, file.layer, language)),
+            seen: std::time::SystemTime::now(),
+        })
+    }
+
+    /// Whether a file now stamped `now` is certainly the file this stamp was taken of: the
+    /// same size, time of change and place, and that time was well before the file was read
+    /// (a change within the file system's clock tick of the read could keep the time; as git
+    /// does with its index, such a file is read again).
+    fn vouches_for(&self, now: &Stamp) -> bool {
+        const TICK: std::time::Duration = std::time::Duration::from_secs(2);
+        self.len == now.len
+            && self.modified == now.modified
+            && self.place == now.place
+            && self
+                .modified
+                .checked_add(TICK)
+                .is_some_and(|safe| safe < self.seen)
     }
 }
 
@@ -179,14 +223,34 @@ impl Session {
     /// Builds (or checks) the handbook as it is on disk now. When the build has errors,
     /// nothing is written: the output folder stays as the last successful build left it.
     pub fn build(&mut self) -> Report {
+        self.build_showing(None)
+    }
+
+    /// [`Session::build`], moving the pages into the output folder as soon as they are made
+    /// (when the build updates it) and telling `on_pages` which files those were, before the
+    /// print views and the search index, which take longer, are made.
+    pub fn build_showing(&mut self, on_pages: Option<&render::PagesDone<'_>>) -> Report {
         let previous = if self.track {
             self.output.clone()
         } else {
             None
         };
-        let (report, manifest) = run(&self.options, self.track, previous, &mut self.memory);
-        if let Some(manifest) = manifest {
-            self.output = Some(manifest);
+        let (report, manifest) = run(
+            &self.options,
+            self.track,
+            previous,
+            &mut self.memory,
+            on_pages,
+        );
+        match manifest {
+            Some(manifest) => self.output = Some(manifest),
+            None if report.flushed => {
+                // Pages went into the folder but the build then failed: what the folder holds
+                // is no longer known, so the next build starts over.
+                self.output = None;
+                self.memory.clear();
+            }
+            None => {}
         }
         report
     }
@@ -200,6 +264,7 @@ fn run(
     track: bool,
     previous: Option<output::Manifest>,
     memory: &mut HashMap<String, Memory>,
+    on_pages: Option<&render::PagesDone<'_>>,
 ) -> (Report, Option<output::Manifest>) {
     let mut report = Report::default();
     let mut manifest = None;
@@ -279,6 +344,7 @@ fn run(
             switcher,
             (write, &out_dir),
             (&mut staging, track, &mut previous),
+            on_pages,
             memory.entry(part.prefix.clone()).or_default(),
             &mut report,
             &mut clock,
@@ -302,6 +368,7 @@ fn run(
                 report.diagnostics.push(Diagnostic::error("sitemap.xml", e));
             }
         }
+        report.flushed = staging.has_flushed();
         report.files_written = staging.files_written();
         report.bytes_written = staging.bytes_written();
         if !report.has_errors() {
@@ -468,6 +535,7 @@ fn build_part(
         bool,
         &mut Option<output::Manifest>,
     ),
+    on_pages: Option<&render::PagesDone<'_>>,
     memory: &mut Memory,
     report: &mut Report,
     clock: &mut Clock,
@@ -522,9 +590,19 @@ fn build_part(
         .pages
         .par_iter()
         .map(|file| {
+            let language = language_of(file.layer);
+            // A file whose size and time of change are as when it was last read (long enough
+            // after that change for another one to show in the time) is not read again.
+            let stamp = track.then(|| Stamp::of(file, &language)).flatten();
+            if let Some(stamp) = &stamp
+                && let Some(known) = remembered.get(&file.path)
+                && known.stamp.as_ref().is_some_and(|k| k.vouches_for(stamp))
+            {
+                return (file.path.clone(), known.clone());
+            }
             let source = match file.read() {
                 Ok(mut source) => {
-                    source.language = language_of(file.layer);
+                    source.language = language;
                     source
                 }
                 Err(d) => return (file.path.clone(), Remembered::failed(d)),
@@ -534,7 +612,9 @@ fn build_part(
                 && let Some(known) = remembered.get(&file.path)
                 && known.hash == hash
             {
-                return (file.path.clone(), known.clone());
+                let mut known = known.clone();
+                known.stamp = stamp;
+                return (file.path.clone(), known);
             }
             let (parsed, problems) = page::parse(&source, parse_options);
             let (page, search) = match parsed {
@@ -543,6 +623,7 @@ fn build_part(
             };
             let remembered = Remembered {
                 hash,
+                stamp,
                 page,
                 search,
                 problems,
@@ -628,6 +709,7 @@ fn build_part(
             switcher,
             search,
             track.then_some(&memory.fingerprints),
+            on_pages,
             display_root,
         );
         report.pages += rendered.pages;

@@ -28,6 +28,16 @@ impl Twin {
     }
 
     fn at(dir: tempfile::TempDir, root: PathBuf) -> Twin {
+        // Sources last changed an hour ago, as an author's are: unchanged files are then known
+        // by their size and time alone and not read again; edited ones are.
+        let past = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for entry in walkdir::WalkDir::new(dir.path()) {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                let file = fs::File::options().write(true).open(entry.path()).unwrap();
+                file.set_modified(past).unwrap();
+            }
+        }
         let session = Session::incremental(Options {
             root: root.clone(),
             out: Some(dir.path().join("inc")),
@@ -62,7 +72,18 @@ impl Twin {
 
     /// Builds again after an edit, then cleanly, and compares the two output folders.
     fn step(&mut self, what: &str) -> Report {
-        let report = self.session.build();
+        // As serve builds: the pages are moved into place first, then the rest.
+        let inc = self.dir.path().join("inc");
+        let shown = std::sync::Mutex::new(Vec::new());
+        let report = self.session.build_showing(Some(&|moved: Vec<String>| {
+            for rel in &moved {
+                assert!(inc.join(rel).is_file(), "{rel} is in place when told");
+            }
+            shown.lock().unwrap().extend(moved);
+        }));
+        for rel in shown.into_inner().unwrap() {
+            assert!(report.changed.contains(&rel), "{rel} is among the changes");
+        }
         assert!(
             !report.has_errors(),
             "after {what}:\n{}",

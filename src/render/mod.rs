@@ -41,15 +41,24 @@ pub struct Rendered {
 
 /// A page's stored search documents, owned or in a record someone else holds too.
 enum Store {
-    Own(Vec<u8>),
+    /// The bytes, and the record's hash.
+    Own(Vec<u8>, u64),
     Shared(std::sync::Arc<crate::search::PageRecord>),
 }
 
 impl Store {
     fn bytes(&self) -> &[u8] {
         match self {
-            Store::Own(bytes) => bytes,
+            Store::Own(bytes, _) => bytes,
             Store::Shared(record) => &record.store,
+        }
+    }
+
+    /// The record's hash (of its documents, which the bytes are made from).
+    fn hash(&self) -> u64 {
+        match self {
+            Store::Own(_, hash) => *hash,
+            Store::Shared(record) => record.hash,
         }
     }
 }
@@ -78,7 +87,8 @@ pub struct Renderer<'a> {
 
 /// Renders every page and writes it to `out` (or only renders, for `check`, when `out` is None).
 /// Given the `remembered` fingerprints of the last render (a session's), pages that would come
-/// out the same are not made again.
+/// out the same are not made again. With `on_pages`, the pages are moved into the output folder
+/// and it is told, before the print views and the search index are made.
 #[allow(clippy::too_many_arguments)]
 pub fn render(
     site: &Site,
@@ -88,6 +98,7 @@ pub fn render(
     languages: Option<crate::languages::Switcher>,
     search: Option<SearchInput>,
     remembered: Option<&Fingerprints>,
+    on_pages: Option<&PagesDone<'_>>,
     display_root: &Path,
 ) -> (Rendered, Vec<Diagnostic>) {
     let mut problems = Vec::new();
@@ -170,7 +181,7 @@ pub fn render(
                     None => (None, std::sync::Mutex::new(None)),
                     Some(Ok(r)) => (
                         Some(r.docs),
-                        std::sync::Mutex::new(Some(Store::Own(r.store))),
+                        std::sync::Mutex::new(Some(Store::Own(r.store, r.hash))),
                     ),
                     Some(Err(shared)) => (
                         Some(shared.docs.clone()),
@@ -293,7 +304,7 @@ pub fn render(
             .insert(path.to_string(), fingerprint);
         remembered.files.get(path) == Some(&fingerprint) && out.is_some_and(|o| o.keep(path))
     };
-    let render_pages = || -> Vec<Diagnostic> {
+    let render_jobs = |jobs: &[context::Job]| -> Vec<Diagnostic> {
         jobs.par_iter()
             .filter_map(|job| {
                 // The page's search documents, written alongside it.
@@ -301,16 +312,19 @@ pub fn render(
                     && let Some(sp) = plan.number[p]
                     && let Some(record) = stores[p].lock().expect("store lock").take()
                 {
-                    let (path, data) = renderer.search_documents(sp, p, record.bytes());
+                    let (url, title, parent) = renderer.search_header(p);
+                    let path = crate::search::document_path(sp);
                     let fingerprint = global_fingerprint.map(|_| {
                         let mut h = rustc_hash::FxHasher::default();
-                        data.hash(&mut h);
+                        (record.hash(), &url, &title, &parent).hash(&mut h);
                         h.finish()
                     });
-                    if !unchanged(&path, fingerprint)
-                        && let Err(e) = out.write(&path, &data)
-                    {
-                        return Some(Diagnostic::error("search", e));
+                    if !unchanged(&path, fingerprint) {
+                        let data =
+                            crate::search::document_file(sp, record.bytes(), &url, &title, &parent);
+                        if let Err(e) = out.write(&path, &data) {
+                            return Some(Diagnostic::error("search", e));
+                        }
                     }
                 }
                 // Tracked: the page's fingerprint, made from the data it is made from with
@@ -406,9 +420,36 @@ pub fn render(
         );
         failures.into_inner().expect("failures lock")
     };
-    let (rendered, indexed) = rayon::join(render_pages, build_index);
-    problems.extend(rendered);
-    problems.extend(indexed);
+    match (on_pages, out) {
+        // Pages first, shown as soon as they are in place; then the print views (which hold
+        // every page) and the search index.
+        (Some(on_pages), Some(out)) => {
+            let (printed, pages): (Vec<context::Job>, Vec<context::Job>) = jobs
+                .iter()
+                .partition(|job| matches!(job, context::Job::Print(_)));
+            let failed = render_jobs(&pages);
+            let ok = !failed.iter().any(Diagnostic::is_error);
+            problems.extend(failed);
+            if ok {
+                match out.flush() {
+                    Ok(moved) if moved.is_empty() => {}
+                    Ok(moved) => on_pages(moved),
+                    Err(e) => problems.push(Diagnostic::error(
+                        display_root,
+                        format!("cannot move pages into the output folder: {e}"),
+                    )),
+                }
+            }
+            let (rendered, indexed) = rayon::join(|| render_jobs(&printed), build_index);
+            problems.extend(rendered);
+            problems.extend(indexed);
+        }
+        _ => {
+            let (rendered, indexed) = rayon::join(|| render_jobs(&jobs), build_index);
+            problems.extend(rendered);
+            problems.extend(indexed);
+        }
+    }
     // The versions of the files that change with the content, which pages do not name (so
     // that an edit changes only the pages it shows in).
     if let Some(out) = out
@@ -540,6 +581,10 @@ fn prefix_ids(html: &str, anchor: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// Told, in a build that shows pages early, the output files moved into place once the pages
+/// are (before the print views and the search index).
+pub type PagesDone<'a> = dyn Fn(Vec<String>) + Sync + 'a;
 
 /// Whether pages are minified.
 fn minify_pages(config: &Config) -> bool {
@@ -883,18 +928,17 @@ impl Renderer<'_> {
         }
     }
 
-    /// The file of one page's search documents.
-    fn search_documents(&self, sp: usize, p: usize, store: &[u8]) -> (String, Vec<u8>) {
+    /// What the file of a page's search documents says of it besides the documents: its URL,
+    /// its title and its parent's title.
+    fn search_header(&self, p: usize) -> (String, String, String) {
         let site = self.site;
         let parent = site.parent[p]
             .map(|q| page_title(site, q))
             .unwrap_or_default();
-        crate::search::document_file(
-            sp,
-            store,
-            &href("", &site.pages[p].id, None),
-            &page_title(site, p),
-            &parent,
+        (
+            href("", &site.pages[p].id, None),
+            page_title(site, p),
+            parent,
         )
     }
 

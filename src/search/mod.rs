@@ -722,21 +722,16 @@ pub fn version(plan: &Plan, hashes: &[u64]) -> String {
     format!("{:08x}", (h >> 32) as u32 ^ h as u32)
 }
 
-/// The file of one page's documents: `(path, content)`; `url` is the page's URL from the site
-/// root, `parent` its parent's title.
-pub fn document_file(
-    sp: usize,
-    store: &[u8],
-    url: &str,
-    title: &str,
-    parent: &str,
-) -> (String, Vec<u8>) {
-    let path = format!("d/{sp}");
+/// Where the file of the page numbered `sp` in search order goes.
+pub fn document_path(sp: usize) -> String {
+    format!("search/d/{sp}.js")
+}
+
+/// The file of one page's documents ([`document_path`]); `url` is the page's URL from the
+/// site root, `parent` its parent's title.
+pub fn document_file(sp: usize, store: &[u8], url: &str, title: &str, parent: &str) -> Vec<u8> {
     let header = serde_json::json!({"u": url, "t": title, "p": parent});
-    (
-        format!("search/{path}.js"),
-        script(&path, store, Some(&header)),
-    )
+    script(&format!("d/{sp}"), store, Some(&header))
 }
 
 /// Labels the client shows: `(kind, singular, plural)` per kind in search order, then key

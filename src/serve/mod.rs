@@ -107,7 +107,13 @@ pub fn serve(
 /// One build, told to the pages and to whoever runs serve.
 fn build(session: &mut Session, live: &Live, on_event: &mut dyn FnMut(Event)) -> Report {
     let started = Instant::now();
-    let report = session.build();
+    // The open pages are told as soon as the pages are in place; the print views and the
+    // search index follow.
+    let shown = std::sync::Mutex::new(std::collections::HashSet::new());
+    let report = session.build_showing(Some(&|moved: Vec<String>| {
+        shown.lock().expect("shown").extend(moved.iter().cloned());
+        live.publish(Vec::new(), moved);
+    }));
     let took = started.elapsed();
     let problems = report
         .diagnostics
@@ -115,7 +121,15 @@ fn build(session: &mut Session, live: &Live, on_event: &mut dyn FnMut(Event)) ->
         .filter(|d| d.is_error())
         .cloned()
         .collect();
-    live.publish(problems, report.changed.clone());
+    // What the pages were not told of yet (a page is not reloaded twice).
+    let shown = shown.into_inner().expect("shown");
+    let rest = report
+        .changed
+        .iter()
+        .filter(|c| !shown.contains(*c))
+        .cloned()
+        .collect();
+    live.publish(problems, rest);
     on_event(Event::Built(&report, took));
     report
 }
