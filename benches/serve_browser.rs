@@ -46,7 +46,7 @@ fn main() {
     };
     let out = tempfile::tempdir().unwrap();
     let mut child = Command::new(&bin)
-        .args(["serve", "--port", "0", "--quiet", "--out"])
+        .args(["serve", "--port", "0", "--out"])
         .arg(out.path().join("site"))
         .arg(&handbook)
         .stdin(Stdio::null())
@@ -122,7 +122,14 @@ fn main() {
                 std::thread::sleep(Duration::from_millis(2));
             }
             times.push(saved.elapsed().as_secs_f64() * 1000.0);
-            // Let the server settle before the next edit.
+            // The next edit once this build is done (its print views and search index too),
+            // as an author's next save comes seconds later.
+            loop {
+                let line = said.recv_timeout(WAIT).expect("serve finished the build");
+                if line.starts_with("rebuilt in") {
+                    break;
+                }
+            }
             page.wait_for("document.readyState === 'complete'", WAIT);
         }
         let mut sorted = times.clone();

@@ -123,6 +123,21 @@ pub struct LanguageLink {
 }
 
 impl Switcher<'_> {
+    /// A hash of everything the switcher shows on any page: the languages, which one is
+    /// current, and what each has.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        self.current.hash(&mut h);
+        for language in self.languages {
+            (&language.tag, &language.name, &language.prefix).hash(&mut h);
+            let mut outputs: Vec<(&String, &bool)> = language.catalog.outputs.iter().collect();
+            outputs.sort_unstable();
+            outputs.hash(&mut h);
+        }
+        h.finish()
+    }
+
     /// The switcher of the output `id` (`a/b`, `a/b/handout`, `search`; `` for the home
     /// page) of the current language.
     pub fn links(&self, id: &str) -> Vec<LanguageLink> {

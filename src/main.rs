@@ -368,6 +368,15 @@ fn serve(
                 open_browser(&url);
             }
         }
+        Event::PagesShown(files, after) => {
+            if timings {
+                eprintln!(
+                    "  pages shown after {:.0} ms ({files} file{})",
+                    after.as_secs_f64() * 1000.0,
+                    plural(files)
+                );
+            }
+        }
         Event::Trouble(message) => eprintln!("warning: {message}"),
     };
     let options_for_serve = ServeOptions {

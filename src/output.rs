@@ -279,7 +279,10 @@ impl Staging {
         else {
             return false;
         };
-        if !self.target.join(rel).is_file() || self.claim(rel).is_err() {
+        // The folder is taken to hold what the manifest says (it is this session's own; a
+        // file removed from it by hand comes back when it next changes, or with a new
+        // session).
+        if self.claim(rel).is_err() {
             return false;
         }
         self.record(rel, hash);

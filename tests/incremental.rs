@@ -181,6 +181,17 @@ fn every_kind_of_edit_equals_a_clean_build() {
     assert!(changed(&r, "assets/tree.js"));
     assert!(changed(&r, "assets/site.js"));
 
+    // A module's title: its lessons (breadcrumbs), the lessons index (grouped by module) and
+    // the modules index name it.
+    t.edit(
+        "content/lessons/module-1/_index.md",
+        "title = \"Module 1: Foundations of UN Peacekeeping\"",
+        "title = \"Module 1: Foundations\"",
+    );
+    let r = t.step("a module's title");
+    assert!(changed(&r, "lessons/index.html"));
+    assert!(changed(&r, "lessons/module-1/1.1-evolution/index.html"));
+
     // A weight: the principles' order, the navigation and the numbering change.
     t.edit(consent, "weight = 1", "weight = 9");
     t.step("a weight");

@@ -183,6 +183,9 @@ pub struct ParsedPage {
     /// A hash of everything the parse read (the source, its place, the parse settings): two
     /// pages with the same hash have the same body, blocks, headings and references.
     pub source_hash: u64,
+    /// A hash of what other pages can show of this one (all but its body and references):
+    /// its id, front matter, lead, language, headings and blocks as written.
+    pub facet_hash: u64,
     /// Which handbook of an edition's chain the page comes from (0: the bottom base).
     pub layer: usize,
     /// The page's language where it differs from the handbook's (a base page an edition in
@@ -286,7 +289,7 @@ pub fn parse(source: &Source, options: ParseOptions<'_>) -> (Option<Parsed>, Vec
             &rendered.blocks,
         )
     });
-    let page = ParsedPage {
+    let mut page = ParsedPage {
         rel: source.rel.clone(),
         shown: source.shown.clone(),
         id,
@@ -308,8 +311,40 @@ pub fn parse(source: &Source, options: ParseOptions<'_>) -> (Option<Parsed>, Vec
         },
         layer: source.layer,
         language: source.language.clone(),
+        facet_hash: 0,
     };
+    page.facet_hash = facet_hash(&page);
     (Some(Parsed { page, search }), finish(problems))
+}
+
+/// [`ParsedPage::facet_hash`]: the parts' debug forms, hashed as they are written out.
+fn facet_hash(page: &ParsedPage) -> u64 {
+    use std::hash::Hasher;
+    struct Feed(rustc_hash::FxHasher);
+    impl std::fmt::Write for Feed {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.write(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut feed = Feed(rustc_hash::FxHasher::default());
+    let specs: Vec<&BlockSpec> = page.blocks.iter().map(|b| &b.spec).collect();
+    let _ = std::fmt::Write::write_fmt(
+        &mut feed,
+        format_args!(
+            "{:?}",
+            (
+                &page.id,
+                &page.fm,
+                &page.lead,
+                &page.language,
+                &page.headings,
+                specs,
+                page.has_code
+            )
+        ),
+    );
+    feed.0.finish()
 }
 
 /// What laying an edition over its base needs to know of a page before parsing it.

@@ -50,6 +50,14 @@ impl Job {
         }
     }
 
+    /// The file the job writes (as [`Renderer::job_context`] names it).
+    pub fn path(self, site: &crate::site::Site) -> String {
+        match self.output_id(site) {
+            Some(id) => links::output_path(&id),
+            None => "404.html".to_string(),
+        }
+    }
+
     /// For a generated page meant for paper: the id it is written at (its file is
     /// `links::output_path(id)`) and the name of its PDF under `pdf/`.
     pub fn printed(self, site: &crate::site::Site) -> Option<(String, String)> {

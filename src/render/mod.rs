@@ -2,6 +2,7 @@
 //! tree and static files), through tera, in parallel, each file written as soon as it is made.
 
 pub mod context;
+pub mod dirty;
 pub mod highlight;
 pub mod links;
 
@@ -37,6 +38,13 @@ pub struct Rendered {
     pub fingerprints: Option<Fingerprints>,
     /// Pages made this time (the others were as last time, and left as they were).
     pub made: usize,
+}
+
+/// A page's search terms, owned or in a record someone else holds too (copied when the index
+/// is made, as link texts are added to them).
+enum Terms {
+    Own(Vec<crate::search::DocRecord>),
+    Shared(std::sync::Arc<crate::search::PageRecord>),
 }
 
 /// A page's stored search documents, owned or in a record someone else holds too.
@@ -158,7 +166,6 @@ pub fn render(
     {
         problems.push(Diagnostic::error("assets", e));
     }
-
     // Search: each page's documents are written with the page (and then freed); the postings
     // are built from the term records meanwhile, on whichever thread is free.
     let (collector, terms, stores, hashes, used) = match search {
@@ -180,11 +187,11 @@ pub fn render(
                 .map(|r| match r.map(std::sync::Arc::try_unwrap) {
                     None => (None, std::sync::Mutex::new(None)),
                     Some(Ok(r)) => (
-                        Some(r.docs),
+                        Some(Terms::Own(r.docs)),
                         std::sync::Mutex::new(Some(Store::Own(r.store, r.hash))),
                     ),
                     Some(Err(shared)) => (
-                        Some(shared.docs.clone()),
+                        Some(Terms::Shared(shared.clone())),
                         std::sync::Mutex::new(Some(Store::Shared(shared))),
                     ),
                 })
@@ -233,6 +240,15 @@ pub fn render(
         assets: renderer.assets.clone(),
         languages: renderer.languages.clone(),
         ..renderer
+    };
+    // Which pages can have changed at all (the others are not even fingerprinted).
+    let now = global_fingerprint.map(|global| {
+        let languages = renderer.languages.as_ref().map_or(0, |s| s.fingerprint());
+        dirty::Now::of(site, global, languages)
+    });
+    let to_check = match (&now, remembered) {
+        (Some(now), Some(before)) => now.to_check(site, &before.dirty),
+        _ => None,
     };
     let fingerprints = std::sync::Mutex::new(Fingerprints::default());
     let made = std::sync::atomic::AtomicUsize::new(0);
@@ -327,6 +343,23 @@ pub fn render(
                         }
                     }
                 }
+                // A page nothing it shows can have changed in is left as it is.
+                if let (Some((pages, indexes)), Some(before)) = (&to_check, remembered) {
+                    let skip = match *job {
+                        context::Job::Page(p)
+                        | context::Job::Handout(p)
+                        | context::Job::LessonPlan(p) => !pages[p],
+                        context::Job::Index(i) => !indexes[i],
+                        _ => false,
+                    };
+                    let path = job.path(site);
+                    if skip
+                        && let Some(&fingerprint) = before.files.get(&path)
+                        && unchanged(&path, Some(fingerprint))
+                    {
+                        return None;
+                    }
+                }
                 // Tracked: the page's fingerprint, made from the data it is made from with
                 // bodies standing as hashes; as last time, it is left as it is.
                 if let Some(global) = global_fingerprint {
@@ -384,7 +417,15 @@ pub fn render(
             return Vec::new();
         };
         // The generated link text of references, known now that the site is resolved.
-        let mut terms = terms;
+        let mut terms: Vec<Option<Vec<crate::search::DocRecord>>> = terms
+            .into_iter()
+            .map(|t| {
+                t.map(|t| match t {
+                    Terms::Own(docs) => docs,
+                    Terms::Shared(record) => record.docs.clone(),
+                })
+            })
+            .collect();
         let mut link_words = Vec::new();
         for (p, docs) in terms.iter_mut().enumerate() {
             for doc in docs.iter_mut().flatten().filter(|d| !d.refs.is_empty()) {
@@ -475,8 +516,10 @@ pub fn render(
             pages: jobs.len(),
             printables,
             sitemap,
-            fingerprints: global_fingerprint
-                .map(|_| fingerprints.into_inner().expect("fingerprints")),
+            fingerprints: now.map(|now| Fingerprints {
+                dirty: now.remembered,
+                ..fingerprints.into_inner().expect("fingerprints")
+            }),
             made: made.into_inner(),
         },
         problems,
@@ -591,10 +634,12 @@ fn minify_pages(config: &Config) -> bool {
     config.build.minify
 }
 
-/// What a tracked render made, by output path: a hash of what each file was made from.
+/// What a tracked render made, by output path: a hash of what each file was made from; and
+/// what tells the next render which pages it need not even look at.
 #[derive(Debug, Default, Clone)]
 pub struct Fingerprints {
     pub files: std::collections::HashMap<String, u64>,
+    pub dirty: dirty::Remembered,
 }
 
 fn short_hash(bytes: &[u8]) -> String {

@@ -37,6 +37,9 @@ pub struct ServeOptions {
 pub enum Event<'a> {
     /// A build finished (the first one, or one after a change), in that long.
     Built(&'a Report, Duration),
+    /// The pages a build changed are in place and the open pages told, that long after the
+    /// build began (the print views and the search index follow).
+    PagesShown(usize, Duration),
     /// The server listens at this address.
     Listening(SocketAddr),
     /// Something serve could not do but can live without (watching one folder, say).
@@ -110,10 +113,15 @@ fn build(session: &mut Session, live: &Live, on_event: &mut dyn FnMut(Event)) ->
     // The open pages are told as soon as the pages are in place; the print views and the
     // search index follow.
     let shown = std::sync::Mutex::new(std::collections::HashSet::new());
+    let early = std::sync::Mutex::new(None);
     let report = session.build_showing(Some(&|moved: Vec<String>| {
+        *early.lock().expect("early") = Some((moved.len(), started.elapsed()));
         shown.lock().expect("shown").extend(moved.iter().cloned());
         live.publish(Vec::new(), moved);
     }));
+    if let Some((files, after)) = early.into_inner().expect("early") {
+        on_event(Event::PagesShown(files, after));
+    }
     let took = started.elapsed();
     let problems = report
         .diagnostics

@@ -345,6 +345,7 @@ fn synthetic_home(title: &str, display_root: &Path) -> ParsedPage {
         has_code: false,
         source_len: 0,
         source_hash: 0,
+        facet_hash: 0,
         layer: 0,
         language: None,
     }
