@@ -67,6 +67,29 @@ fn main() {
             break rest.split_whitespace().next().unwrap().to_string();
         }
     };
+    // When each build's first event reaches a page (a stream of our own), to tell the
+    // server's part from the browser's.
+    let (heard, events) = mpsc::channel::<Instant>();
+    {
+        use std::io::Write;
+        let address = base
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string();
+        let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+        write!(
+            stream,
+            "GET /__tenet/events HTTP/1.1\r\nHost: {address}\r\n\r\n"
+        )
+        .unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                if line == "event: built" {
+                    let _ = heard.send(Instant::now());
+                }
+            }
+        });
+    }
     let Some(mut browser) = Browser::launch() else {
         eprintln!("serve_browser: Chromium is missing (apt-get install chromium)");
         std::process::exit(1);
@@ -102,6 +125,7 @@ fn main() {
         page.goto(&url_of(file));
         page.wait_for("document.readyState === 'complete'", WAIT);
         let mut times = Vec::new();
+        let mut told = Vec::new();
         for i in 0..edits {
             let marker = format!("Edit{i}{edit}marker");
             let text = std::fs::read_to_string(file).unwrap();
@@ -113,15 +137,19 @@ fn main() {
                     format!("{}{marker}{}", &text[..start], &text[end..])
                 }
             };
+            while events.try_recv().is_ok() {}
             let saved = Instant::now();
             std::fs::write(file, &edited).unwrap();
             // Polled often: a 50 ms poll would blur figures of tens of milliseconds.
-            let shown = format!("document.body && document.body.innerText.includes('{marker}')");
+            let shown = format!("document.body && document.body.textContent.includes('{marker}')");
             while page.try_eval(&shown) != Ok(json!(true)) {
                 assert!(saved.elapsed() < WAIT, "the change did not show: {edit}");
                 std::thread::sleep(Duration::from_millis(2));
             }
             times.push(saved.elapsed().as_secs_f64() * 1000.0);
+            if let Ok(at) = events.recv_timeout(WAIT) {
+                told.push(at.duration_since(saved).as_secs_f64() * 1000.0);
+            }
             // The next edit once this build is done (its print views and search index too),
             // as an author's next save comes seconds later.
             loop {
@@ -141,6 +169,7 @@ fn main() {
                 "file": file.strip_prefix(&handbook).unwrap().to_string_lossy(),
                 "ms": times.iter().map(|t| (t * 10.0).round() / 10.0).collect::<Vec<_>>(),
                 "median_ms": (sorted[sorted.len() / 2] * 10.0).round() / 10.0,
+                "told_ms": told.iter().map(|t| (t * 10.0).round() / 10.0).collect::<Vec<_>>(),
             })
         );
     }

@@ -481,7 +481,14 @@ pub fn render(
                     )),
                 }
             }
-            let (rendered, indexed) = rayon::join(|| render_jobs(&printed), build_index);
+            // On one thread: the machine's other cores are for the browser reloading the
+            // pages meanwhile.
+            let one = rayon::ThreadPoolBuilder::new().num_threads(1).build();
+            let rest = || rayon::join(|| render_jobs(&printed), build_index);
+            let (rendered, indexed) = match one {
+                Ok(pool) => pool.install(rest),
+                Err(_) => rest(),
+            };
             problems.extend(rendered);
             problems.extend(indexed);
         }

@@ -96,7 +96,15 @@ fn answer(request: Request, site: &Path, live: &Arc<Live>) {
     } else {
         file_response(site, path, live)
     };
-    let _ = request.respond(response.with_header(header("Cache-Control", "no-store")));
+    // A versioned URL (`?v=`) names one content for good (a new build names a new version);
+    // anything else may change with the next build.
+    let versioned = url.contains("?v=") || url.contains("&v=");
+    let cache = if versioned {
+        "max-age=31536000, immutable"
+    } else {
+        "no-store"
+    };
+    let _ = request.respond(response.with_header(header("Cache-Control", cache)));
 }
 
 /// The file a URL path names, HTML with the live script added; the site's 404 page (or a

@@ -12,27 +12,31 @@ pub struct NotFound {
     pub help: Option<String>,
 }
 
-/// Page lookups for one handbook.
-pub struct Ids {
-    by_id: HashMap<String, usize>,
-    by_short: HashMap<String, Vec<usize>>,
-    by_file: HashMap<String, usize>,
-    ids: Vec<String>,
+/// Page lookups for one handbook (borrowing the pages' ids and paths).
+pub struct Ids<'a> {
+    by_id: Map<&'a str, usize>,
+    by_short: Map<&'a str, Vec<usize>>,
+    by_file: Map<&'a str, usize>,
+    ids: Vec<&'a str>,
 }
 
-impl Ids {
-    pub fn new(pages: &[Arc<ParsedPage>]) -> Self {
-        let mut by_id = HashMap::with_capacity(pages.len());
-        let mut by_short: HashMap<String, Vec<usize>> = HashMap::with_capacity(pages.len());
-        let mut by_file = HashMap::with_capacity(pages.len());
+type Map<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
+
+impl<'a> Ids<'a> {
+    pub fn new(pages: &'a [Arc<ParsedPage>]) -> Self {
+        let n = pages.len();
+        let mut by_id = Map::with_capacity_and_hasher(n, Default::default());
+        let mut by_short: Map<&str, Vec<usize>> =
+            Map::with_capacity_and_hasher(n, Default::default());
+        let mut by_file = Map::with_capacity_and_hasher(n, Default::default());
         for (i, page) in pages.iter().enumerate() {
-            by_id.entry(page.id.clone()).or_insert(i);
+            by_id.entry(page.id.as_str()).or_insert(i);
             if let Some(short) = page.id.rsplit('/').next().filter(|s| !s.is_empty()) {
-                by_short.entry(short.to_string()).or_default().push(i);
+                by_short.entry(short).or_default().push(i);
             }
-            by_file.insert(page.rel.clone(), i);
+            by_file.insert(page.rel.as_str(), i);
         }
-        let ids = pages.iter().map(|p| p.id.clone()).collect();
+        let ids = pages.iter().map(|p| p.id.as_str()).collect();
         Ids {
             by_id,
             by_short,
@@ -67,7 +71,7 @@ impl Ids {
             match self.by_short.get(id).map(Vec::as_slice) {
                 Some([one]) => return Ok(*one),
                 Some(many) if many.len() > 1 => {
-                    let mut names: Vec<&str> = many.iter().map(|&i| self.ids[i].as_str()).collect();
+                    let mut names: Vec<&str> = many.iter().map(|&i| self.ids[i]).collect();
                     names.sort_unstable();
                     let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
                     return Err(NotFound {
@@ -81,9 +85,9 @@ impl Ids {
         Err(NotFound {
             message: format!("unknown reference `{id}`"),
             help: Some(
-                did_you_mean(&suggest(id, self.ids.iter().map(String::as_str))).unwrap_or_else(
-                    || "check the id: it is the page's path under content/ without `.md`".into(),
-                ),
+                did_you_mean(&suggest(id, self.ids.iter().copied())).unwrap_or_else(|| {
+                    "check the id: it is the page's path under content/ without `.md`".into()
+                }),
             ),
         })
     }
@@ -94,6 +98,6 @@ impl Ids {
     }
 
     pub fn files(&self) -> impl Iterator<Item = &str> {
-        self.by_file.keys().map(String::as_str)
+        self.by_file.keys().copied()
     }
 }

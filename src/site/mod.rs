@@ -12,6 +12,8 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{Diagnostic, Pos, did_you_mean, suggest};
 use crate::page::{BlockKind, FrontMatter, Kind, ParsedPage, RefTarget};
 use ids::Ids;
@@ -99,6 +101,17 @@ pub struct Site {
     pub unlinked: HashMap<(usize, usize), String>,
 }
 
+/// One page's references and relations, resolved.
+struct PageLinks {
+    refs: Vec<Option<Resolved>>,
+    principles: Vec<usize>,
+    related: Vec<usize>,
+    block_principles: Vec<Vec<usize>>,
+    relations: Vec<(Source, usize)>,
+    unlinked: Vec<((usize, usize), String)>,
+    problems: Vec<Diagnostic>,
+}
+
 /// Resolves the parsed pages. `title` is the book title, used for a home page when
 /// `content/_index.md` is missing.
 pub fn resolve(
@@ -120,151 +133,175 @@ pub fn resolve(
     let ids = Ids::new(&pages);
     let (parent, children, order, rank) = tree(&pages, home, &ids);
 
+    // Each page's references and relations, resolved in parallel, then gathered in order.
+    let resolved: Vec<PageLinks> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(p, page)| {
+            let mut problems = Vec::new();
+            let mut relations: Vec<(Source, usize)> = Vec::new();
+            let mut unlinked = Vec::new();
+            let error = |pos: Pos, message: String, help: Option<String>| {
+                let d = Diagnostic::error(&page.shown, message).at(pos);
+                match help {
+                    Some(h) => d.help(h),
+                    None => d,
+                }
+            };
+            // Front matter.
+            let lookup = |list: &[crate::page::Located<String>],
+                          want_principle: bool,
+                          problems: &mut Vec<Diagnostic>| {
+                let mut found = Vec::new();
+                for item in list {
+                    match relation(&ids, &pages, edition, &item.value, want_principle) {
+                        Ok(t) => found.extend(t),
+                        Err((message, help)) => problems.push(error(item.pos, message, help)),
+                    }
+                }
+                found
+            };
+            let page_principles = lookup(&page.fm.principles, true, &mut problems);
+            let page_related = lookup(&page.fm.related, false, &mut problems);
+            for &t in page_principles.iter().chain(&page_related) {
+                relations.push((
+                    Source {
+                        page: p,
+                        block: None,
+                    },
+                    t,
+                ));
+            }
+            // Block attributes.
+            let mut per_block = Vec::with_capacity(page.blocks.len());
+            for (b, block) in page.blocks.iter().enumerate() {
+                let mut about = Vec::new();
+                for (key, want_principle) in [("principles", true), ("related", false)] {
+                    for (value, pos) in block.spec.list_attr(key) {
+                        match relation(&ids, &pages, edition, &value, want_principle) {
+                            Ok(None) => {}
+                            Ok(Some(t)) => {
+                                if want_principle {
+                                    about.push(t);
+                                }
+                                relations.push((
+                                    Source {
+                                        page: p,
+                                        block: Some(b),
+                                    },
+                                    t,
+                                ));
+                            }
+                            Err((message, help)) => problems.push(error(pos, message, help)),
+                        }
+                    }
+                }
+                per_block.push(about);
+            }
+            // References in the body.
+            let mut page_refs = Vec::with_capacity(page.refs.len());
+            for r in &page.refs {
+                // A miss is explained (with suggestions, which cost a scan of every id) only when
+                // it is not a page the edition left out.
+                let found = match &r.target {
+                    RefTarget::Id { id, .. } => ids.lookup(id),
+                    RefTarget::File { path, .. } => ids
+                        .file(path)
+                        .or_else(|| edition.moved.get(path).and_then(|id| ids.get(id))),
+                };
+                let left_out = match found {
+                    Some(_) => None,
+                    None => edition.excluded(&r.target),
+                };
+                let target = match (found, &r.target) {
+                    (Some(t), _) => Ok(t),
+                    (None, _) if let Some(excluded) = left_out => Err(excluded.problem()),
+                    (None, RefTarget::Id { id, .. }) => {
+                        ids.resolve(id).map_err(|nf| (nf.message, nf.help))
+                    }
+                    (None, RefTarget::File { path, written, .. }) => Err((
+                        format!("link to `{written}`: no page at content/{path}"),
+                        did_you_mean(&suggest(path, ids.files())),
+                    )),
+                };
+                let anchor = match &r.target {
+                    RefTarget::Id { anchor, .. } | RefTarget::File { anchor, .. } => {
+                        anchor.as_deref()
+                    }
+                };
+                let resolved = target.and_then(|t| {
+                    let anchor = match anchor.filter(|a| !a.is_empty()) {
+                        None => None,
+                        Some(a) => Some(find_anchor(&pages[t], a).ok_or_else(|| {
+                            let known: Vec<&str> = pages[t]
+                                .headings
+                                .iter()
+                                .map(|h| h.anchor.as_str())
+                                .chain(pages[t].blocks.iter().map(|b| b.spec.id.as_str()))
+                                .collect();
+                            let shown_id = if pages[t].id.is_empty() {
+                                "the home page".to_string()
+                            } else {
+                                format!("`{}`", pages[t].id)
+                            };
+                            (
+                                format!("{shown_id} has no heading or block `#{a}`"),
+                                did_you_mean(&suggest(a, known.iter().copied())),
+                            )
+                        })?),
+                    };
+                    Ok(Resolved { page: t, anchor })
+                });
+                match resolved {
+                    Ok(resolved) => {
+                        let in_key_message = r.block.and_then(|b| enclosing_key_message(page, b));
+                        if resolved.page != p {
+                            relations.push((
+                                Source {
+                                    page: p,
+                                    block: in_key_message,
+                                },
+                                resolved.page,
+                            ));
+                        }
+                        page_refs.push(Some(resolved));
+                    }
+                    Err((message, help)) => {
+                        match left_out.filter(|excluded| excluded.unlink) {
+                            Some(excluded) => {
+                                unlinked.push(((p, page_refs.len()), excluded.title.clone()));
+                            }
+                            None => problems.push(error(r.pos, message, help)),
+                        }
+                        page_refs.push(None);
+                    }
+                }
+            }
+            PageLinks {
+                refs: page_refs,
+                principles: page_principles,
+                related: page_related,
+                block_principles: per_block,
+                relations,
+                unlinked,
+                problems,
+            }
+        })
+        .collect();
     let mut relations: Vec<(Source, usize)> = Vec::new();
     let mut refs = Vec::with_capacity(pages.len());
     let mut principles = Vec::with_capacity(pages.len());
     let mut related = Vec::with_capacity(pages.len());
     let mut block_principles = Vec::with_capacity(pages.len());
     let mut unlinked = HashMap::new();
-    for (p, page) in pages.iter().enumerate() {
-        let error = |pos: Pos, message: String, help: Option<String>| {
-            let d = Diagnostic::error(&page.shown, message).at(pos);
-            match help {
-                Some(h) => d.help(h),
-                None => d,
-            }
-        };
-        // Front matter.
-        let lookup = |list: &[crate::page::Located<String>],
-                      want_principle: bool,
-                      problems: &mut Vec<Diagnostic>| {
-            let mut found = Vec::new();
-            for item in list {
-                match relation(&ids, &pages, edition, &item.value, want_principle) {
-                    Ok(t) => found.extend(t),
-                    Err((message, help)) => problems.push(error(item.pos, message, help)),
-                }
-            }
-            found
-        };
-        let page_principles = lookup(&page.fm.principles, true, &mut problems);
-        let page_related = lookup(&page.fm.related, false, &mut problems);
-        for &t in page_principles.iter().chain(&page_related) {
-            relations.push((
-                Source {
-                    page: p,
-                    block: None,
-                },
-                t,
-            ));
-        }
-        // Block attributes.
-        let mut per_block = Vec::with_capacity(page.blocks.len());
-        for (b, block) in page.blocks.iter().enumerate() {
-            let mut about = Vec::new();
-            for (key, want_principle) in [("principles", true), ("related", false)] {
-                for (value, pos) in block.spec.list_attr(key) {
-                    match relation(&ids, &pages, edition, &value, want_principle) {
-                        Ok(None) => {}
-                        Ok(Some(t)) => {
-                            if want_principle {
-                                about.push(t);
-                            }
-                            relations.push((
-                                Source {
-                                    page: p,
-                                    block: Some(b),
-                                },
-                                t,
-                            ));
-                        }
-                        Err((message, help)) => problems.push(error(pos, message, help)),
-                    }
-                }
-            }
-            per_block.push(about);
-        }
-        // References in the body.
-        let mut page_refs = Vec::with_capacity(page.refs.len());
-        for r in &page.refs {
-            // A miss is explained (with suggestions, which cost a scan of every id) only when
-            // it is not a page the edition left out.
-            let found = match &r.target {
-                RefTarget::Id { id, .. } => ids.lookup(id),
-                RefTarget::File { path, .. } => ids
-                    .file(path)
-                    .or_else(|| edition.moved.get(path).and_then(|id| ids.get(id))),
-            };
-            let left_out = match found {
-                Some(_) => None,
-                None => edition.excluded(&r.target),
-            };
-            let target = match (found, &r.target) {
-                (Some(t), _) => Ok(t),
-                (None, _) if let Some(excluded) = left_out => Err(excluded.problem()),
-                (None, RefTarget::Id { id, .. }) => {
-                    ids.resolve(id).map_err(|nf| (nf.message, nf.help))
-                }
-                (None, RefTarget::File { path, written, .. }) => Err((
-                    format!("link to `{written}`: no page at content/{path}"),
-                    did_you_mean(&suggest(path, ids.files())),
-                )),
-            };
-            let anchor = match &r.target {
-                RefTarget::Id { anchor, .. } | RefTarget::File { anchor, .. } => anchor.as_deref(),
-            };
-            let resolved = target.and_then(|t| {
-                let anchor = match anchor.filter(|a| !a.is_empty()) {
-                    None => None,
-                    Some(a) => Some(find_anchor(&pages[t], a).ok_or_else(|| {
-                        let known: Vec<&str> = pages[t]
-                            .headings
-                            .iter()
-                            .map(|h| h.anchor.as_str())
-                            .chain(pages[t].blocks.iter().map(|b| b.spec.id.as_str()))
-                            .collect();
-                        let shown_id = if pages[t].id.is_empty() {
-                            "the home page".to_string()
-                        } else {
-                            format!("`{}`", pages[t].id)
-                        };
-                        (
-                            format!("{shown_id} has no heading or block `#{a}`"),
-                            did_you_mean(&suggest(a, known.iter().copied())),
-                        )
-                    })?),
-                };
-                Ok(Resolved { page: t, anchor })
-            });
-            match resolved {
-                Ok(resolved) => {
-                    let in_key_message = r.block.and_then(|b| enclosing_key_message(page, b));
-                    if resolved.page != p {
-                        relations.push((
-                            Source {
-                                page: p,
-                                block: in_key_message,
-                            },
-                            resolved.page,
-                        ));
-                    }
-                    page_refs.push(Some(resolved));
-                }
-                Err((message, help)) => {
-                    match left_out.filter(|excluded| excluded.unlink) {
-                        Some(excluded) => {
-                            unlinked.insert((p, page_refs.len()), excluded.title.clone());
-                        }
-                        None => problems.push(error(r.pos, message, help)),
-                    }
-                    page_refs.push(None);
-                }
-            }
-        }
-        refs.push(page_refs);
-        principles.push(page_principles);
-        related.push(page_related);
-        block_principles.push(per_block);
+    for page in resolved {
+        refs.push(page.refs);
+        principles.push(page.principles);
+        related.push(page.related);
+        block_principles.push(page.block_principles);
+        relations.extend(page.relations);
+        unlinked.extend(page.unlinked);
+        problems.extend(page.problems);
     }
 
     let backlinks = backlinks(&pages, relations, &rank);
@@ -473,7 +510,7 @@ fn backlinks(
     rank: &[usize],
 ) -> Vec<Vec<Source>> {
     // Sorted this way, equal (source, target) pairs are adjacent, so `dedup` leaves each once.
-    relations.sort_by_key(|(s, t)| (*t, rank[s.page], s.block));
+    relations.sort_unstable_by_key(|&(s, t)| (t, rank[s.page], s.block, s.page));
     relations.dedup();
     let mut backlinks = vec![Vec::new(); pages.len()];
     for (source, target) in relations {
