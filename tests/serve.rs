@@ -370,6 +370,24 @@ fn an_open_page_reloads_in_place_and_shows_errors() {
     let served = Served::start();
     let mut page = browser.page();
     page.viewport(1000, 700, false);
+
+    // A page the edit does not change stays as it is (not reloaded).
+    page.goto(&format!("{}/glossary/sofa/", served.base));
+    page.wait_for("document.readyState === 'complete'", WAIT);
+    // A stream of the test's own in the page hears the build's last event (the print view's);
+    // a page that reloaded would lose the mark it then sets.
+    page.eval(
+        "window.tenetUntouched = 1; (() => { const es = new EventSource('/__tenet/events'); \
+         es.addEventListener('built', e => { if (JSON.parse(e.data).changed.includes('print/index.html')) { \
+         es.close(); setTimeout(() => { window.tenetQuiet = window.tenetUntouched; }, 100); } }); })(); 1",
+    );
+    served.edit(
+        CONSENT,
+        SENTENCE,
+        "sets out the legal framework. A quiet edit.",
+    );
+    page.wait_for("window.tenetQuiet === 1", WAIT);
+
     page.goto(&format!("{}/principles/consent/", served.base));
     page.wait_for(
         "!!window.EventSource && document.readyState === 'complete'",

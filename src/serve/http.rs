@@ -87,8 +87,13 @@ fn answer(request: Request, site: &Path, live: &Arc<Live>) {
     let url = request.url().to_string();
     let path = url.split(['?', '#']).next().unwrap_or("/");
     if path == EVENTS_PATH {
+        // `?since=N`: the build the page was sent from.
+        let since = url
+            .split_once('?')
+            .and_then(|(_, q)| q.split('&').find_map(|kv| kv.strip_prefix("since=")))
+            .and_then(|n| n.parse().ok());
         let live = live.clone();
-        std::thread::spawn(move || stream_events(request, &live));
+        std::thread::spawn(move || stream_events(request, &live, since));
         return;
     }
     let response = if path == LIVE_PATH {
@@ -222,15 +227,16 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// One page's event stream: the state now (`hello`), then each build (`built`), until the
-/// page goes away or serve stops.
-fn stream_events(request: Request, live: &Live) {
+/// One page's event stream: the state now (`hello`, with what changed since the build the
+/// page was sent from), then each build (`built`), until the page goes away or serve stops.
+fn stream_events(request: Request, live: &Live, since: Option<u64>) {
     let mut out = request.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
     let mut now = live.now();
+    let changed = live.changed_since(since, now.generation);
     let hello = format!(
         "retry: 500\nevent: hello\ndata: {}\n\n",
-        live.json(&now, false)
+        live.json(&now, &changed)
     );
     if out
         .write_all(head.as_bytes())
@@ -248,7 +254,10 @@ fn stream_events(request: Request, live: &Live) {
         let message = if next.generation == now.generation {
             ": still here\n\n".to_string()
         } else {
-            format!("event: built\ndata: {}\n\n", live.json(&next, true))
+            format!(
+                "event: built\ndata: {}\n\n",
+                live.json(&next, &next.changed)
+            )
         };
         if out
             .write_all(message.as_bytes())

@@ -39,7 +39,9 @@
       if (f === own || f === "*") return true;
       if (/^search\//.test(f)) { if (search) return true; continue; }
       if (/^pdf\//.test(f) || /\.html$/.test(f) || f === "sitemap.xml") continue;
-      return true; // a stylesheet, script, image or the contents tree
+      // Loaded on demand (the contents tree, the versions), not part of the page as shown.
+      if (/(^|\/)assets\/(site|tree)\.js$/.test(f)) continue;
+      return true; // a stylesheet, script or image
     }
     return false;
   }
@@ -109,14 +111,15 @@
   }
 
   if (!window.EventSource) return;
-  var events = new EventSource("/__tenet/events");
-  // The state on (re)connecting: reload when a build finished since this page was sent, or
-  // when serve was started again.
+  var events = new EventSource("/__tenet/events?since=" + encodeURIComponent(loaded || ""));
+  // The state on connecting: reload when a build since this page was sent changed it, or when
+  // serve was started again. (A reconnection asks again since the page was sent; changes that
+  // do not touch it do not count.)
   events.addEventListener("hello", function (e) {
     var state = JSON.parse(e.data);
     if (state.problems.length) { show(state.problems); return; }
     hide();
-    if (state.instance !== instance || String(state.generation) !== loaded) reload();
+    if (state.instance !== instance || affects(state.changed)) reload();
   });
   events.addEventListener("built", function (e) {
     var state = JSON.parse(e.data);

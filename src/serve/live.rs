@@ -26,7 +26,13 @@ pub struct Live {
     pub instance: String,
     state: Mutex<Snapshot>,
     changed: Condvar,
+    /// What the latest builds changed, by generation: a page that connects tells which build
+    /// it was sent from, and reloads only if a later one changed it.
+    history: Mutex<std::collections::VecDeque<(u64, Vec<String>)>>,
 }
+
+/// How many builds back a connecting page can be told what changed (further back, it reloads).
+const HISTORY: usize = 64;
 
 impl Live {
     pub fn new() -> Live {
@@ -38,6 +44,7 @@ impl Live {
             instance: format!("{:x}-{:x}", std::process::id(), nanos),
             state: Mutex::new(Snapshot::default()),
             changed: Condvar::new(),
+            history: Mutex::new(std::collections::VecDeque::new()),
         }
     }
 
@@ -49,6 +56,13 @@ impl Live {
     pub fn publish(&self, problems: Vec<Diagnostic>, changed: Vec<String>) {
         let mut state = self.state.lock().expect("live state");
         state.generation += 1;
+        {
+            let mut history = self.history.lock().expect("history");
+            history.push_back((state.generation, changed.clone()));
+            if history.len() > HISTORY {
+                history.pop_front();
+            }
+        }
         state.problems = problems;
         state.changed = changed;
         self.changed.notify_all();
@@ -57,6 +71,29 @@ impl Live {
     pub fn stop(&self) {
         self.state.lock().expect("live state").stopping = true;
         self.changed.notify_all();
+    }
+
+    /// The files changed by the builds after `since` up to `now` (`["*"]` when that is not
+    /// known any more, or for a page that does not say).
+    pub fn changed_since(&self, since: Option<u64>, now: u64) -> Vec<String> {
+        let history = self.history.lock().expect("history");
+        let Some(since) = since else {
+            return vec!["*".into()];
+        };
+        if since >= now {
+            return Vec::new();
+        }
+        if history.front().is_none_or(|(g, _)| *g > since + 1) {
+            return vec!["*".into()];
+        }
+        let mut changed: Vec<String> = history
+            .iter()
+            .filter(|(g, _)| *g > since && *g <= now)
+            .flat_map(|(_, c)| c.iter().cloned())
+            .collect();
+        changed.sort_unstable();
+        changed.dedup();
+        changed
     }
 
     /// Waits until a build newer than `seen` is published (or `timeout` passes, or serve
@@ -70,14 +107,13 @@ impl Live {
         state.clone()
     }
 
-    /// The JSON an event carries; `with_changed` for a build's event (a page that has just
-    /// connected needs no list). A long list is sent as `["*"]`: everything changed.
-    pub fn json(&self, snapshot: &Snapshot, with_changed: bool) -> String {
+    /// The JSON an event carries, with what changed (a long list is sent as `["*"]`:
+    /// everything changed).
+    pub fn json(&self, snapshot: &Snapshot, changed: &[String]) -> String {
         const LONGEST: usize = 1000;
-        let changed: Vec<&str> = match with_changed {
-            false => Vec::new(),
-            true if snapshot.changed.len() > LONGEST => vec!["*"],
-            true => snapshot.changed.iter().map(String::as_str).collect(),
+        let changed: Vec<&str> = match changed.len() > LONGEST {
+            true => vec!["*"],
+            false => changed.iter().map(String::as_str).collect(),
         };
         let problems: Vec<serde_json::Value> = snapshot
             .problems
@@ -105,5 +141,37 @@ impl Live {
 impl Default for Live {
     fn default() -> Self {
         Live::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_is_told_what_changed_since_it_was_sent() {
+        let live = Live::new();
+        live.publish(Vec::new(), vec!["a/index.html".into()]);
+        live.publish(
+            Vec::new(),
+            vec!["b/index.html".into(), "c/index.html".into()],
+        );
+        live.publish(Vec::new(), vec!["a/index.html".into()]);
+        let now = live.now().generation;
+        assert_eq!(now, 3);
+        assert_eq!(live.changed_since(Some(3), now), Vec::<String>::new());
+        assert_eq!(live.changed_since(Some(2), now), vec!["a/index.html"]);
+        assert_eq!(
+            live.changed_since(Some(1), now),
+            vec!["a/index.html", "b/index.html", "c/index.html"]
+        );
+        assert_eq!(live.changed_since(None, now), vec!["*"]);
+        // Further back than the builds remembered: everything.
+        for _ in 0..HISTORY {
+            live.publish(Vec::new(), vec!["d/index.html".into()]);
+        }
+        let now = live.now().generation;
+        assert_eq!(live.changed_since(Some(1), now), vec!["*"]);
+        assert_eq!(live.changed_since(Some(now - 1), now), vec!["d/index.html"]);
     }
 }
