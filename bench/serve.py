@@ -52,6 +52,8 @@ def main() -> int:
     ap.add_argument("--work", default=str(REPO / "bench/out"))
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.zola:
+        args.zola = str(Path(args.zola).resolve())
     work = Path(args.work)
 
     # The handbooks, as run.py makes them (generated once, then reused).

@@ -312,6 +312,7 @@ fn serve(
         None => None,
     };
     let open = matches!(listen, Some((_, _, true)));
+    let serving = listen.is_some();
     let mut first = true;
     // Warnings already shown are not repeated after every save.
     let mut warned: Vec<String> = Vec::new();
@@ -345,8 +346,13 @@ fn serve(
             }
             warned = warnings;
             if report.has_errors() {
+                let kept = if serving {
+                    "the site served is the last one that built"
+                } else {
+                    "the output folder is as the last good build left it"
+                };
                 eprintln!(
-                    "error: {} error{}; the site served is the last one that built",
+                    "error: {} error{}; {kept}",
                     report.errors(),
                     plural(report.errors())
                 );
