@@ -18,6 +18,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod edition;
 pub mod languages;
+pub mod model;
 pub mod output;
 pub mod page;
 pub mod pdf;

@@ -577,7 +577,6 @@ fn build_part(
     });
     let parse_options = page::ParseOptions {
         highlight: config.build.highlight,
-        search: collector.as_deref(),
     };
     let language_of = |layer: usize| {
         layers
@@ -617,8 +616,14 @@ fn build_part(
                 return (file.path.clone(), known);
             }
             let (parsed, problems) = page::parse(&source, parse_options);
+            // The search index records the page's text here, while it is at hand.
             let (page, search) = match parsed {
-                Some(p) => (Some(Arc::new(p.page)), p.search.map(Arc::new)),
+                Some(p) => {
+                    let record = collector
+                        .as_ref()
+                        .map(|c| Arc::new(c.record_page(&p.page, &p.text)));
+                    (Some(Arc::new(p.page)), record)
+                }
                 None => (None, None),
             };
             let remembered = Remembered {

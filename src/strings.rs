@@ -96,34 +96,34 @@ impl Strings {
     }
 
     /// The label of a page kind ("Lesson").
-    pub fn kind(&self, kind: crate::page::Kind) -> &str {
+    pub fn kind(&self, kind: crate::model::Kind) -> &str {
         self.get(match kind {
-            crate::page::Kind::Page => "kind_page",
-            crate::page::Kind::Principle => "kind_principle",
-            crate::page::Kind::Module => "kind_module",
-            crate::page::Kind::Lesson => "kind_lesson",
-            crate::page::Kind::CaseStudy => "kind_case_study",
-            crate::page::Kind::Chapter => "kind_chapter",
-            crate::page::Kind::Term => "kind_term",
+            crate::model::Kind::Page => "kind_page",
+            crate::model::Kind::Principle => "kind_principle",
+            crate::model::Kind::Module => "kind_module",
+            crate::model::Kind::Lesson => "kind_lesson",
+            crate::model::Kind::CaseStudy => "kind_case_study",
+            crate::model::Kind::Chapter => "kind_chapter",
+            crate::model::Kind::Term => "kind_term",
         })
     }
 
     /// The plural heading of a group of pages of one kind ("Lessons").
-    pub fn kind_plural(&self, kind: crate::page::Kind) -> &str {
+    pub fn kind_plural(&self, kind: crate::model::Kind) -> &str {
         self.get(match kind {
-            crate::page::Kind::Page => "pages",
-            crate::page::Kind::Principle => "principles",
-            crate::page::Kind::Module => "modules",
-            crate::page::Kind::Lesson => "lessons",
-            crate::page::Kind::CaseStudy => "case_studies",
-            crate::page::Kind::Chapter => "chapters",
-            crate::page::Kind::Term => "glossary",
+            crate::model::Kind::Page => "pages",
+            crate::model::Kind::Principle => "principles",
+            crate::model::Kind::Module => "modules",
+            crate::model::Kind::Lesson => "lessons",
+            crate::model::Kind::CaseStudy => "case_studies",
+            crate::model::Kind::Chapter => "chapters",
+            crate::model::Kind::Term => "glossary",
         })
     }
 
     /// The label of a block kind ("Key Message").
-    pub fn block(&self, kind: crate::page::BlockKind) -> &str {
-        use crate::page::BlockKind::*;
+    pub fn block(&self, kind: crate::model::BlockKind) -> &str {
+        use crate::model::BlockKind::*;
         self.get(match kind {
             KeyMessage => "key_message",
             TrainerTip => "trainer_tip",

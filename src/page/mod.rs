@@ -17,106 +17,9 @@ use std::path::PathBuf;
 use crate::diagnostics::{Diagnostic, LineIndex, Pos};
 use crate::source::Source;
 
+pub use crate::model::{BlockKind, Kind};
 pub use blocks::BlockSpec;
 pub use frontmatter::{FrontMatter, Located};
-
-/// The kind of a page, from its front matter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub enum Kind {
-    #[default]
-    Page,
-    Principle,
-    Module,
-    Lesson,
-    CaseStudy,
-    Chapter,
-    Term,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 7] = [
-        Kind::Page,
-        Kind::Principle,
-        Kind::Module,
-        Kind::Lesson,
-        Kind::CaseStudy,
-        Kind::Chapter,
-        Kind::Term,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Page => "page",
-            Kind::Principle => "principle",
-            Kind::Module => "module",
-            Kind::Lesson => "lesson",
-            Kind::CaseStudy => "case-study",
-            Kind::Chapter => "chapter",
-            Kind::Term => "term",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.name() == name)
-    }
-
-    /// The id of the generated index page listing every page of this kind.
-    pub fn index_id(self) -> Option<&'static str> {
-        match self {
-            Kind::Page => None,
-            Kind::Principle => Some("principles"),
-            Kind::Module => Some("modules"),
-            Kind::Lesson => Some("lessons"),
-            Kind::CaseStudy => Some("case-studies"),
-            Kind::Chapter => Some("chapters"),
-            Kind::Term => Some("glossary"),
-        }
-    }
-}
-
-/// The kind of a `:::` block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BlockKind {
-    KeyMessage,
-    TrainerTip,
-    Activity,
-    Slide,
-    Example,
-    Note,
-    Warning,
-}
-
-impl BlockKind {
-    pub const ALL: [BlockKind; 7] = [
-        BlockKind::KeyMessage,
-        BlockKind::TrainerTip,
-        BlockKind::Activity,
-        BlockKind::Slide,
-        BlockKind::Example,
-        BlockKind::Note,
-        BlockKind::Warning,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            BlockKind::KeyMessage => "key-message",
-            BlockKind::TrainerTip => "trainer-tip",
-            BlockKind::Activity => "activity",
-            BlockKind::Slide => "slide",
-            BlockKind::Example => "example",
-            BlockKind::Note => "note",
-            BlockKind::Warning => "warning",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<BlockKind> {
-        BlockKind::ALL.into_iter().find(|k| k.name() == name)
-    }
-
-    pub fn names() -> Vec<&'static str> {
-        BlockKind::ALL.iter().map(|k| k.name()).collect()
-    }
-}
 
 /// A heading of a page, with its anchor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,25 +96,23 @@ pub struct ParsedPage {
     pub language: Option<String>,
 }
 
-/// What the parse of one file gives: the page, and its share of the search index (for the
-/// search stage; the resolved site does not carry it).
+/// What the parse of one file gives: the page, and the plain text of its parts (for the search
+/// index, which records it from there; the page does not keep it).
 #[derive(Debug, Clone)]
 pub struct Parsed {
     pub page: ParsedPage,
-    pub search: Option<crate::search::PageRecord>,
+    pub text: Vec<markdown::TextPart>,
 }
 
 /// Settings the parse stage needs.
 #[derive(Clone, Copy)]
-pub struct ParseOptions<'a> {
+pub struct ParseOptions {
     pub highlight: bool,
-    /// Where the search index collects each page's text (None when search is off).
-    pub search: Option<&'a crate::search::Collector>,
 }
 
 /// Parses one source file. Returns `None` for drafts and for files whose front matter could
 /// not be read; problems are returned either way.
-pub fn parse(source: &Source, options: ParseOptions<'_>) -> (Option<Parsed>, Vec<Diagnostic>) {
+pub fn parse(source: &Source, options: ParseOptions) -> (Option<Parsed>, Vec<Diagnostic>) {
     let text = source.text.as_str();
     let lines = LineIndex::new(text);
     let mut problems: Vec<(Pos, String, Option<String>)> = Vec::new();
@@ -276,19 +177,6 @@ pub fn parse(source: &Source, options: ParseOptions<'_>) -> (Option<Parsed>, Vec
         },
         &mut problems,
     );
-    let search = options.search.map(|collector| {
-        let mut extra: Vec<&str> = Vec::new();
-        extra.extend(fm.summary.as_deref());
-        extra.extend(fm.aim.as_deref());
-        extra.extend(fm.outcomes.iter().map(String::as_str));
-        collector.record(
-            &crate::render::links::display_title(&fm.title, fm.number.as_deref()),
-            &extra,
-            &rendered.text,
-            &rendered.headings,
-            &rendered.blocks,
-        )
-    });
     let mut page = ParsedPage {
         rel: source.rel.clone(),
         shown: source.shown.clone(),
@@ -314,7 +202,8 @@ pub fn parse(source: &Source, options: ParseOptions<'_>) -> (Option<Parsed>, Vec
         facet_hash: 0,
     };
     page.facet_hash = facet_hash(&page);
-    (Some(Parsed { page, search }), finish(problems))
+    let text = rendered.text;
+    (Some(Parsed { page, text }), finish(problems))
 }
 
 /// [`ParsedPage::facet_hash`]: the parts' debug forms, hashed as they are written out.
@@ -387,10 +276,7 @@ pub fn peek(source: &Source) -> Peek {
                 Some(located) => located.value.trim_matches('/').to_string(),
                 None => default_id(&source.rel),
             },
-            title: Some(crate::render::links::display_title(
-                &fm.title,
-                fm.number.as_deref(),
-            )),
+            title: Some(crate::model::display_title(&fm.title, fm.number.as_deref())),
             kind: fm.kind,
             draft: fm.draft,
             base_hash: fm.base_hash,

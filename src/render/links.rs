@@ -59,23 +59,7 @@ pub fn href(from: &str, to: &str, anchor: Option<&str>) -> String {
     url
 }
 
-/// A page's title with its number in front ("1.3 Principles of Peacekeeping"), unless the
-/// title already carries the number ("Module 1: Foundations").
-pub fn display_title(title: &str, number: Option<&str>) -> String {
-    match number.map(str::trim).filter(|n| !n.is_empty()) {
-        Some(number) => {
-            let has_it = title
-                .split(|c: char| !(c.is_alphanumeric() || c == '.'))
-                .any(|word| word.trim_end_matches('.') == number);
-            if has_it {
-                title.to_string()
-            } else {
-                format!("{number} {title}")
-            }
-        }
-        None => title.to_string(),
-    }
-}
+pub use crate::model::display_title;
 
 /// The display title of a page of the site.
 pub fn page_title(site: &Site, page: usize) -> String {

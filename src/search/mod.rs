@@ -198,6 +198,23 @@ impl Collector {
         Some(in_use)
     }
 
+    /// Records a parsed page: its title, its front matter's summary, aim and outcomes (which
+    /// belong to its opening), and the plain text of its parts.
+    pub fn record_page(&self, page: &crate::page::ParsedPage, text: &[TextPart]) -> PageRecord {
+        let fm = &page.fm;
+        let mut extra: Vec<&str> = Vec::new();
+        extra.extend(fm.summary.as_deref());
+        extra.extend(fm.aim.as_deref());
+        extra.extend(fm.outcomes.iter().map(String::as_str));
+        self.record(
+            &crate::model::display_title(&fm.title, fm.number.as_deref()),
+            &extra,
+            text,
+            &page.headings,
+            &page.blocks,
+        )
+    }
+
     /// Records a page: `extra` is front-matter text that belongs to the opening (summary, aim,
     /// outcomes).
     pub fn record(
@@ -914,13 +931,11 @@ mod tests {
             layer: 0,
             language: None,
         };
-        let options = ParseOptions {
-            highlight: false,
-            search: Some(collector),
-        };
-        let (page, problems) = parse(&source, options);
+        let options = ParseOptions { highlight: false };
+        let (parsed, problems) = parse(&source, options);
         assert!(problems.is_empty(), "{problems:?}");
-        page.expect("a page").search.expect("a record")
+        let parsed = parsed.expect("a page");
+        collector.record_page(&parsed.page, &parsed.text)
     }
 
     /// A document's (stem → (title tf, text tf)), by stem string.
@@ -1091,12 +1106,9 @@ mod ranking_tests {
                     layer: 0,
                     language: None,
                 };
-                let options = ParseOptions {
-                    highlight: false,
-                    search: Some(&collector),
-                };
-                let page = parse(&source, options).0.expect("a page");
-                Some(page.search.expect("a record").docs)
+                let options = ParseOptions { highlight: false };
+                let parsed = parse(&source, options).0.expect("a page");
+                Some(collector.record_page(&parsed.page, &parsed.text).docs)
             })
             .collect();
         let order: Vec<usize> = (0..pages.len()).collect();
