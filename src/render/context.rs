@@ -10,70 +10,11 @@
 use serde::Serialize;
 
 use super::Renderer;
+use super::jobs::Job;
 use super::links::{self, href, page_title};
+use super::scripts::print_marker;
 use crate::page::{BlockKind, Kind};
 use crate::site::Source;
-
-/// The shared script with the whole navigation tree.
-pub const TREE_PATH: &str = "assets/tree.js";
-/// The versions of the files pages load on demand ([`site_script`]).
-pub const SITE_PATH: &str = "assets/site.js";
-
-/// One output page to render.
-#[derive(Debug, Clone, Copy)]
-pub enum Job {
-    Page(usize),
-    /// The handout of a lesson: `<lesson id>/handout/index.html`.
-    Handout(usize),
-    /// The whole handbook on one page, for printing: `print/index.html`; or one module with all
-    /// its lessons: `print/<module id>/index.html`.
-    Print(Option<usize>),
-    /// A trainer's lesson plan: `<lesson id>/lesson-plan/index.html`.
-    LessonPlan(usize),
-    Index(usize),
-    NotFound,
-    Search,
-}
-
-impl Job {
-    /// The id the job's page is written at (`a/b`, `a/b/handout`, `lessons`, `search`), as
-    /// the language switcher names it; `None` for the 404 page, which has no place in the tree.
-    pub fn output_id(self, site: &crate::site::Site) -> Option<String> {
-        match self {
-            Job::Page(p) => Some(site.pages[p].id.clone()),
-            Job::Index(i) => Some(site.indexes[i].id.to_string()),
-            Job::Search => Some("search".into()),
-            Job::NotFound => None,
-            Job::Handout(_) | Job::LessonPlan(_) | Job::Print(_) => {
-                self.printed(site).map(|(id, _)| id)
-            }
-        }
-    }
-
-    /// The file the job writes (as [`Renderer::job_context`] names it).
-    pub fn path(self, site: &crate::site::Site) -> String {
-        match self.output_id(site) {
-            Some(id) => links::output_path(&id),
-            None => "404.html".to_string(),
-        }
-    }
-
-    /// For a generated page meant for paper: the id it is written at (its file is
-    /// `links::output_path(id)`) and the name of its PDF under `pdf/`.
-    pub fn printed(self, site: &crate::site::Site) -> Option<(String, String)> {
-        let id = |p: usize| site.pages[p].id.as_str();
-        Some(match self {
-            Job::Handout(p) => (format!("{}/handout", id(p)), format!("{}-handout", id(p))),
-            Job::LessonPlan(p) => (
-                format!("{}/lesson-plan", id(p)),
-                format!("{}-lesson-plan", id(p)),
-            ),
-            Job::Print(None) => ("print".to_string(), "handbook".to_string()),
-            Job::Print(Some(m)) => (format!("print/{}", id(m)), id(m).to_string()),
-            Job::Page(_) | Job::Index(_) | Job::NotFound | Job::Search => return None,
-        })
-    }
-}
 
 #[derive(Serialize)]
 pub struct BookCx {
@@ -879,81 +820,6 @@ impl JobCx {
     }
 }
 
-/// The script naming the current version of the files whose content changes with the
-/// handbook's text and which pages load on demand (`window.TENET_SITE`): the navigation tree
-/// and the search index. Pages load it afresh over http (it is tiny) and then the versioned
-/// files, which caches may keep; naming the versions in every page instead would change every
-/// page whenever any text changed.
-pub fn site_script(tree: &str, search: &str) -> String {
-    format!(
-        "window.TENET_SITE={};\n",
-        serde_json::json!({"tree": tree, "search": search})
-    )
-}
-
-/// The whole navigation tree as one script (`window.TENET_TREE`), loaded once and cached, with
-/// root-relative URLs: `[title, url, [children...]]`.
-pub fn tree_script(site: &crate::site::Site) -> String {
-    fn node(site: &crate::site::Site, p: usize, out: &mut String) {
-        out.push('[');
-        out.push_str(&serde_json::to_string(&page_title(site, p)).unwrap_or_default());
-        out.push(',');
-        let url = links::encode_path(&links::output_path(&site.pages[p].id));
-        out.push_str(&serde_json::to_string(&url).unwrap_or_default());
-        if !site.children[p].is_empty() {
-            out.push_str(",[");
-            for (i, &c) in site.children[p].iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                node(site, c, out);
-            }
-            out.push(']');
-        }
-        out.push(']');
-    }
-    let mut out = String::from("window.TENET_TREE=");
-    node(site, site.home, &mut out);
-    out.push_str(";\n");
-    out
-}
-
-/// Stands in a print view for the body of page `p` until the document is written.
-pub fn print_marker(p: usize) -> String {
-    format!(
-        "{}P{p}{}",
-        crate::page::tokens::START,
-        crate::page::tokens::END
-    )
-}
-
-/// Splits a rendered print view at its markers: (text before, page) pairs, then the rest.
-pub fn split_print_markers(html: &str) -> (Vec<(&str, usize)>, &str) {
-    let start = crate::page::tokens::START;
-    let end = crate::page::tokens::END;
-    let mut parts = Vec::new();
-    let mut rest = html;
-    while let Some(at) = rest.find(start) {
-        let after = &rest[at + start.len_utf8()..];
-        let parsed = after
-            .strip_prefix('P')
-            .and_then(|a| a.find(end).map(|e| (&a[..e], e)))
-            .and_then(|(n, e)| n.parse::<usize>().ok().map(|n| (n, e)));
-        match parsed {
-            Some((p, e)) => {
-                parts.push((&rest[..at], p));
-                rest = &after[1 + e + end.len_utf8()..];
-            }
-            None => {
-                // Not a marker: keep the character and go on.
-                parts.push((&rest[..at + start.len_utf8()], usize::MAX));
-                rest = after;
-            }
-        }
-    }
-    (parts, rest)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -968,26 +834,5 @@ mod tests {
         assert_eq!(minutes("1.5 hours"), Some(90));
         assert_eq!(minutes("2 h"), Some(120));
         assert_eq!(minutes("about an hour"), None);
-    }
-
-    #[test]
-    fn print_markers_split_the_document_and_other_characters_stay() {
-        let doc = format!(
-            "<h1>T</h1><div>{}</div><p>odd \u{E000} char</p><div>{}</div>end",
-            print_marker(3),
-            print_marker(12)
-        );
-        let (parts, rest) = split_print_markers(&doc);
-        let pages: Vec<usize> = parts
-            .iter()
-            .map(|&(_, p)| p)
-            .filter(|&p| p != usize::MAX)
-            .collect();
-        assert_eq!(pages, [3, 12]);
-        let joined: String = parts.iter().map(|&(t, _)| t).collect::<String>() + rest;
-        assert_eq!(
-            joined,
-            "<h1>T</h1><div></div><p>odd \u{E000} char</p><div></div>end"
-        );
     }
 }

@@ -4,7 +4,9 @@
 pub mod context;
 pub mod dirty;
 pub mod highlight;
+pub mod jobs;
 pub mod links;
+pub mod scripts;
 
 pub mod theme;
 
@@ -155,14 +157,14 @@ pub fn render(
         }
     }
     // The navigation tree: pages load it on demand, by the version in `assets/site.js`.
-    let tree = context::tree_script(site);
+    let tree = scripts::tree_script(site);
     let tree_version = short_hash(tree.as_bytes());
     assets.insert(
-        context::TREE_PATH.to_string(),
-        context::TREE_PATH.to_string(),
+        scripts::TREE_PATH.to_string(),
+        scripts::TREE_PATH.to_string(),
     );
     if let Some(out) = out
-        && let Err(e) = out.write(context::TREE_PATH, tree.as_bytes())
+        && let Err(e) = out.write(scripts::TREE_PATH, tree.as_bytes())
     {
         problems.push(Diagnostic::error("assets", e));
     }
@@ -275,35 +277,31 @@ pub fn render(
         );
     }
     // A generated page per page of a kind, when the theme has its template.
-    let per_page = |kind: Kind, template: &str, job: fn(usize) -> context::Job| {
+    let per_page = |kind: Kind, template: &str, job: fn(usize) -> jobs::Job| {
         let has = theme.tera.contains_template(template);
         (0..site.pages.len())
             .filter(move |&p| has && site.pages[p].fm.kind == kind)
             .map(job)
     };
     let print = theme.tera.contains_template("print.html");
-    let jobs: Vec<context::Job> = (0..site.pages.len())
-        .map(context::Job::Page)
+    let jobs: Vec<jobs::Job> = (0..site.pages.len())
+        .map(jobs::Job::Page)
         .chain(
             (0..site.indexes.len())
                 .filter(|&i| site.indexes[i].page.is_none())
-                .map(context::Job::Index),
+                .map(jobs::Job::Index),
         )
-        .chain(per_page(
-            Kind::Lesson,
-            "handout.html",
-            context::Job::Handout,
-        ))
+        .chain(per_page(Kind::Lesson, "handout.html", jobs::Job::Handout))
         .chain(per_page(
             Kind::Lesson,
             "lesson-plan.html",
-            context::Job::LessonPlan,
+            jobs::Job::LessonPlan,
         ))
-        .chain([context::Job::NotFound])
-        .chain(search_page.then_some(context::Job::Search))
-        .chain(print.then_some(context::Job::Print(None)))
+        .chain([jobs::Job::NotFound])
+        .chain(search_page.then_some(jobs::Job::Search))
+        .chain(print.then_some(jobs::Job::Print(None)))
         .chain(per_page(Kind::Module, "print.html", |m| {
-            context::Job::Print(Some(m))
+            jobs::Job::Print(Some(m))
         }))
         .collect();
     let minify = minify_pages(config);
@@ -320,11 +318,11 @@ pub fn render(
             .insert(path.to_string(), fingerprint);
         remembered.files.get(path) == Some(&fingerprint) && out.is_some_and(|o| o.keep(path))
     };
-    let render_jobs = |jobs: &[context::Job]| -> Vec<Diagnostic> {
+    let render_jobs = |jobs: &[jobs::Job]| -> Vec<Diagnostic> {
         jobs.par_iter()
             .filter_map(|job| {
                 // The page's search documents, written alongside it.
-                if let (context::Job::Page(p), Some(plan), Some(out)) = (*job, plan.as_ref(), out)
+                if let (jobs::Job::Page(p), Some(plan), Some(out)) = (*job, plan.as_ref(), out)
                     && let Some(sp) = plan.number[p]
                     && let Some(record) = stores[p].lock().expect("store lock").take()
                 {
@@ -346,10 +344,10 @@ pub fn render(
                 // A page nothing it shows can have changed in is left as it is.
                 if let (Some((pages, indexes)), Some(before)) = (&to_check, remembered) {
                     let skip = match *job {
-                        context::Job::Page(p)
-                        | context::Job::Handout(p)
-                        | context::Job::LessonPlan(p) => !pages[p],
-                        context::Job::Index(i) => !indexes[i],
+                        jobs::Job::Page(p) | jobs::Job::Handout(p) | jobs::Job::LessonPlan(p) => {
+                            !pages[p]
+                        }
+                        jobs::Job::Index(i) => !indexes[i],
                         _ => false,
                     };
                     let path = job.path(site);
@@ -371,7 +369,7 @@ pub fn render(
                             .unwrap_or_default()
                             .hash(&mut h);
                     }
-                    if let context::Job::Print(scope) = *job {
+                    if let jobs::Job::Print(scope) = *job {
                         cheap.print_fingerprint(scope).hash(&mut h);
                     }
                     if unchanged(&path, Some(h.finish())) {
@@ -402,7 +400,7 @@ pub fn render(
                 };
                 let written = match (out, *job) {
                     // A print view: its pages' bodies go into the file as it is written.
-                    (Some(out), context::Job::Print(scope)) => {
+                    (Some(out), jobs::Job::Print(scope)) => {
                         out.write_with(&path, &mut |file| renderer.write_print(scope, &bytes, file))
                     }
                     (Some(out), _) => out.write(&path, &bytes),
@@ -465,9 +463,9 @@ pub fn render(
         // Pages first, shown as soon as they are in place; then the print views (which hold
         // every page) and the search index.
         (Some(on_pages), Some(out)) => {
-            let (printed, pages): (Vec<context::Job>, Vec<context::Job>) = jobs
+            let (printed, pages): (Vec<jobs::Job>, Vec<jobs::Job>) = jobs
                 .iter()
-                .partition(|job| matches!(job, context::Job::Print(_)));
+                .partition(|job| matches!(job, jobs::Job::Print(_)));
             let failed = render_jobs(&pages);
             let ok = !failed.iter().any(Diagnostic::is_error);
             problems.extend(failed);
@@ -502,8 +500,8 @@ pub fn render(
     // that an edit changes only the pages it shows in).
     if let Some(out) = out
         && let Err(e) = out.write(
-            context::SITE_PATH,
-            context::site_script(&tree_version, &search_version).as_bytes(),
+            scripts::SITE_PATH,
+            scripts::site_script(&tree_version, &search_version).as_bytes(),
         )
     {
         problems.push(Diagnostic::error("assets", e));
@@ -686,9 +684,9 @@ impl Renderer<'_> {
         file: &mut dyn std::io::Write,
     ) -> std::io::Result<u64> {
         let skeleton = String::from_utf8_lossy(skeleton);
-        let (parts, rest) = context::split_print_markers(&skeleton);
+        let (parts, rest) = scripts::split_print_markers(&skeleton);
         let printed = self.print_pages(scope);
-        let (id, _) = context::Job::Print(scope)
+        let (id, _) = jobs::Job::Print(scope)
             .printed(self.site)
             .expect("a printed page");
         let mut written = 0u64;
@@ -717,7 +715,7 @@ impl Renderer<'_> {
     pub fn print_fingerprint(&self, scope: Option<usize>) -> u64 {
         use std::hash::{Hash, Hasher};
         let printed = self.print_pages(scope);
-        let (id, _) = context::Job::Print(scope)
+        let (id, _) = jobs::Job::Print(scope)
             .printed(self.site)
             .expect("a printed page");
         let mut h = rustc_hash::FxHasher::default();
@@ -1048,18 +1046,16 @@ impl Renderer<'_> {
         );
     }
 
-    fn job_source(&self, job: context::Job, display_root: &Path) -> std::path::PathBuf {
+    fn job_source(&self, job: jobs::Job, display_root: &Path) -> std::path::PathBuf {
         match job {
-            context::Job::Page(p) | context::Job::Handout(p) | context::Job::LessonPlan(p) => {
+            jobs::Job::Page(p) | jobs::Job::Handout(p) | jobs::Job::LessonPlan(p) => {
                 self.site.pages[p].shown.clone()
             }
-            context::Job::Index(i) => {
-                display_path(display_root, Path::new(self.site.indexes[i].id))
-            }
-            context::Job::NotFound => display_path(display_root, Path::new("404.html")),
-            context::Job::Search => display_path(display_root, Path::new("search/index.html")),
-            context::Job::Print(None) => display_path(display_root, Path::new("print/index.html")),
-            context::Job::Print(Some(m)) => self.site.pages[m].shown.clone(),
+            jobs::Job::Index(i) => display_path(display_root, Path::new(self.site.indexes[i].id)),
+            jobs::Job::NotFound => display_path(display_root, Path::new("404.html")),
+            jobs::Job::Search => display_path(display_root, Path::new("search/index.html")),
+            jobs::Job::Print(None) => display_path(display_root, Path::new("print/index.html")),
+            jobs::Job::Print(Some(m)) => self.site.pages[m].shown.clone(),
         }
     }
 

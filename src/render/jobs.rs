@@ -1,0 +1,59 @@
+//! The pages a render makes: one job per output page, and where each goes.
+
+use super::links;
+
+/// One output page to render.
+#[derive(Debug, Clone, Copy)]
+pub enum Job {
+    Page(usize),
+    /// The handout of a lesson: `<lesson id>/handout/index.html`.
+    Handout(usize),
+    /// The whole handbook on one page, for printing: `print/index.html`; or one module with all
+    /// its lessons: `print/<module id>/index.html`.
+    Print(Option<usize>),
+    /// A trainer's lesson plan: `<lesson id>/lesson-plan/index.html`.
+    LessonPlan(usize),
+    Index(usize),
+    NotFound,
+    Search,
+}
+
+impl Job {
+    /// The id the job's page is written at (`a/b`, `a/b/handout`, `lessons`, `search`), as
+    /// the language switcher names it; `None` for the 404 page, which has no place in the tree.
+    pub fn output_id(self, site: &crate::site::Site) -> Option<String> {
+        match self {
+            Job::Page(p) => Some(site.pages[p].id.clone()),
+            Job::Index(i) => Some(site.indexes[i].id.to_string()),
+            Job::Search => Some("search".into()),
+            Job::NotFound => None,
+            Job::Handout(_) | Job::LessonPlan(_) | Job::Print(_) => {
+                self.printed(site).map(|(id, _)| id)
+            }
+        }
+    }
+
+    /// The file the job writes (as [`Renderer::job_context`] names it).
+    pub fn path(self, site: &crate::site::Site) -> String {
+        match self.output_id(site) {
+            Some(id) => links::output_path(&id),
+            None => "404.html".to_string(),
+        }
+    }
+
+    /// For a generated page meant for paper: the id it is written at (its file is
+    /// `links::output_path(id)`) and the name of its PDF under `pdf/`.
+    pub fn printed(self, site: &crate::site::Site) -> Option<(String, String)> {
+        let id = |p: usize| site.pages[p].id.as_str();
+        Some(match self {
+            Job::Handout(p) => (format!("{}/handout", id(p)), format!("{}-handout", id(p))),
+            Job::LessonPlan(p) => (
+                format!("{}/lesson-plan", id(p)),
+                format!("{}-lesson-plan", id(p)),
+            ),
+            Job::Print(None) => ("print".to_string(), "handbook".to_string()),
+            Job::Print(Some(m)) => (format!("print/{}", id(m)), id(m).to_string()),
+            Job::Page(_) | Job::Index(_) | Job::NotFound | Job::Search => return None,
+        })
+    }
+}
