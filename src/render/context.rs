@@ -444,7 +444,7 @@ impl Renderer<'_> {
                 let page = &site.pages[p];
                 let kind = page.fm.kind;
                 PrintPageCx {
-                    anchor: super::print_anchor(&page.id),
+                    anchor: super::bodies::print_anchor(&page.id),
                     title: page_title(site, p),
                     kind: kind.name(),
                     kind_label: self.strings.kind(kind).to_string(),
