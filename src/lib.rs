@@ -1,18 +1,26 @@
 //! tenet: a static site generator for doctrine handbooks and training curricula.
 //!
-//! One build is a pipeline of plain data, one module per stage:
+//! One build is a pipeline of plain data, one module per stage, each importing only the
+//! stages below it:
 //!
 //! ```text
-//! config  book.toml                      -> Config
-//! source  walk content/                  -> Sources (text of every page, assets)
-//! page    front matter, blocks, markdown -> ParsedPage (per file, in parallel)
-//! site    ids, references, backlinks     -> Site (frozen)
-//! render  tera themes                    -> HTML files, written as they are made (in parallel)
-//! output  temporary folder, then swap    -> the output folder
+//! model    kinds of pages and blocks, shown titles   (shared by every stage)
+//! config   book.toml (and an edition's bases)     -> Config
+//! source   walk content/                          -> Sources (every page file, assets)
+//! edition  an edition laid over its bases         -> Sources, what it left out
+//! page     front matter, blocks, markdown         -> ParsedPage + its plain text (per file, in parallel)
+//! search   a page's text                          -> PageRecord; after resolve, the index files
+//! site     ids, references, backlinks             -> Site (frozen)
+//! render   tera themes                            -> HTML files, written as they are made (in parallel)
+//! output   temporary folder, then swap or update  -> the output folder
+//! session  the stages in order, once or again     -> Report (every problem at once)
+//! serve    watch, rebuild, tell the open pages    (on top, with the CLI)
 //! ```
 //!
 //! Every stage returns its result together with the problems it found; the build reports
-//! them all at once and only swaps the new output in when there are no errors.
+//! them all at once and only puts the new output in place when there are no errors. A
+//! [`Session`] that builds again (serve) keeps each file's parse and what each output was made
+//! from, and makes again only what an edit touched; the output is the same as a clean build's.
 
 pub mod config;
 pub mod diagnostics;

@@ -33,7 +33,7 @@ impl Job {
         }
     }
 
-    /// The file the job writes (as [`Renderer::job_context`] names it).
+    /// The file the job writes (as [`super::Renderer::job_context`] names it).
     pub fn path(self, site: &crate::site::Site) -> String {
         match self.output_id(site) {
             Some(id) => links::output_path(&id),

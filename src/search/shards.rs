@@ -1,5 +1,5 @@
 //! Index shards: the vocabulary and postings split by word prefix, so that a query loads only the
-//! shards of its words (docs/search.md, "search/i/<n>.js").
+//! shards of its words (docs/search.md, `search/i/<n>.js`).
 
 use rayon::prelude::*;
 
