@@ -262,7 +262,8 @@ fn serve_builds_serves_rebuilds_reports_and_stops() {
     // Pages are sent with the live script; the files stay as a build writes them.
     let (status, html) = served.get("/principles/consent/");
     assert_eq!(status, 200);
-    assert!(html.contains("<script src=\"/__tenet/live.js\" data-generation=\"1\""));
+    assert!(html.contains("<script src=\"/__tenet/live.js?v="));
+    assert!(html.contains("data-generation=\"1\""));
     assert!(!fs::read_to_string(&on_disk).unwrap().contains("__tenet"));
     for kind in [
         "/lessons/module-1/1.3-principles/handout/",

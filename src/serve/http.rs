@@ -181,8 +181,9 @@ fn decode(path: &str) -> Option<PathBuf> {
 
 /// The page with the live script added before its last `</body>` (or at its end).
 fn with_live_script(html: &[u8], generation: u64, instance: &str) -> Vec<u8> {
+    // Versioned by the serve run, so a reloading page takes it from its cache.
     let tag = format!(
-        "<script src=\"{LIVE_PATH}\" data-generation=\"{generation}\" data-instance=\"{instance}\"></script>"
+        "<script src=\"{LIVE_PATH}?v={instance}\" data-generation=\"{generation}\" data-instance=\"{instance}\"></script>"
     );
     let at = html
         .windows(7)
@@ -294,7 +295,7 @@ mod tests {
         let html = b"<html><body><p>`</body>` in text</p></BODY></html>";
         let out = String::from_utf8(with_live_script(html, 3, "i")).unwrap();
         assert!(out.ends_with(
-            "in text</p><script src=\"/__tenet/live.js\" data-generation=\"3\" data-instance=\"i\"></script></BODY></html>"
+            "in text</p><script src=\"/__tenet/live.js?v=i\" data-generation=\"3\" data-instance=\"i\"></script></BODY></html>"
         ));
         let bare = String::from_utf8(with_live_script(b"<p>x", 1, "i")).unwrap();
         assert!(bare.starts_with("<p>x<script"));
