@@ -126,20 +126,6 @@ pub struct Manifest {
     files: HashMap<String, u64>,
 }
 
-impl Manifest {
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
-    pub fn contains(&self, rel: &str) -> bool {
-        self.files.contains_key(rel)
-    }
-}
-
 /// What a committed build changed in the output folder.
 #[derive(Debug)]
 pub struct Committed {

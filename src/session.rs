@@ -6,10 +6,10 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use std::collections::HashMap;
 use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::diagnostics::{self, Diagnostic, display_path};
 use crate::{config, edition, languages, output, page, pdf, render, search, site, source, strings};
@@ -214,10 +214,6 @@ impl Session {
             output: None,
             memory: HashMap::new(),
         }
-    }
-
-    pub fn options(&self) -> &Options {
-        &self.options
     }
 
     /// Builds (or checks) the handbook as it is on disk now. When the build has errors,
@@ -703,6 +699,15 @@ fn build_part(
         let records: Vec<_> = site.pages.iter().map(|p| records.remove(&p.rel)).collect();
         (c, records)
     });
+    // The files next to the pages first: a page shown before the build is done finds them.
+    if let Some(out) = out.as_ref() {
+        for asset in &sources.assets {
+            if let Err(e) = out.copy(&asset.rel, &asset.path) {
+                let shown = display_path(display_root, &Path::new("content").join(&asset.rel));
+                report.diagnostics.push(Diagnostic::error(shown, e));
+            }
+        }
+    }
     let mut rendered = render::Rendered::default();
     if let Some(theme) = theme.as_mut() {
         let problems;
@@ -728,14 +733,6 @@ fn build_part(
                 }),
         );
         report.diagnostics.extend(problems);
-    }
-    if let Some(out) = out.as_ref() {
-        for asset in &sources.assets {
-            if let Err(e) = out.copy(&asset.rel, &asset.path) {
-                let shown = display_path(display_root, &Path::new("content").join(&asset.rel));
-                report.diagnostics.push(Diagnostic::error(shown, e));
-            }
-        }
     }
     clock.lap(report, "render");
     rendered

@@ -189,6 +189,21 @@ pub struct IndexCx {
 }
 
 impl Renderer<'_> {
+    /// What every template sees besides its page's data: the book, the fixed words (`t`), the
+    /// brand, versioned asset paths, the kind indexes (`sections`), whether there is search,
+    /// and the paper size. For rendering, or (`hashed`) as a hash.
+    pub fn globals(&self, hashed: bool) -> JobCx {
+        let mut cx = JobCx::new(hashed);
+        cx.insert("book", &self.book_context());
+        cx.insert("t", &self.strings);
+        cx.insert("brand", &self.brand_context());
+        cx.insert("asset", &self.assets);
+        cx.insert("sections", &self.sections());
+        cx.insert("search_enabled", &self.config.search.enabled);
+        cx.insert("print_paper", self.config.print.paper.css());
+        cx
+    }
+
     pub fn book_context(&self) -> BookCx {
         let book = &self.config.book;
         BookCx {

@@ -225,17 +225,10 @@ pub fn render(
     };
     // What every page depends on: the theme's templates and the global context.
     let global_fingerprint = remembered.map(|_| {
-        let mut cx = context::JobCx::new(true);
-        cx.insert("book", &renderer.book_context());
-        cx.insert("t", &renderer.strings);
-        cx.insert("brand", &renderer.brand_context());
-        cx.insert("asset", &renderer.assets);
-        cx.insert("sections", &renderer.sections());
-        cx.insert("search_enabled", &config.search.enabled);
-        cx.insert("print_paper", config.print.paper.css());
         let mut h = rustc_hash::FxHasher::default();
-        (cx.finish(), env!("CARGO_PKG_VERSION"), theme.fingerprint).hash(&mut h);
-        minify_pages(config).hash(&mut h);
+        let globals = renderer.globals(true).finish();
+        (globals, env!("CARGO_PKG_VERSION"), theme.fingerprint).hash(&mut h);
+        config.build.minify.hash(&mut h);
         h.finish()
     });
     let cheap = Renderer {
@@ -256,16 +249,7 @@ pub fn render(
     };
     let fingerprints = std::sync::Mutex::new(Fingerprints::default());
     let made = std::sync::atomic::AtomicUsize::new(0);
-    {
-        let global = theme.tera.global_context();
-        global.insert("book", &renderer.book_context());
-        global.insert("t", &renderer.strings);
-        global.insert("brand", &renderer.brand_context());
-        global.insert("asset", &renderer.assets);
-        global.insert("sections", &renderer.sections());
-        global.insert("search_enabled", &config.search.enabled);
-        global.insert("print_paper", config.print.paper.css());
-    }
+    *theme.tera.global_context() = renderer.globals(false).into_tera();
     let theme = &*theme;
 
     let search_page = config.search.enabled && theme.tera.contains_template("search.html");
@@ -306,9 +290,9 @@ pub fn render(
             jobs::Job::Print(Some(m))
         }))
         .collect();
-    let minify = minify_pages(config);
-    // Remembers a file's fingerprint; true when it is as last time and still in the output
-    // folder, so need not be made again.
+    let minify = config.build.minify;
+    // Remembers a file's fingerprint; true when it is as last time (and the output folder
+    // holds what the last build made of it), so need not be made again.
     let unchanged = |path: &str, fingerprint: Option<u64>| -> bool {
         let (Some(fingerprint), Some(remembered)) = (fingerprint, remembered) else {
             return false;
@@ -352,12 +336,13 @@ pub fn render(
                         jobs::Job::Index(i) => !indexes[i],
                         _ => false,
                     };
-                    let path = job.path(site);
-                    if skip
-                        && let Some(&fingerprint) = before.files.get(&path)
-                        && unchanged(&path, Some(fingerprint))
-                    {
-                        return None;
+                    if skip {
+                        let path = job.path(site);
+                        if let Some(&fingerprint) = before.files.get(&path)
+                            && unchanged(&path, Some(fingerprint))
+                        {
+                            return None;
+                        }
                     }
                 }
                 // Tracked: the page's fingerprint, made from the data it is made from with
@@ -536,11 +521,6 @@ pub fn render(
 /// Told, in a build that shows pages early, the output files moved into place once the pages
 /// are (before the print views and the search index).
 pub type PagesDone<'a> = dyn Fn(Vec<String>) + Sync + 'a;
-
-/// Whether pages are minified.
-fn minify_pages(config: &Config) -> bool {
-    config.build.minify
-}
 
 /// What a tracked render made, by output path: a hash of what each file was made from; and
 /// what tells the next render which pages it need not even look at.

@@ -255,10 +255,9 @@ fn stream_events(request: Request, live: &Live, since: Option<u64>) {
         let message = if next.generation == now.generation {
             ": still here\n\n".to_string()
         } else {
-            format!(
-                "event: built\ndata: {}\n\n",
-                live.json(&next, &next.changed)
-            )
+            // Every build since the last one this page heard of (two can come close together).
+            let changed = live.changed_since(Some(now.generation), next.generation);
+            format!("event: built\ndata: {}\n\n", live.json(&next, &changed))
         };
         if out
             .write_all(message.as_bytes())

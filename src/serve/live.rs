@@ -14,8 +14,6 @@ pub struct Snapshot {
     pub generation: u64,
     /// Errors of the latest build (its output was not written).
     pub problems: Vec<Diagnostic>,
-    /// Output files the latest build changed.
-    pub changed: Vec<String>,
     /// Set when serve is stopping: connections close.
     pub stopping: bool,
 }
@@ -58,13 +56,12 @@ impl Live {
         state.generation += 1;
         {
             let mut history = self.history.lock().expect("history");
-            history.push_back((state.generation, changed.clone()));
+            history.push_back((state.generation, changed));
             if history.len() > HISTORY {
                 history.pop_front();
             }
         }
         state.problems = problems;
-        state.changed = changed;
         self.changed.notify_all();
     }
 
