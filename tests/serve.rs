@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use common::browser::{Browser, screenshot_dir};
 use common::copy_sample;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(60);
 const CONSENT: &str = "content/principles/consent.md";
@@ -398,14 +398,25 @@ fn an_open_page_reloads_in_place_and_shows_errors() {
     let y = page.eval("window.scrollY").as_f64().unwrap();
     assert!(y > 800.0, "the page scrolls: {y}");
 
-    // An edit further down: the page reloads by itself and is where the reader left it.
+    // An edit further down changes only the page's main content: it is put in place without
+    // a reload (the mark stays) and the reader stays where they were.
     served.edit(
         CONSENT,
         "## Limits of consent",
         "## Limits of consent\n\nA sentence added while the page was open.",
     );
     page.wait_for(
-        "!window.tenetMarker && document.body.innerText.includes('A sentence added while the page was open.')",
+        "document.body.innerText.includes('A sentence added while the page was open.')",
+        WAIT,
+    );
+    assert_eq!(page.eval("window.tenetMarker"), json!(1), "updated in place");
+    assert!((page.eval("window.scrollY").as_f64().unwrap() - 900.0).abs() < 2.0);
+
+    // A new title shows outside the main content too (the window's title, the contents):
+    // the page reloads, and is where the reader left it.
+    served.edit(CONSENT, "title = \"Consent", "title = \"Retitled consent");
+    page.wait_for(
+        "!window.tenetMarker && document.title.startsWith('Retitled consent') && document.querySelector('#sidebar [aria-current=page]').textContent.includes('Retitled')",
         WAIT,
     );
     page.wait_for("Math.abs(window.scrollY - 900) < 2", WAIT);

@@ -46,11 +46,59 @@
     return false;
   }
 
+  // Whether only pages changed (no stylesheet, script or image a page could show).
+  function onlyPages(changed) {
+    for (var i = 0; i < changed.length; i++) {
+      var f = changed[i];
+      if (f === "*" || !/\.html$|^search\/|^pdf\/|^sitemap\.xml$|(^|\/)assets\/(site|tree)\.js$/.test(f)) return false;
+    }
+    return true;
+  }
+
   function reload() {
     try {
       sessionStorage.setItem(key, window.scrollX + "," + window.scrollY);
     } catch (e) {}
     location.reload();
+  }
+
+  // The page as it was sent (fetched again once loaded), to tell what a build changed in it:
+  // when only the main content and the title did, they are put in place without a reload,
+  // which is quicker and keeps everything else as it is (the scroll position, an open menu,
+  // the full contents tree). Anything else changed reloads the page.
+  var parse = window.DOMParser && window.fetch && function (html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var main = doc.getElementById("main");
+    if (!main || main.querySelector("script")) return null;
+    main.parentNode.replaceChild(main.cloneNode(false), main);
+    var title = doc.querySelector("title");
+    var name = title ? title.textContent : "";
+    if (title) title.textContent = "";
+    var live = doc.querySelectorAll("script[data-generation]");
+    for (var i = 0; i < live.length; i++) live[i].remove();
+    return { rest: doc.documentElement.outerHTML, main: main, title: name };
+  };
+  function fetchPage() {
+    return fetch(location.href, { cache: "no-store" }).then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.text();
+    });
+  }
+  var sent = null;
+  if (parse) {
+    fetchPage().then(function (html) { sent = parse(html); }).catch(function () {});
+  }
+  function update(generation) {
+    if (!sent) return reload();
+    fetchPage().then(function (html) {
+      var now = parse(html);
+      var here = document.getElementById("main");
+      if (!now || !here || now.rest !== sent.rest) return reload();
+      here.parentNode.replaceChild(document.importNode(now.main, true), here);
+      if (now.title !== sent.title) document.title = now.title;
+      sent = now;
+      loaded = String(generation);
+    }).catch(reload);
   }
 
   var overlay = null;
@@ -125,7 +173,8 @@
     var state = JSON.parse(e.data);
     if (state.problems.length) { show(state.problems); return; }
     hide();
-    if (affects(state.changed)) reload();
-    else loaded = String(state.generation);
+    if (!affects(state.changed)) loaded = String(state.generation);
+    else if (state.changed.indexOf(ownFile()) >= 0 && onlyPages(state.changed)) update(state.generation);
+    else reload();
   });
 })();
