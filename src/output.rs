@@ -545,6 +545,11 @@ impl Staging {
 }
 
 impl Folder<'_> {
+    /// Where the folder is in the output: `` or `fr/`.
+    pub fn prefix(&self) -> &str {
+        self.prefix
+    }
+
     fn path<'r>(&self, rel: &'r str) -> std::borrow::Cow<'r, str> {
         if self.prefix.is_empty() {
             rel.into()

@@ -223,9 +223,10 @@ impl Session {
     }
 
     /// [`Session::build`], moving the pages into the output folder as soon as they are made
-    /// (when the build updates it) and telling `on_pages` which files those were, before the
-    /// print views and the search index, which take longer, are made.
-    pub fn build_showing(&mut self, on_pages: Option<&render::PagesDone<'_>>) -> Report {
+    /// (when the build updates it): first the pages open in a browser, then the others, and
+    /// telling `showing` which files those were each time, before the print views and the
+    /// search index, which take longer, are made.
+    pub fn build_showing(&mut self, showing: Option<&render::Showing<'_>>) -> Report {
         let previous = if self.track {
             self.output.clone()
         } else {
@@ -236,7 +237,7 @@ impl Session {
             self.track,
             previous,
             &mut self.memory,
-            on_pages,
+            showing,
         );
         match manifest {
             Some(manifest) => self.output = Some(manifest),
@@ -260,7 +261,7 @@ fn run(
     track: bool,
     previous: Option<output::Manifest>,
     memory: &mut HashMap<String, Memory>,
-    on_pages: Option<&render::PagesDone<'_>>,
+    showing: Option<&render::Showing<'_>>,
 ) -> (Report, Option<output::Manifest>) {
     let mut report = Report::default();
     let mut manifest = None;
@@ -340,7 +341,7 @@ fn run(
             switcher,
             (write, &out_dir),
             (&mut staging, track, &mut previous),
-            on_pages,
+            showing,
             memory.entry(part.prefix.clone()).or_default(),
             &mut report,
             &mut clock,
@@ -531,7 +532,7 @@ fn build_part(
         bool,
         &mut Option<output::Manifest>,
     ),
-    on_pages: Option<&render::PagesDone<'_>>,
+    showing: Option<&render::Showing<'_>>,
     memory: &mut Memory,
     report: &mut Report,
     clock: &mut Clock,
@@ -719,7 +720,7 @@ fn build_part(
             switcher,
             search,
             track.then_some(&memory.fingerprints),
-            on_pages,
+            showing,
             display_root,
         );
         report.pages += rendered.pages;

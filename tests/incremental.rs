@@ -16,6 +16,8 @@ struct Twin {
     /// The handbook built (a sub-folder of `dir`).
     root: PathBuf,
     session: Session,
+    /// The files the last step moved into place early, in the order they went.
+    shown: Vec<Vec<String>>,
 }
 
 impl Twin {
@@ -43,7 +45,12 @@ impl Twin {
             out: Some(dir.path().join("inc")),
             write: true,
         });
-        let mut twin = Twin { dir, root, session };
+        let mut twin = Twin {
+            dir,
+            root,
+            session,
+            shown: Vec::new(),
+        };
         let first = twin.step("the first build");
         assert!(first.changed.contains(&"index.html".to_string()));
         twin
@@ -74,14 +81,43 @@ impl Twin {
     fn step(&mut self, what: &str) -> Report {
         // As serve builds: the pages are moved into place first, then the rest.
         let inc = self.dir.path().join("inc");
+        // Some pages are open in a browser, so are made first (a page, a generated index, a
+        // handout, the search page, pages of other languages, a page that is not there).
+        let open: Vec<String> = [
+            "principles/consent/index.html",
+            "lessons/module-1/1.3-principles/handout/index.html",
+            "glossary/index.html",
+            "search/index.html",
+            "404.html",
+            "fr/principles/consent/index.html",
+            "principles/nowhere/index.html",
+        ]
+        .map(String::from)
+        .to_vec();
         let shown = std::sync::Mutex::new(Vec::new());
-        let report = self.session.build_showing(Some(&|moved: Vec<String>| {
-            for rel in &moved {
-                assert!(inc.join(rel).is_file(), "{rel} is in place when told");
-            }
-            shown.lock().unwrap().extend(moved);
+        let report = self.session.build_showing(Some(&tenet::render::Showing {
+            open: &open,
+            done: &|moved: Vec<String>| {
+                for rel in &moved {
+                    assert!(inc.join(rel).is_file(), "{rel} is in place when told");
+                }
+                shown.lock().unwrap().push(moved);
+            },
         }));
-        for rel in shown.into_inner().unwrap() {
+        let shown = shown.into_inner().unwrap();
+        // The open pages come first: changed ones are moved into place before any other page.
+        let mut first = true;
+        for batch in &shown {
+            let pages: Vec<&String> = batch.iter().filter(|f| f.ends_with(".html")).collect();
+            if first && pages.iter().any(|p| open.contains(p)) {
+                assert!(pages.iter().all(|p| open.contains(p)), "{what}: {shown:?}");
+            } else {
+                assert!(!pages.iter().any(|p| open.contains(p)), "{what}: {shown:?}");
+            }
+            first = false;
+        }
+        self.shown = shown.clone();
+        for rel in shown.into_iter().flatten() {
             assert!(report.changed.contains(&rel), "{rel} is among the changes");
         }
         assert!(
@@ -138,6 +174,9 @@ fn every_kind_of_edit_equals_a_clean_build() {
     );
     let r = t.step("a sentence");
     assert!(changed(&r, "principles/consent/index.html"));
+    // The open page the edit changed is shown on its own, before the rest is made.
+    let first: Vec<&String> = t.shown[0].iter().filter(|f| f.ends_with(".html")).collect();
+    assert_eq!(first, ["principles/consent/index.html"], "{:?}", t.shown);
     assert!(changed(&r, "print/index.html"));
     assert!(changed(&r, "search/meta.js"));
     assert!(!changed(&r, "glossary/sofa/index.html"), "{:?}", r.changed);

@@ -13,6 +13,9 @@ use std::hash::{Hash, Hasher};
 
 use crate::site::{Anchor, Site};
 
+/// Per page, and per generated index: whether it may have changed since the last render.
+pub type ToCheck = (Vec<bool>, Vec<bool>);
+
 /// What a render leaves for the next one to compare with.
 #[derive(Debug, Default, Clone)]
 pub struct Remembered {
@@ -63,7 +66,7 @@ impl Now {
 
     /// Per page: whether its pages (its own, its handout and lesson plan) must be looked at;
     /// and per kind index: whether it must. None: everything must.
-    pub fn to_check(&self, site: &Site, before: &Remembered) -> Option<(Vec<bool>, Vec<bool>)> {
+    pub fn to_check(&self, site: &Site, before: &Remembered) -> Option<ToCheck> {
         let now = &self.remembered;
         if now.global != before.global || now.structure != before.structure {
             return None;

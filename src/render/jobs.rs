@@ -3,7 +3,7 @@
 use super::links;
 
 /// One output page to render.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
     Page(usize),
     /// The handout of a lesson: `<lesson id>/handout/index.html`.
@@ -56,4 +56,43 @@ impl Job {
             Job::Page(_) | Job::Index(_) | Job::NotFound | Job::Search => return None,
         })
     }
+}
+
+/// Of `jobs`, those that make one of the `open` output files (relative to the whole output;
+/// the render's folder is at `prefix`), found without working out every job's path. Print
+/// views, which hold many pages, are left to the rest of the render.
+pub fn open(site: &crate::site::Site, jobs: &[Job], open: &[String], prefix: &str) -> Vec<Job> {
+    let mut found = Vec::new();
+    for file in open {
+        let Some(rel) = file.strip_prefix(prefix) else {
+            continue;
+        };
+        let id = rel
+            .strip_suffix("index.html")
+            .map(|dir| dir.trim_end_matches('/'));
+        let page = |id: &str| site.pages.iter().position(|p| p.id == id);
+        let job = match id {
+            None if rel == "404.html" => Some(Job::NotFound),
+            None => None,
+            Some("search") => Some(Job::Search),
+            Some(id) => match (id.strip_suffix("/handout"), id.strip_suffix("/lesson-plan")) {
+                (Some(lesson), _) => page(lesson).map(Job::Handout),
+                (_, Some(lesson)) => page(lesson).map(Job::LessonPlan),
+                _ => page(id).map(Job::Page).or_else(|| {
+                    (0..site.indexes.len())
+                        .find(|&i| site.indexes[i].id == id)
+                        .map(Job::Index)
+                }),
+            },
+        };
+        // Only a job the render makes, and only where it writes that very file.
+        if let Some(job) = job
+            && jobs.contains(&job)
+            && !found.contains(&job)
+            && job.path(site) == rel
+        {
+            found.push(job);
+        }
+    }
+    found
 }

@@ -110,7 +110,7 @@ pub fn render(
     languages: Option<crate::languages::Switcher>,
     search: Option<SearchInput>,
     remembered: Option<&Fingerprints>,
-    on_pages: Option<&PagesDone<'_>>,
+    showing: Option<&Showing<'_>>,
     display_root: &Path,
 ) -> (Rendered, Vec<Diagnostic>) {
     let mut problems = Vec::new();
@@ -159,17 +159,10 @@ pub fn render(
         }
     }
     // The navigation tree: pages load it on demand, by the version in `assets/site.js`.
-    let tree = scripts::tree_script(site);
-    let tree_version = short_hash(tree.as_bytes());
     assets.insert(
         scripts::TREE_PATH.to_string(),
         scripts::TREE_PATH.to_string(),
     );
-    if let Some(out) = out
-        && let Err(e) = out.write(scripts::TREE_PATH, tree.as_bytes())
-    {
-        problems.push(Diagnostic::error("assets", e));
-    }
     // Search: each page's documents are written with the page (and then freed); the postings
     // are built from the term records meanwhile, on whichever thread is free.
     let (collector, terms, stores, hashes, used) = match search {
@@ -238,15 +231,6 @@ pub fn render(
         languages: renderer.languages.clone(),
         ..renderer
     };
-    // Which pages can have changed at all (the others are not even fingerprinted).
-    let now = global_fingerprint.map(|global| {
-        let languages = renderer.languages.as_ref().map_or(0, |s| s.fingerprint());
-        dirty::Now::of(site, global, languages)
-    });
-    let to_check = match (&now, remembered) {
-        (Some(now), Some(before)) => now.to_check(site, &before.dirty),
-        _ => None,
-    };
     let fingerprints = std::sync::Mutex::new(Fingerprints::default());
     let made = std::sync::atomic::AtomicUsize::new(0);
     *theme.tera.global_context() = renderer.globals(false).into_tera();
@@ -304,7 +288,7 @@ pub fn render(
             .insert(path.to_string(), fingerprint);
         remembered.files.get(path) == Some(&fingerprint) && out.is_some_and(|o| o.keep(path))
     };
-    let render_jobs = |jobs: &[jobs::Job]| -> Vec<Diagnostic> {
+    let render_jobs = |jobs: &[jobs::Job], to_check: Option<&dirty::ToCheck>| -> Vec<Diagnostic> {
         jobs.par_iter()
             .filter_map(|job| {
                 // The page's search documents, written alongside it.
@@ -328,7 +312,7 @@ pub fn render(
                     }
                 }
                 // A page nothing it shows can have changed in is left as it is.
-                if let (Some((pages, indexes)), Some(before)) = (&to_check, remembered) {
+                if let (Some((pages, indexes)), Some(before)) = (to_check, remembered) {
                     let skip = match *job {
                         jobs::Job::Page(p) | jobs::Job::Handout(p) | jobs::Job::LessonPlan(p) => {
                             !pages[p]
@@ -446,30 +430,56 @@ pub fn render(
         );
         failures.into_inner().expect("failures lock")
     };
-    match (on_pages, out) {
-        // Pages first, shown as soon as they are in place; then the print views (which hold
-        // every page) and the search index.
-        (Some(on_pages), Some(out)) => {
-            let (printed, pages): (Vec<jobs::Job>, Vec<jobs::Job>) = jobs
-                .iter()
-                .partition(|job| matches!(job, jobs::Job::Print(_)));
-            let failed = render_jobs(&pages);
+    // The pages open in a browser first, shown as soon as they are in place (before the work
+    // that looks at every page).
+    let mut first = Vec::new();
+    if let (Some(showing), Some(out)) = (showing, out) {
+        first = jobs::open(site, &jobs, showing.open, out.prefix());
+        if !first.is_empty() {
+            let failed = render_jobs(&first, None);
             let ok = !failed.iter().any(Diagnostic::is_error);
             problems.extend(failed);
             if ok {
-                match out.flush() {
-                    Ok(moved) if moved.is_empty() => {}
-                    Ok(moved) => on_pages(moved),
-                    Err(e) => problems.push(Diagnostic::error(
-                        display_root,
-                        format!("cannot move pages into the output folder: {e}"),
-                    )),
-                }
+                show(out, showing, display_root, &mut problems);
+            }
+        }
+    }
+    // The navigation tree's script.
+    let tree = scripts::tree_script(site);
+    let tree_version = short_hash(tree.as_bytes());
+    if let Some(out) = out
+        && let Err(e) = out.write(scripts::TREE_PATH, tree.as_bytes())
+    {
+        problems.push(Diagnostic::error("assets", e));
+    }
+    // Which pages can have changed at all (the others are not even fingerprinted).
+    let now = global_fingerprint.map(|global| {
+        let languages = renderer.languages.as_ref().map_or(0, |s| s.fingerprint());
+        dirty::Now::of(site, global, languages)
+    });
+    let to_check = match (&now, remembered) {
+        (Some(now), Some(before)) => now.to_check(site, &before.dirty),
+        _ => None,
+    };
+    let to_check = to_check.as_ref();
+    match (showing, out) {
+        // Pages first, shown as soon as they are in place; then the print views (which hold
+        // every page) and the search index.
+        (Some(showing), Some(out)) => {
+            let (printed, pages): (Vec<jobs::Job>, Vec<jobs::Job>) = jobs
+                .iter()
+                .filter(|job| !first.contains(job))
+                .partition(|job| matches!(job, jobs::Job::Print(_)));
+            let failed = render_jobs(&pages, to_check);
+            let ok = !failed.iter().any(Diagnostic::is_error);
+            problems.extend(failed);
+            if ok {
+                show(out, showing, display_root, &mut problems);
             }
             // On one thread: the machine's other cores are for the browser reloading the
             // pages meanwhile.
             let one = rayon::ThreadPoolBuilder::new().num_threads(1).build();
-            let rest = || rayon::join(|| render_jobs(&printed), build_index);
+            let rest = || rayon::join(|| render_jobs(&printed, to_check), build_index);
             let (rendered, indexed) = match one {
                 Ok(pool) => pool.install(rest),
                 Err(_) => rest(),
@@ -478,7 +488,7 @@ pub fn render(
             problems.extend(indexed);
         }
         _ => {
-            let (rendered, indexed) = rayon::join(|| render_jobs(&jobs), build_index);
+            let (rendered, indexed) = rayon::join(|| render_jobs(&jobs, to_check), build_index);
             problems.extend(rendered);
             problems.extend(indexed);
         }
@@ -521,6 +531,26 @@ pub fn render(
 /// Told, in a build that shows pages early, the output files moved into place once the pages
 /// are (before the print views and the search index).
 pub type PagesDone<'a> = dyn Fn(Vec<String>) + Sync + 'a;
+
+/// How a build shows its pages before it is done (`tenet serve`): the pages open in a browser
+/// are made first and moved into place, then every other page; `done` is told each time.
+pub struct Showing<'a> {
+    /// Output files open in a browser (relative to the output folder, `a/b/index.html`).
+    pub open: &'a [String],
+    pub done: &'a PagesDone<'a>,
+}
+
+/// Moves the pages made so far into the output folder and tells `showing`.
+fn show(out: &Folder, showing: &Showing, display_root: &Path, problems: &mut Vec<Diagnostic>) {
+    match out.flush() {
+        Ok(moved) if moved.is_empty() => {}
+        Ok(moved) => (showing.done)(moved),
+        Err(e) => problems.push(Diagnostic::error(
+            display_root,
+            format!("cannot move pages into the output folder: {e}"),
+        )),
+    }
+}
 
 /// What a tracked render made, by output path: a hash of what each file was made from; and
 /// what tells the next render which pages it need not even look at.

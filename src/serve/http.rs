@@ -92,8 +92,21 @@ fn answer(request: Request, site: &Path, live: &Arc<Live>) {
             .split_once('?')
             .and_then(|(_, q)| q.split('&').find_map(|kv| kv.strip_prefix("since=")))
             .and_then(|n| n.parse().ok());
+        // `&page=a/b/index.html`: the file the page shows, made first by the next builds.
+        let page = url
+            .split_once('?')
+            .and_then(|(_, q)| q.split('&').find_map(|kv| kv.strip_prefix("page=")))
+            .and_then(decode)
+            .and_then(|rel| {
+                let parts: Option<Vec<&str>> = rel.iter().map(|c| c.to_str()).collect();
+                parts.map(|p| p.join("/"))
+            })
+            .filter(|rel| !rel.is_empty());
         let live = live.clone();
-        std::thread::spawn(move || stream_events(request, &live, since));
+        std::thread::spawn(move || {
+            let _open = page.map(|page| live.opened(page));
+            stream_events(request, &live, since)
+        });
         return;
     }
     let response = if path == LIVE_PATH {

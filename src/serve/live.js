@@ -63,20 +63,26 @@
   }
 
   // The page as it was sent (fetched again once loaded), to tell what a build changed in it:
-  // when only the main content and the title did, they are put in place without a reload,
-  // which is quicker and keeps everything else as it is (the scroll position, an open menu,
-  // the full contents tree). Anything else changed reloads the page.
+  // when only the main content, the local contents and the title did, they are put in place
+  // without a reload, which is quicker and keeps everything else as it is (the scroll
+  // position, an open menu). Anything else changed reloads the page.
+  var REGIONS = ["#main", "#sidebar .branch"];
   var parse = window.DOMParser && window.fetch && function (html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
-    var main = doc.getElementById("main");
-    if (!main || main.querySelector("script")) return null;
-    main.parentNode.replaceChild(main.cloneNode(false), main);
+    var parts = [];
+    for (var i = 0; i < REGIONS.length; i++) {
+      var part = doc.querySelector(REGIONS[i]);
+      if (part && part.querySelector("script")) return null;
+      if (part) part.parentNode.replaceChild(part.cloneNode(false), part);
+      parts.push(part);
+    }
+    if (!parts[0]) return null;
     var title = doc.querySelector("title");
     var name = title ? title.textContent : "";
     if (title) title.textContent = "";
     var live = doc.querySelectorAll("script[data-generation]");
-    for (var i = 0; i < live.length; i++) live[i].remove();
-    return { rest: doc.documentElement.outerHTML, main: main, title: name };
+    for (var j = 0; j < live.length; j++) live[j].remove();
+    return { rest: doc.documentElement.outerHTML, parts: parts, title: name };
   };
   function fetchPage() {
     return fetch(location.href, { cache: "no-store" }).then(function (r) {
@@ -92,9 +98,16 @@
     if (!sent) return reload();
     fetchPage().then(function (html) {
       var now = parse(html);
-      var here = document.getElementById("main");
-      if (!now || !here || now.rest !== sent.rest) return reload();
-      here.parentNode.replaceChild(document.importNode(now.main, true), here);
+      if (!now || now.rest !== sent.rest) return reload();
+      var here = REGIONS.map(function (r) { return document.querySelector(r); });
+      for (var i = 0; i < REGIONS.length; i++) {
+        // A region as the page's script left it (the full contents tree shown) is not swapped.
+        if (!here[i] !== !now.parts[i] || (here[i] && here[i].classList.contains("full"))) return reload();
+      }
+      for (var j = 0; j < REGIONS.length; j++) {
+        if (!here[j] || here[j].isEqualNode(now.parts[j])) continue;
+        here[j].parentNode.replaceChild(document.importNode(now.parts[j], true), here[j]);
+      }
       if (now.title !== sent.title) document.title = now.title;
       sent = now;
       loaded = String(generation);
@@ -159,7 +172,9 @@
   }
 
   if (!window.EventSource) return;
-  var events = new EventSource("/__tenet/events?since=" + encodeURIComponent(loaded || ""));
+  // The file this page shows goes with it: builds make the open pages first.
+  var events = new EventSource("/__tenet/events?since=" + encodeURIComponent(loaded || "") +
+    "&page=" + encodeURIComponent(ownFile()));
   // The state on connecting: reload when a build since this page was sent changed it, or when
   // serve was started again. (A reconnection asks again since the page was sent; changes that
   // do not touch it do not count.)

@@ -27,6 +27,26 @@ pub struct Live {
     /// What the latest builds changed, by generation: a page that connects tells which build
     /// it was sent from, and reloads only if a later one changed it.
     history: Mutex<std::collections::VecDeque<(u64, Vec<String>)>>,
+    /// The files open pages show (with how many pages show each).
+    open: Mutex<std::collections::HashMap<String, usize>>,
+}
+
+/// A page open in a browser, from its connection until it goes.
+pub struct Open<'a> {
+    live: &'a Live,
+    file: String,
+}
+
+impl Drop for Open<'_> {
+    fn drop(&mut self) {
+        let mut open = self.live.open.lock().expect("open pages");
+        if let Some(n) = open.get_mut(&self.file) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.file);
+            }
+        }
+    }
 }
 
 /// How many builds back a connecting page can be told what changed (further back, it reloads).
@@ -43,7 +63,33 @@ impl Live {
             state: Mutex::new(Snapshot::default()),
             changed: Condvar::new(),
             history: Mutex::new(std::collections::VecDeque::new()),
+            open: Mutex::new(std::collections::HashMap::new()),
         }
+    }
+
+    /// A page showing `file` (relative to the output folder) is open, until the value returned
+    /// is dropped.
+    pub fn opened(&self, file: String) -> Open<'_> {
+        *self
+            .open
+            .lock()
+            .expect("open pages")
+            .entry(file.clone())
+            .or_default() += 1;
+        Open { live: self, file }
+    }
+
+    /// The files the open pages show, sorted.
+    pub fn open_pages(&self) -> Vec<String> {
+        let mut files: Vec<String> = self
+            .open
+            .lock()
+            .expect("open pages")
+            .keys()
+            .cloned()
+            .collect();
+        files.sort_unstable();
+        files
     }
 
     pub fn now(&self) -> Snapshot {

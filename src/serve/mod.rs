@@ -114,10 +114,18 @@ fn build(session: &mut Session, live: &Live, on_event: &mut dyn FnMut(Event)) ->
     // search index follow.
     let shown = std::sync::Mutex::new(std::collections::HashSet::new());
     let early = std::sync::Mutex::new(None);
-    let report = session.build_showing(Some(&|moved: Vec<String>| {
-        *early.lock().expect("early") = Some((moved.len(), started.elapsed()));
-        shown.lock().expect("shown").extend(moved.iter().cloned());
-        live.publish(Vec::new(), moved);
+    let open = live.open_pages();
+    let report = session.build_showing(Some(&crate::render::Showing {
+        open: &open,
+        done: &|moved: Vec<String>| {
+            // The first pages shown are the ones the author is looking at.
+            early
+                .lock()
+                .expect("early")
+                .get_or_insert((moved.len(), started.elapsed()));
+            shown.lock().expect("shown").extend(moved.iter().cloned());
+            live.publish(Vec::new(), moved);
+        },
     }));
     if let Some((files, after)) = early.into_inner().expect("early") {
         on_event(Event::PagesShown(files, after));
