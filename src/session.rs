@@ -37,6 +37,8 @@ pub struct Report {
     pub files_written: usize,
     pub bytes_written: u64,
     pub source_bytes: usize,
+    /// Source pages looked at on disk (in a session told what changed, only those).
+    pub sources_checked: usize,
     /// Time spent per stage, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
     /// The printable pages written, each with the PDF `tenet pdf` makes of it.
@@ -105,11 +107,43 @@ pub struct Memory {
     /// A hash of the settings the parse depends on; when they change, all is parsed again.
     settings: u64,
     collector: Option<Arc<search::Collector>>,
-    /// By file path.
-    parsed: HashMap<PathBuf, Remembered>,
+    /// Each source file's parse, by its path, in the order of the sources of the last build.
+    parsed: Vec<(PathBuf, Remembered)>,
+    /// The sources `parsed` follows.
+    parsed_from: Option<Arc<source::Sources>>,
+    /// The last build's site, when it was resolved without problems.
+    site: Option<site::Site>,
     /// What each output file of the last build that was written was made from: a file whose
     /// fingerprint comes out the same is not made again.
     fingerprints: render::Fingerprints,
+    /// The sources as the last build walked them (a handbook that is not an edition): a build
+    /// told which files changed ([`Session::notice`]) takes them from here.
+    walked: Option<Arc<Walked>>,
+}
+
+/// A walk of a handbook's `content/`, kept.
+struct Walked {
+    sources: Arc<source::Sources>,
+    /// What the walk found wrong (reported by every build that uses it).
+    problems: Vec<Diagnostic>,
+    /// Each page file's index in `sources.pages`, by its absolute path.
+    files: HashMap<PathBuf, usize>,
+}
+
+impl Walked {
+    /// Which pages `changed` names, when every path it names is a page file the walk found
+    /// that is still there (a file added, removed or not a page needs a walk).
+    fn pages_of(&self, changed: &[PathBuf]) -> Option<Vec<bool>> {
+        let mut pages = vec![false; self.sources.pages.len()];
+        for path in changed {
+            let &i = self.files.get(path)?;
+            if !path.is_file() {
+                return None;
+            }
+            pages[i] = true;
+        }
+        Some(pages)
+    }
 }
 
 /// One file's parse, as remembered.
@@ -190,6 +224,8 @@ pub struct Session {
     output: Option<output::Manifest>,
     /// Per language (by output prefix): what the last build parsed.
     memory: HashMap<String, Memory>,
+    /// The files a watcher saw change since the last build ([`Session::notice`]).
+    noticed: Option<Vec<PathBuf>>,
 }
 
 impl Session {
@@ -201,6 +237,7 @@ impl Session {
             track: false,
             output: None,
             memory: HashMap::new(),
+            noticed: None,
         }
     }
 
@@ -213,7 +250,17 @@ impl Session {
             track: true,
             output: None,
             memory: HashMap::new(),
+            noticed: None,
         }
+    }
+
+    /// Tells the session which files changed since its last build, as a file watcher saw them
+    /// (absolute paths). The next build takes this as the whole truth: when every path is a
+    /// page the last build read (edited, not added or removed) of a handbook that is not an
+    /// edition, it does not walk `content/` again nor look at any other page. Without it, or
+    /// otherwise, a build finds out for itself.
+    pub fn notice(&mut self, changed: Vec<PathBuf>) {
+        self.noticed = Some(changed);
     }
 
     /// Builds (or checks) the handbook as it is on disk now. When the build has errors,
@@ -232,11 +279,13 @@ impl Session {
         } else {
             None
         };
+        let noticed = self.noticed.take();
         let (report, manifest) = run(
             &self.options,
             self.track,
             previous,
             &mut self.memory,
+            noticed.as_deref(),
             showing,
         );
         match manifest {
@@ -261,6 +310,7 @@ fn run(
     track: bool,
     previous: Option<output::Manifest>,
     memory: &mut HashMap<String, Memory>,
+    noticed: Option<&[PathBuf]>,
     showing: Option<&render::Showing<'_>>,
 ) -> (Report, Option<output::Manifest>) {
     let mut report = Report::default();
@@ -311,7 +361,14 @@ fn run(
     for (i, part) in parts.iter().enumerate() {
         // The handbook's own pages must leave room for the other languages' folders.
         let avoid = if i == 0 { &tags[..] } else { &[] };
-        let (content, catalog) = gather(part, several, avoid, &mut report.diagnostics);
+        let remembered = memory.entry(part.prefix.clone()).or_default();
+        let (content, catalog) = gather(
+            part,
+            several,
+            avoid,
+            (track, noticed, remembered),
+            &mut report.diagnostics,
+        );
         contents.push(content);
         languages.push(languages::Language {
             tag: part.config.book.language.clone(),
@@ -328,7 +385,7 @@ fn run(
     // What each language's render made, remembered once the output is committed.
     let mut fingerprints = Vec::new();
     let mut sitemap = Vec::new();
-    for (i, (part, (sources, edition))) in parts.iter().zip(contents).enumerate() {
+    for (i, (part, content)) in parts.iter().zip(contents).enumerate() {
         let switcher = several.then_some(languages::Switcher {
             languages: &languages,
             current: i,
@@ -336,8 +393,7 @@ fn run(
         let write = options.write && config_ok;
         let rendered = build_part(
             part,
-            sources,
-            edition,
+            content,
             switcher,
             (write, &out_dir),
             (&mut staging, track, &mut previous),
@@ -465,25 +521,64 @@ fn language_label(site: &config::Config, part: &config::Config) -> String {
         .unwrap_or_else(|| strings::language_name(tag, &part.strings))
 }
 
-/// A language's content: its files (an edition's laid over its bases') and what the edition
-/// left out or moved.
-type Content = (source::Sources, site::Edition);
+/// A language's content: its files (an edition's laid over its bases'), what the edition left
+/// out or moved, and (when a watcher told the session) which pages changed since the last
+/// build, the others being as they were.
+struct Content {
+    sources: Arc<source::Sources>,
+    edition: site::Edition,
+    changed: Option<Vec<bool>>,
+}
 
-/// Walks a language's files; in a site of several languages, also what each has.
+/// Walks a language's files; in a site of several languages, also what each has. In a
+/// session, a handbook's walk is kept (`memory`), and taken again when the session was told
+/// that only some of its pages changed.
 fn gather(
     part: &Part,
     several: bool,
     avoid: &[&str],
+    (track, noticed, memory): (bool, Option<&[PathBuf]>, &mut Memory),
     problems: &mut Vec<Diagnostic>,
 ) -> (Content, languages::Catalog) {
     // A single handbook (or one whose book.toml could not be read) is simply walked.
     if part.layers.is_empty() || (part.layers.len() == 1 && !several) {
-        let (sources, found) = source::load(&part.root, &part.shown);
-        problems.extend(found);
-        return (
-            (sources, site::Edition::default()),
-            languages::Catalog::default(),
-        );
+        let walked = memory.walked.take();
+        let known = walked
+            .as_ref()
+            .zip(noticed)
+            .and_then(|(walked, noticed)| Some((walked.clone(), walked.pages_of(noticed)?)));
+        let (walked, changed) = match known {
+            Some((walked, changed)) => (walked, Some(changed)),
+            None => {
+                let (sources, found) = source::load(&part.root, &part.shown);
+                let files = match track {
+                    true => sources
+                        .pages
+                        .iter()
+                        .enumerate()
+                        .map(|(i, f)| (output::absolute(&f.path), i))
+                        .collect(),
+                    false => HashMap::new(),
+                };
+                let walked = Walked {
+                    sources: Arc::new(sources),
+                    problems: found,
+                    files,
+                };
+                (Arc::new(walked), None)
+            }
+        };
+        problems.extend(walked.problems.iter().cloned());
+        let sources = walked.sources.clone();
+        if track {
+            memory.walked = Some(walked);
+        }
+        let content = Content {
+            sources,
+            edition: site::Edition::default(),
+            changed,
+        };
+        return (content, languages::Catalog::default());
     }
     let layers = &part.layers[..];
     let (overlay, found) = edition::overlay(layers);
@@ -515,7 +610,12 @@ fn gather(
         excluded: overlay.excluded,
         moved: overlay.moved,
     };
-    ((overlay.sources, edition), catalog)
+    let content = Content {
+        sources: Arc::new(overlay.sources),
+        edition,
+        changed: None,
+    };
+    (content, catalog)
 }
 
 /// Parses, resolves and renders one language of the site, into its folder of the staging
@@ -523,8 +623,7 @@ fn gather(
 #[allow(clippy::too_many_arguments)]
 fn build_part(
     part: &Part,
-    sources: source::Sources,
-    edition: site::Edition,
+    content: Content,
     switcher: Option<languages::Switcher>,
     (write, out_dir): (bool, &Path),
     (staging, track, previous): (
@@ -540,6 +639,11 @@ fn build_part(
     let config = &part.config;
     let layers = &part.layers;
     let display_root = part.shown.as_path();
+    let Content {
+        sources,
+        edition,
+        changed,
+    } = content;
 
     // Parse: each file is read inside the parallel parse, so only a few sources are in memory
     // at once; a file whose text (and place) is as the session last parsed it is not parsed
@@ -557,6 +661,7 @@ fn build_part(
     if memory.settings != settings {
         *memory = Memory {
             settings,
+            walked: memory.walked.take(),
             ..Memory::default()
         };
     }
@@ -581,82 +686,141 @@ fn build_part(
             .filter(|l| l.language != config.book.language)
             .map(|l| l.language.clone())
     };
-    let remembered = &memory.parsed;
-    let parsed: Vec<(PathBuf, Remembered)> = sources
-        .pages
-        .par_iter()
-        .map(|file| {
-            let language = language_of(file.layer);
-            // A file whose size and time of change are as when it was last read (long enough
-            // after that change for another one to show in the time) is not read again.
-            let stamp = track.then(|| Stamp::of(file, &language)).flatten();
-            if let Some(stamp) = &stamp
-                && let Some(known) = remembered.get(&file.path)
-                && known.stamp.as_ref().is_some_and(|k| k.vouches_for(stamp))
-            {
-                return (file.path.clone(), known.clone());
+    // One file: as remembered (`known`) when that can be vouched for, else read and parsed.
+    // `told`: a watcher said it changed.
+    let checked = std::sync::atomic::AtomicUsize::new(0);
+    let parse_file = |file: &source::SourceFile, known: Option<&Remembered>, told: bool| {
+        checked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let language = language_of(file.layer);
+        // A file whose size and time of change are as when it was last read (long enough
+        // after that change for another one to show in the time) is not read again.
+        let stamp = track.then(|| Stamp::of(file, &language)).flatten();
+        if let Some(stamp) = &stamp
+            && !told
+            && let Some(known) = known
+            && known.stamp.as_ref().is_some_and(|k| k.vouches_for(stamp))
+        {
+            return known.clone();
+        }
+        let source = match file.read() {
+            Ok(mut source) => {
+                source.language = language;
+                source
             }
-            let source = match file.read() {
-                Ok(mut source) => {
-                    source.language = language;
-                    source
-                }
-                Err(d) => return (file.path.clone(), Remembered::failed(d)),
-            };
-            let hash = if track { hash_of(&source) } else { 0 };
-            if track
-                && let Some(known) = remembered.get(&file.path)
-                && known.hash == hash
-            {
-                let mut known = known.clone();
-                known.stamp = stamp;
-                return (file.path.clone(), known);
+            Err(d) => return Remembered::failed(d),
+        };
+        let hash = if track { hash_of(&source) } else { 0 };
+        if track
+            && let Some(known) = known
+            && known.hash == hash
+        {
+            let mut known = known.clone();
+            known.stamp = stamp;
+            return known;
+        }
+        let (parsed, problems) = page::parse(&source, parse_options);
+        // The search index records the page's text here, while it is at hand.
+        let (page, search) = match parsed {
+            Some(p) => {
+                let record = collector
+                    .as_ref()
+                    .map(|c| Arc::new(c.record_page(&p.page, &p.text)));
+                (Some(Arc::new(p.page)), record)
             }
-            let (parsed, problems) = page::parse(&source, parse_options);
-            // The search index records the page's text here, while it is at hand.
-            let (page, search) = match parsed {
-                Some(p) => {
-                    let record = collector
-                        .as_ref()
-                        .map(|c| Arc::new(c.record_page(&p.page, &p.text)));
-                    (Some(Arc::new(p.page)), record)
-                }
-                None => (None, None),
-            };
-            let remembered = Remembered {
-                hash,
-                stamp,
-                page,
-                search,
-                problems,
-            };
-            (file.path.clone(), remembered)
-        })
-        .collect();
+            None => (None, None),
+        };
+        Remembered {
+            hash,
+            stamp,
+            page,
+            search,
+            problems,
+        }
+    };
+    // Told which pages changed, of the very sources the last build parsed: only those.
+    let follows = memory
+        .parsed_from
+        .as_ref()
+        .is_some_and(|from| Arc::ptr_eq(from, &sources))
+        && memory.parsed.len() == sources.pages.len();
+    let parsed: Vec<(PathBuf, Remembered)> = match changed.as_ref().filter(|_| follows) {
+        Some(changed) => {
+            let mut parsed = std::mem::take(&mut memory.parsed);
+            let again: Vec<(usize, Remembered)> = (0..parsed.len())
+                .filter(|&i| changed[i])
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|i| (i, parse_file(&sources.pages[i], Some(&parsed[i].1), true)))
+                .collect();
+            for (i, remembered) in again {
+                parsed[i].1 = remembered;
+            }
+            parsed
+        }
+        None => {
+            let remembered: HashMap<&Path, &Remembered> = memory
+                .parsed
+                .iter()
+                .map(|(path, r)| (path.as_path(), r))
+                .collect();
+            sources
+                .pages
+                .par_iter()
+                .map(|file| {
+                    let known = remembered.get(file.path.as_path()).copied();
+                    (file.path.clone(), parse_file(file, known, false))
+                })
+                .collect()
+        }
+    };
+    report.sources_checked += checked.into_inner();
+    // The pages told changed, when each is still a page.
+    let told_pages: Option<Vec<Arc<page::ParsedPage>>> = changed.as_ref().and_then(|changed| {
+        parsed
+            .iter()
+            .zip(changed)
+            .filter(|(_, told)| **told)
+            .map(|((_, r), _)| r.page.clone())
+            .collect()
+    });
     let mut pages = Vec::with_capacity(parsed.len());
-    let mut records: HashMap<String, Arc<search::PageRecord>> = HashMap::new();
+    // By page (its address), the page's search record.
+    let mut records: rustc_hash::FxHashMap<*const page::ParsedPage, Arc<search::PageRecord>> =
+        rustc_hash::FxHashMap::default();
     for (_, r) in &parsed {
         report.diagnostics.extend(r.problems.iter().cloned());
         if let Some(page) = &r.page {
             pages.push(page.clone());
             if let Some(record) = &r.search {
-                records.insert(page.rel.clone(), record.clone());
+                records.insert(Arc::as_ptr(page), record.clone());
             }
         }
     }
     // Kept for the next build, or let go now (so that the search stage owns the records).
-    memory.parsed = if track {
-        parsed.into_iter().collect()
+    if track {
+        memory.parsed = parsed;
+        memory.parsed_from = Some(sources.clone());
     } else {
         drop(parsed);
-        HashMap::new()
-    };
+    }
     report.source_bytes += pages.iter().map(|p| p.source_len).sum::<usize>();
     clock.lap(report, "parse");
 
-    // Resolve.
-    let (site, problems) = site::resolve(pages, &config.book.title, &edition, display_root);
-    report.diagnostics.extend(problems);
+    // Resolve; or, told that only some pages changed, and only in their text, the last
+    // build's site with them put in.
+    let reused = match (&told_pages, memory.site.take()) {
+        (Some(told), Some(last)) => last.with_pages(told),
+        _ => None,
+    };
+    let (site, resolved_clean) = match reused {
+        Some(site) => (site, true),
+        None => {
+            let (site, problems) = site::resolve(pages, &config.book.title, &edition, display_root);
+            let clean = problems.is_empty();
+            report.diagnostics.extend(problems);
+            (site, clean)
+        }
+    };
     clock.lap(report, "resolve");
 
     // Render and write.
@@ -697,7 +861,11 @@ fn build_part(
         .map(|s| s.folder(&part.prefix));
     // The search records, in the site's order of pages.
     let search = collector.map(|c| {
-        let records: Vec<_> = site.pages.iter().map(|p| records.remove(&p.rel)).collect();
+        let records: Vec<_> = site
+            .pages
+            .iter()
+            .map(|p| records.remove(&Arc::as_ptr(p)))
+            .collect();
         (c, records)
     });
     // The files next to the pages first: a page shown before the build is done finds them.
@@ -736,6 +904,10 @@ fn build_part(
         report.diagnostics.extend(problems);
     }
     clock.lap(report, "render");
+    // Kept for the next build when it was resolved without problems.
+    if track && resolved_clean {
+        memory.site = Some(site);
+    }
     rendered
 }
 

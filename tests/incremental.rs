@@ -18,6 +18,10 @@ struct Twin {
     session: Session,
     /// The files the last step moved into place early, in the order they went.
     shown: Vec<Vec<String>>,
+    /// Whether each build is told which files changed, as serve's watcher tells it.
+    told: bool,
+    /// The files changed since the last build.
+    touched: Vec<PathBuf>,
 }
 
 impl Twin {
@@ -50,6 +54,8 @@ impl Twin {
             root,
             session,
             shown: Vec::new(),
+            told: false,
+            touched: Vec::new(),
         };
         let first = twin.step("the first build");
         assert!(first.changed.contains(&"index.html".to_string()));
@@ -64,14 +70,28 @@ impl Twin {
         fs::read_to_string(self.path(rel)).unwrap()
     }
 
-    fn write(&self, rel: &str, text: &str) {
+    fn write(&mut self, rel: &str, text: &str) {
         let path = self.path(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
+        if !path.parent().unwrap().is_dir() {
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            self.touched.push(path.parent().unwrap().to_path_buf());
+        }
+        fs::write(&path, text).unwrap();
+        self.touched.push(path);
+    }
+
+    fn rename(&mut self, from: &str, to: &str) {
+        fs::rename(self.path(from), self.path(to)).unwrap();
+        self.touched.extend([self.path(from), self.path(to)]);
+    }
+
+    fn remove(&mut self, rel: &str) {
+        fs::remove_file(self.path(rel)).unwrap();
+        self.touched.push(self.path(rel));
     }
 
     /// Replaces the one occurrence of `old` in a source file.
-    fn edit(&self, rel: &str, old: &str, new: &str) {
+    fn edit(&mut self, rel: &str, old: &str, new: &str) {
         let text = self.read(rel);
         assert_eq!(text.matches(old).count(), 1, "{rel} has `{old}` once");
         self.write(rel, &text.replacen(old, new, 1));
@@ -94,6 +114,11 @@ impl Twin {
         ]
         .map(String::from)
         .to_vec();
+        // Told what changed, as serve's watcher tells it (or not: the build finds out).
+        let touched = std::mem::take(&mut self.touched);
+        if self.told {
+            self.session.notice(touched);
+        }
         let shown = std::sync::Mutex::new(Vec::new());
         let report = self.session.build_showing(Some(&tenet::render::Showing {
             open: &open,
@@ -161,7 +186,18 @@ fn changed(report: &Report, rel: &str) -> bool {
 
 #[test]
 fn every_kind_of_edit_equals_a_clean_build() {
+    every_kind_of_edit(false);
+}
+
+/// The same, each build told which files changed, as serve's watcher tells it.
+#[test]
+fn every_kind_of_edit_told_what_changed_equals_a_clean_build() {
+    every_kind_of_edit(true);
+}
+
+fn every_kind_of_edit(told: bool) {
     let mut t = Twin::sample();
+    t.told = told;
     let consent = "content/principles/consent.md";
     let lesson = "content/lessons/module-1/1.3-principles.md";
 
@@ -174,6 +210,11 @@ fn every_kind_of_edit_equals_a_clean_build() {
     );
     let r = t.step("a sentence");
     assert!(changed(&r, "principles/consent/index.html"));
+    // Told what changed, the build looks at that file only; else at every page.
+    match told {
+        true => assert_eq!(r.sources_checked, 1),
+        false => assert!(r.sources_checked > 50, "{}", r.sources_checked),
+    }
     // The open page the edit changed is shown on its own, before the rest is made.
     let first: Vec<&String> = t.shown[0].iter().filter(|f| f.ends_with(".html")).collect();
     assert_eq!(first, ["principles/consent/index.html"], "{:?}", t.shown);
@@ -269,11 +310,10 @@ fn every_kind_of_edit_equals_a_clean_build() {
         changed(&r, "principles/consent/index.html"),
         "a new backlink"
     );
-    fs::rename(
-        t.path("content/principles/local-ownership.md"),
-        t.path("content/principles/ownership.md"),
-    )
-    .unwrap();
+    t.rename(
+        "content/principles/local-ownership.md",
+        "content/principles/ownership.md",
+    );
     let r = t.step("a page renamed");
     assert!(
         changed(&r, "principles/local-ownership/index.html"),
@@ -286,7 +326,7 @@ fn every_kind_of_edit_equals_a_clean_build() {
         "weight = 7\nid = \"principles/shared-ownership\"",
     );
     t.step("an id changed");
-    fs::remove_file(t.path("content/principles/ownership.md")).unwrap();
+    t.remove("content/principles/ownership.md");
     t.step("a page deleted");
 
     // A template of the handbook's own, laid over the theme's, then changed.
@@ -326,7 +366,7 @@ fn every_kind_of_edit_equals_a_clean_build() {
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
     );
     t.step("an asset added");
-    fs::remove_file(t.path("content/principles/diagram.svg")).unwrap();
+    t.remove("content/principles/diagram.svg");
     t.step("an asset removed");
 
     // book.toml.

@@ -38,7 +38,7 @@ pub struct Block {
 }
 
 /// What a reference points at, as written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RefTarget {
     /// `[[id]]`, `[[id#anchor]]`: a page id (full or short) and an optional anchor.
     Id { id: String, anchor: Option<String> },

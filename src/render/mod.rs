@@ -14,7 +14,7 @@ pub mod theme;
 
 use minify::{minify_asset, minify_html};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 
@@ -118,12 +118,28 @@ pub fn render(
     let highlight_css = config.build.highlight && site.pages.iter().any(|p| p.has_code);
 
     // Static files first: their versions go into every page.
+    // (A session keeps what minifying made of each, so that a file as it was is not minified
+    // again.)
     let mut assets = BTreeMap::new();
+    let mut minified = HashMap::new();
     for (rel, data) in &theme.statics {
         match data.bytes() {
             Ok(bytes) => {
                 let bytes = if config.build.minify {
-                    std::borrow::Cow::Owned(minify_asset(rel, bytes.into_owned()))
+                    let source = {
+                        let mut h = std::hash::DefaultHasher::new();
+                        bytes.hash(&mut h);
+                        h.finish()
+                    };
+                    let made = remembered
+                        .and_then(|r| r.minified.get(rel))
+                        .filter(|(hash, _)| *hash == source)
+                        .map(|(_, made)| made.clone())
+                        .unwrap_or_else(|| minify_asset(rel, bytes.into_owned()).into());
+                    if remembered.is_some() {
+                        minified.insert(rel.clone(), (source, made.clone()));
+                    }
+                    std::borrow::Cow::Owned(made.to_vec())
                 } else {
                     bytes
                 };
@@ -520,6 +536,7 @@ pub fn render(
             sitemap,
             fingerprints: now.map(|now| Fingerprints {
                 dirty: now.remembered,
+                minified,
                 ..fingerprints.into_inner().expect("fingerprints")
             }),
             made: made.into_inner(),
@@ -556,8 +573,10 @@ fn show(out: &Folder, showing: &Showing, display_root: &Path, problems: &mut Vec
 /// what tells the next render which pages it need not even look at.
 #[derive(Debug, Default, Clone)]
 pub struct Fingerprints {
-    pub files: std::collections::HashMap<String, u64>,
+    pub files: HashMap<String, u64>,
     pub dirty: dirty::Remembered,
+    /// By static file: a hash of its bytes, and what minifying made of them.
+    pub minified: HashMap<String, (u64, std::sync::Arc<[u8]>)>,
 }
 
 fn short_hash(bytes: &[u8]) -> String {

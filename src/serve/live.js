@@ -14,9 +14,14 @@
     saved = sessionStorage.getItem(key);
     sessionStorage.removeItem(key);
   } catch (e) {}
+  // Until it is restored, a reload keeps this position (not the top of a page still loading).
+  var pending = saved;
   if (saved) {
     var xy = saved.split(",");
-    var restore = function () { window.scrollTo(+xy[0] || 0, +xy[1] || 0); };
+    var restore = function () {
+      window.scrollTo(+xy[0] || 0, +xy[1] || 0);
+      pending = null;
+    };
     if (document.readyState === "complete") restore();
     else window.addEventListener("load", restore);
   }
@@ -57,7 +62,7 @@
 
   function reload() {
     try {
-      sessionStorage.setItem(key, window.scrollX + "," + window.scrollY);
+      sessionStorage.setItem(key, pending || window.scrollX + "," + window.scrollY);
     } catch (e) {}
     location.reload();
   }
@@ -94,6 +99,21 @@
   if (parse) {
     fetchPage().then(function (html) { sent = parse(html); }).catch(function () {});
   }
+  // Puts `now` in place of `here`, going down (a few levels) into elements whose own tag,
+  // attributes and number of children are the same, and replacing only what differs: less
+  // for the browser to lay out again.
+  function swap(here, now, depth) {
+    if (here.isEqualNode(now)) return;
+    var a = here.childNodes, b = now.childNodes;
+    var same = (depth || 0) < 4 && here.nodeType === 1 && a.length === b.length &&
+      here.cloneNode(false).isEqualNode(now.cloneNode(false));
+    if (!same) {
+      here.parentNode.replaceChild(document.importNode(now, true), here);
+      return;
+    }
+    for (var i = a.length - 1; i >= 0; i--) swap(a[i], b[i], (depth || 0) + 1);
+  }
+
   function update(generation) {
     if (!sent) return reload();
     fetchPage().then(function (html) {
@@ -105,8 +125,7 @@
         if (!here[i] !== !now.parts[i] || (here[i] && here[i].classList.contains("full"))) return reload();
       }
       for (var j = 0; j < REGIONS.length; j++) {
-        if (!here[j] || here[j].isEqualNode(now.parts[j])) continue;
-        here[j].parentNode.replaceChild(document.importNode(now.parts[j], true), here[j]);
+        if (here[j]) swap(here[j], now.parts[j]);
       }
       if (now.title !== sent.title) document.title = now.title;
       sent = now;

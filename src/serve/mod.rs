@@ -13,6 +13,7 @@ pub mod live;
 pub mod watch;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -70,7 +71,9 @@ pub fn serve(
         .target
         .clone()
         .ok_or("serve needs an output folder; none was found")?;
-    for trouble in watcher.watch(&report.handbooks) {
+    let troubles = watcher.watch(&report.handbooks);
+    let mut watching = troubles.is_empty();
+    for trouble in troubles {
         on_event(Event::Trouble(trouble));
     }
     let server = match options.listen {
@@ -83,22 +86,47 @@ pub fn serve(
     };
 
     'serving: while let Ok(message) = messages.recv() {
-        if let Message::Stop = message {
+        // What changed, as far as the watcher knows.
+        let mut changed = Some(Vec::new());
+        let take = |message: Message, changed: &mut Option<Vec<PathBuf>>| match message {
+            Message::Stop => false,
+            Message::Changed(path) => {
+                if let Some(paths) = changed {
+                    paths.push(path);
+                }
+                true
+            }
+            Message::Unknown => {
+                *changed = None;
+                true
+            }
+        };
+        if !take(message, &mut changed) {
             break;
         }
         // Let a burst of events settle.
         loop {
             match messages.recv_timeout(QUIET) {
-                Ok(Message::Stop) => break 'serving,
-                Ok(Message::Changed(_)) => continue,
+                Ok(message) => {
+                    if !take(message, &mut changed) {
+                        break 'serving;
+                    }
+                }
                 Err(mpsc::RecvTimeoutError::Timeout) => break,
                 Err(mpsc::RecvTimeoutError::Disconnected) => break 'serving,
             }
         }
+        if let Some(mut paths) = changed.filter(|_| watching) {
+            paths.sort();
+            paths.dedup();
+            session.notice(paths);
+        }
         let report = build(&mut session, &live, on_event);
         // A change of book.toml can add or drop bases and languages; a source folder may
         // have been made.
-        for trouble in watcher.watch(&report.handbooks) {
+        let troubles = watcher.watch(&report.handbooks);
+        watching = troubles.is_empty();
+        for trouble in troubles {
             on_event(Event::Trouble(trouble));
         }
     }

@@ -1,8 +1,10 @@
 //! What `tenet serve` watches: in every handbook a build read (the handbook, the bases of its
 //! edition chain, the editions of its other languages), `book.toml` and the folders
 //! `content/`, `templates/`, `static/` and `themes/`. A change there is only a reason to build
-//! again: the build itself finds what changed, so a missed or merged event never leaves a page
-//! stale (and saves by rename, as vim makes them, are seen like any other).
+//! again, and tells it which files changed: a build told that only pages it read before were
+//! edited looks at nothing else; any other change (a file added, removed or renamed, a
+//! template, a folder, or events the system lost) has the build find out for itself. Saves by
+//! rename, as vim makes them, are seen like any other.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
@@ -19,6 +21,8 @@ const SOURCE_FOLDERS: [&str; 4] = ["content", "templates", "static", "themes"];
 pub enum Message {
     /// A source file changed, appeared or went away.
     Changed(PathBuf),
+    /// Something changed, but what is not known.
+    Unknown,
     /// Stop serving (Ctrl-C).
     Stop,
 }
@@ -36,7 +40,19 @@ impl Watcher {
         let roots: Arc<Mutex<Vec<PathBuf>>> = Arc::new(Mutex::new(Vec::new()));
         let seen = roots.clone();
         let inner = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-            let Ok(event) = event else { return };
+            // An error, or events the system could not keep (its queue overflowed): what
+            // changed is not known, so the next build looks at everything.
+            let event = match event {
+                Ok(event) if event.need_rescan() => {
+                    let _ = tell.send(Message::Unknown);
+                    return;
+                }
+                Ok(event) => event,
+                Err(_) => {
+                    let _ = tell.send(Message::Unknown);
+                    return;
+                }
+            };
             if !is_change(&event.kind) {
                 return;
             }

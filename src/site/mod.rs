@@ -324,6 +324,46 @@ pub fn resolve(
     (site, problems)
 }
 
+impl Site {
+    /// The site `resolve` would make of these pages, given in place of pages of the same files
+    /// that differ only in what resolving does not read (their text, where things are): this
+    /// site with them put in. `self` must have been resolved without problems (so positions,
+    /// which only problems show, do not matter). `None` when a page changed in anything
+    /// resolving reads (its id, front matter, headings, blocks or references), or is not here.
+    pub fn with_pages(mut self, changed: &[Arc<ParsedPage>]) -> Option<Site> {
+        for page in changed {
+            let at = self.pages.iter().position(|p| p.rel == page.rel)?;
+            if resolved_from(&self.pages[at]) != resolved_from(page) {
+                return None;
+            }
+            self.pages[at] = page.clone();
+        }
+        Some(self)
+    }
+}
+
+/// A hash of what resolving reads of a page, but where things are in its file.
+fn resolved_from(page: &ParsedPage) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    (&page.rel, &page.id, &page.shown, page.layer, &page.language).hash(&mut h);
+    format!("{:?}", page.fm).hash(&mut h);
+    for heading in &page.headings {
+        heading.anchor.hash(&mut h);
+    }
+    for block in &page.blocks {
+        let spec = &block.spec;
+        (spec.kind, &spec.id, spec.parent).hash(&mut h);
+        for (key, value, _) in &spec.attrs {
+            (key, value).hash(&mut h);
+        }
+    }
+    for r in &page.refs {
+        (&r.target, r.block).hash(&mut h);
+    }
+    h.finish()
+}
+
 /// The page a `principles` or `related` entry names: `None` when it names a page the edition
 /// leaves out and references to such pages are unlinked (the entry is dropped).
 fn relation(
@@ -389,7 +429,8 @@ fn synthetic_home(title: &str, display_root: &Path) -> ParsedPage {
 }
 
 fn check_ids(pages: &[Arc<ParsedPage>], problems: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<&str, usize> = HashMap::with_capacity(pages.len());
+    let mut first: rustc_hash::FxHashMap<&str, usize> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(pages.len(), Default::default());
     for (i, page) in pages.iter().enumerate() {
         if let Some(&j) = first.get(page.id.as_str()) {
             let shown_id = if page.id.is_empty() {
@@ -411,10 +452,9 @@ fn check_ids(pages: &[Arc<ParsedPage>], problems: &mut Vec<Diagnostic>) {
         } else {
             first.insert(&page.id, i);
         }
-        let reserved = RESERVED_IDS.contains(&page.id.as_str())
-            || ["handout", "lesson-plan"]
-                .iter()
-                .any(|s| page.id == *s || page.id.ends_with(&format!("/{s}")));
+        let last = page.id.rsplit('/').next().unwrap_or_default();
+        let reserved =
+            RESERVED_IDS.contains(&page.id.as_str()) || ["handout", "lesson-plan"].contains(&last);
         if reserved {
             problems.push(
                 Diagnostic::error(&page.shown, format!("the id `{}` is reserved for a generated page", page.id))
@@ -462,12 +502,14 @@ fn tree(pages: &[Arc<ParsedPage>], home: usize, ids: &Ids) -> Tree {
             dir = folder_of(dir);
         }
         let mut found = None;
+        let mut index_file = String::new();
         loop {
-            let index_file = if dir.is_empty() {
-                "_index.md".to_string()
-            } else {
-                format!("{dir}/_index.md")
-            };
+            index_file.clear();
+            if !dir.is_empty() {
+                index_file.push_str(dir);
+                index_file.push('/');
+            }
+            index_file.push_str("_index.md");
             if let Some(p) = ids.file(&index_file).filter(|&p| p != i) {
                 found = Some(p);
                 break;
@@ -481,8 +523,9 @@ fn tree(pages: &[Arc<ParsedPage>], home: usize, ids: &Ids) -> Tree {
         parent[i] = Some(p);
         children[p].push(i);
     }
+    let keys: Vec<order::Key> = pages.par_iter().map(|p| order::Key::of(p)).collect();
     for list in &mut children {
-        list.sort_by(|&a, &b| order::compare(&pages[a], &pages[b]));
+        list.sort_by(|&a, &b| order::compare(&keys[a], &keys[b]));
     }
     let mut order = Vec::with_capacity(n);
     let mut stack = vec![home];

@@ -5,19 +5,35 @@ use std::cmp::Ordering;
 
 use crate::page::ParsedPage;
 
+/// What places a page among its siblings, made once per page (not per comparison).
+pub struct Key<'a> {
+    page: &'a ParsedPage,
+    /// The title in lower case.
+    title: String,
+}
+
+impl<'a> Key<'a> {
+    pub fn of(page: &'a ParsedPage) -> Key<'a> {
+        Key {
+            page,
+            title: page.fm.title.to_lowercase(),
+        }
+    }
+}
+
 /// Compares two pages for their place among siblings.
-pub fn compare(a: &ParsedPage, b: &ParsedPage) -> Ordering {
-    let weight = |p: &ParsedPage| p.fm.weight.unwrap_or(i64::MAX);
+pub fn compare(a: &Key, b: &Key) -> Ordering {
+    let weight = |k: &Key| k.page.fm.weight.unwrap_or(i64::MAX);
     weight(a)
         .cmp(&weight(b))
-        .then_with(|| match (&a.fm.number, &b.fm.number) {
+        .then_with(|| match (&a.page.fm.number, &b.page.fm.number) {
             (Some(x), Some(y)) => natural(x, y),
             (Some(_), None) => Ordering::Less,
             (None, Some(_)) => Ordering::Greater,
             (None, None) => Ordering::Equal,
         })
-        .then_with(|| natural(&a.fm.title.to_lowercase(), &b.fm.title.to_lowercase()))
-        .then_with(|| a.id.cmp(&b.id))
+        .then_with(|| natural(&a.title, &b.title))
+        .then_with(|| a.page.id.cmp(&b.page.id))
 }
 
 /// Natural order: runs of digits compare as numbers, the rest as text.
