@@ -17,8 +17,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::config::Layer;
+use crate::layout;
 use crate::page::{Kind, Peek};
-use crate::render::links;
 
 /// The outputs of one language's site that other languages link to: output id (`a/b`,
 /// `a/b/handout`, `lessons`, `search`) → whether it is in that language.
@@ -143,7 +143,7 @@ impl Switcher<'_> {
     pub fn links(&self, id: &str) -> Vec<LanguageLink> {
         let here = &self.languages[self.current];
         // From the page to the root of the whole output.
-        let mut up = links::root_of(id);
+        let mut up = layout::root_of(id);
         up.push_str(&"../".repeat(here.prefix.matches('/').count()));
         self.languages
             .iter()
@@ -158,7 +158,7 @@ impl Switcher<'_> {
                     href: format!(
                         "{up}{}{}",
                         language.prefix,
-                        links::encode_path(&links::output_path(target))
+                        layout::encode_path(&layout::output_path(target))
                     ),
                     current: i == self.current,
                     untranslated: found == Some(false),

@@ -5,6 +5,7 @@
 //!
 //! ```text
 //! model    kinds of pages and blocks, shown titles   (shared by every stage)
+//! layout   where a page id's file goes, relative links (the output contract)
 //! config   book.toml (and an edition's bases)     -> Config
 //! source   walk content/                          -> Sources (every page file, assets)
 //! edition  an edition laid over its bases         -> Sources, what it left out
@@ -19,13 +20,15 @@
 //!
 //! Every stage returns its result together with the problems it found; the build reports
 //! them all at once and only puts the new output in place when there are no errors. A
-//! [`Session`] that builds again (serve) keeps each file's parse and what each output was made
-//! from, and makes again only what an edit touched; the output is the same as a clean build's.
+//! [`Session`] that builds again (serve) keeps each file's parse, the walk of the sources, the
+//! resolved site and what each output was made from, and makes again only what an edit
+//! touched; the output is the same as a clean build's.
 
 pub mod config;
 pub mod diagnostics;
 pub mod edition;
 pub mod languages;
+pub mod layout;
 pub mod model;
 pub mod output;
 pub mod page;

@@ -88,7 +88,6 @@ impl SourceFile {
 /// first line when the file has no front matter; `None` while neither is known yet (a line
 /// is known once its newline is read, or at the end of the file: `at_end`).
 fn header_end(bytes: &[u8], at_end: bool) -> Option<usize> {
-    use crate::page::frontmatter::{Frame, frame};
     let start = if bytes.starts_with(b"\xEF\xBB\xBF") {
         3
     } else {
@@ -248,6 +247,65 @@ fn shown(path: &Path, root: &Path, display_root: &Path) -> PathBuf {
         Ok(rel) => display_path(display_root, rel),
         Err(_) => path.to_path_buf(),
     }
+}
+
+/// The format of a page's front matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Yaml,
+}
+
+/// The lines that frame the front matter at the start of a page's bytes (all of it, or only
+/// its first part, as `SourceFile::read_header` reads it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frame {
+    /// The first line, which ends at this offset, opens no front matter.
+    Missing { first_end: usize },
+    /// Opened, and not closed (or not yet, in the part read).
+    Unclosed { format: Format },
+    /// The header is `header_start..header_end`; the body starts at `body_start`.
+    Closed {
+        format: Format,
+        header_start: usize,
+        header_end: usize,
+        body_start: usize,
+    },
+}
+
+/// Finds the delimiter lines: a first line `+++` (TOML) or `---` (YAML), closed by the next
+/// line that is the same (trailing spaces aside).
+pub fn frame(bytes: &[u8]) -> Frame {
+    fn trimmed(line: &[u8]) -> Option<&str> {
+        std::str::from_utf8(line).map(str::trim_end).ok()
+    }
+    let line_end = |from: usize| {
+        bytes[from..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| from + i + 1)
+    };
+    let first_end = line_end(0);
+    let format = match trimmed(&bytes[..first_end]) {
+        Some("+++") => Format::Toml,
+        Some("---") => Format::Yaml,
+        _ => return Frame::Missing { first_end },
+    };
+    let delimiter = trimmed(&bytes[..first_end]);
+    let mut offset = first_end;
+    while offset < bytes.len() {
+        let end = line_end(offset);
+        if trimmed(&bytes[offset..end]) == delimiter {
+            return Frame::Closed {
+                format,
+                header_start: first_end,
+                header_end: offset,
+                body_start: end,
+            };
+        }
+        offset = end;
+    }
+    Frame::Unclosed { format }
 }
 
 #[cfg(test)]

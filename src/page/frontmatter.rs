@@ -11,6 +11,7 @@ use serde::de::IgnoredAny;
 
 use super::Kind;
 use crate::diagnostics::{LineIndex, Pos, did_you_mean, suggest};
+use crate::source::{Format, Frame, frame};
 
 const KEYS: &[&str] = &[
     "title",
@@ -106,64 +107,6 @@ pub struct Split<'a> {
     pub header_start: usize,
     /// Byte offset of the markdown body in the file.
     pub body_start: usize,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Toml,
-    Yaml,
-}
-
-/// The lines that frame the front matter at the start of a page's bytes (all of it, or only
-/// its first part, as `SourceFile::read_header` reads it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Frame {
-    /// The first line, which ends at this offset, opens no front matter.
-    Missing { first_end: usize },
-    /// Opened, and not closed (or not yet, in the part read).
-    Unclosed { format: Format },
-    /// The header is `header_start..header_end`; the body starts at `body_start`.
-    Closed {
-        format: Format,
-        header_start: usize,
-        header_end: usize,
-        body_start: usize,
-    },
-}
-
-/// Finds the delimiter lines: a first line `+++` (TOML) or `---` (YAML), closed by the next
-/// line that is the same (trailing spaces aside).
-pub fn frame(bytes: &[u8]) -> Frame {
-    fn trimmed(line: &[u8]) -> Option<&str> {
-        std::str::from_utf8(line).map(str::trim_end).ok()
-    }
-    let line_end = |from: usize| {
-        bytes[from..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |i| from + i + 1)
-    };
-    let first_end = line_end(0);
-    let format = match trimmed(&bytes[..first_end]) {
-        Some("+++") => Format::Toml,
-        Some("---") => Format::Yaml,
-        _ => return Frame::Missing { first_end },
-    };
-    let delimiter = trimmed(&bytes[..first_end]);
-    let mut offset = first_end;
-    while offset < bytes.len() {
-        let end = line_end(offset);
-        if trimmed(&bytes[offset..end]) == delimiter {
-            return Frame::Closed {
-                format,
-                header_start: first_end,
-                header_end: offset,
-                body_start: end,
-            };
-        }
-        offset = end;
-    }
-    Frame::Unclosed { format }
 }
 
 impl Format {

@@ -96,3 +96,34 @@ pub fn open(site: &crate::site::Site, jobs: &[Job], open: &[String], prefix: &st
     }
     found
 }
+
+/// Every page a render makes: the pages, the generated indexes (where no page has their id), a
+/// handout and a lesson plan per lesson, the 404 page, the search page (`search_page`), and the
+/// print views, each where the theme has its template.
+pub fn list(site: &crate::site::Site, tera: &tera::Tera, search_page: bool) -> Vec<Job> {
+    use crate::page::Kind;
+    // A generated page per page of a kind, when the theme has its template.
+    let per_page = |kind: Kind, template: &str, job: fn(usize) -> Job| {
+        let has = tera.contains_template(template);
+        (0..site.pages.len())
+            .filter(move |&p| has && site.pages[p].fm.kind == kind)
+            .map(job)
+    };
+    let print = tera.contains_template("print.html");
+    (0..site.pages.len())
+        .map(Job::Page)
+        .chain(
+            (0..site.indexes.len())
+                .filter(|&i| site.indexes[i].page.is_none())
+                .map(Job::Index),
+        )
+        .chain(per_page(Kind::Lesson, "handout.html", Job::Handout))
+        .chain(per_page(Kind::Lesson, "lesson-plan.html", Job::LessonPlan))
+        .chain([Job::NotFound])
+        .chain(search_page.then_some(Job::Search))
+        .chain(print.then_some(Job::Print(None)))
+        .chain(per_page(Kind::Module, "print.html", |m| {
+            Job::Print(Some(m))
+        }))
+        .collect()
+}

@@ -5,14 +5,17 @@ pub mod bodies;
 pub mod context;
 pub mod dirty;
 pub mod highlight;
+mod indexing;
 pub mod jobs;
 pub mod links;
 pub mod minify;
 pub mod scripts;
+mod statics;
 
 pub mod theme;
 
-use minify::{minify_asset, minify_html};
+use indexing::Terms;
+use minify::minify_html;
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
@@ -23,7 +26,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, display_path};
 use crate::output::Folder;
-use crate::page::{Kind, markdown::escape};
+use crate::page::markdown::escape;
 use crate::site::Site;
 use crate::strings::Strings;
 use links::{href, page_title};
@@ -42,37 +45,6 @@ pub struct Rendered {
     pub fingerprints: Option<Fingerprints>,
     /// Pages made this time (the others were as last time, and left as they were).
     pub made: usize,
-}
-
-/// A page's search terms, owned or in a record someone else holds too (copied when the index
-/// is made, as link texts are added to them).
-enum Terms {
-    Own(Vec<crate::search::DocRecord>),
-    Shared(std::sync::Arc<crate::search::PageRecord>),
-}
-
-/// A page's stored search documents, owned or in a record someone else holds too.
-enum Store {
-    /// The bytes, and the record's hash.
-    Own(Vec<u8>, u64),
-    Shared(std::sync::Arc<crate::search::PageRecord>),
-}
-
-impl Store {
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Store::Own(bytes, _) => bytes,
-            Store::Shared(record) => &record.store,
-        }
-    }
-
-    /// The record's hash (of its documents, which the bytes are made from).
-    fn hash(&self) -> u64 {
-        match self {
-            Store::Own(_, hash) => *hash,
-            Store::Shared(record) => record.hash,
-        }
-    }
 }
 
 /// What the search index is made of: the vocabulary, and each page's record (in the site's
@@ -99,8 +71,9 @@ pub struct Renderer<'a> {
 
 /// Renders every page and writes it to `out` (or only renders, for `check`, when `out` is None).
 /// Given the `remembered` fingerprints of the last render (a session's), pages that would come
-/// out the same are not made again. With `on_pages`, the pages are moved into the output folder
-/// and it is told, before the print views and the search index are made.
+/// out the same are not made again. With `showing`, the pages are moved into the output folder
+/// and it is told (first the open pages, then the others), before the print views and the
+/// search index are made.
 #[allow(clippy::too_many_arguments)]
 pub fn render(
     site: &Site,
@@ -118,111 +91,26 @@ pub fn render(
     let highlight_css = config.build.highlight && site.pages.iter().any(|p| p.has_code);
 
     // Static files first: their versions go into every page.
-    // (A session keeps what minifying made of each, so that a file as it was is not minified
-    // again.)
-    let mut assets = BTreeMap::new();
-    let mut minified = HashMap::new();
-    for (rel, data) in &theme.statics {
-        match data.bytes() {
-            Ok(bytes) => {
-                let bytes = if config.build.minify {
-                    let source = {
-                        let mut h = std::hash::DefaultHasher::new();
-                        bytes.hash(&mut h);
-                        h.finish()
-                    };
-                    let made = remembered
-                        .and_then(|r| r.minified.get(rel))
-                        .filter(|(hash, _)| *hash == source)
-                        .map(|(_, made)| made.clone())
-                        .unwrap_or_else(|| minify_asset(rel, bytes.into_owned()).into());
-                    if remembered.is_some() {
-                        minified.insert(rel.clone(), (source, made.clone()));
-                    }
-                    std::borrow::Cow::Owned(made.to_vec())
-                } else {
-                    bytes
-                };
-                assets.insert(
-                    rel.clone(),
-                    format!("{}?v={}", links::encode_path(rel), short_hash(&bytes)),
-                );
-                if let Some(out) = out
-                    && let Err(e) = out.write(rel, &bytes)
-                {
-                    problems.push(Diagnostic::error(
-                        display_path(display_root, Path::new("static")),
-                        e,
-                    ));
-                }
-            }
-            Err(e) => problems.push(Diagnostic::error(
-                display_path(display_root, Path::new(rel)),
-                format!("cannot read static file: {e}"),
-            )),
-        }
-    }
-    if highlight_css {
-        let css = highlight::stylesheet();
-        assets.insert(
-            highlight::PATH.to_string(),
-            format!("{}?v={}", highlight::PATH, short_hash(css.as_bytes())),
-        );
-        if let Some(out) = out
-            && let Err(e) = out.write(highlight::PATH, css.as_bytes())
-        {
-            problems.push(Diagnostic::error("assets", e));
-        }
-    }
-    // The navigation tree: pages load it on demand, by the version in `assets/site.js`.
-    assets.insert(
-        scripts::TREE_PATH.to_string(),
-        scripts::TREE_PATH.to_string(),
+    let statics = statics::write(
+        theme,
+        config.build.minify,
+        highlight_css,
+        remembered.map(|r| &r.minified),
+        out,
+        display_root,
     );
+    problems.extend(statics.problems);
+    let (assets, minified) = (statics.urls, statics.minified);
     // Search: each page's documents are written with the page (and then freed); the postings
     // are built from the term records meanwhile, on whichever thread is free.
-    let (collector, terms, stores, hashes, used) = match search {
-        Some((collector, records)) => {
-            let hashes: Vec<u64> = records
-                .iter()
-                .map(|r| r.as_ref().map_or(0, |r| r.hash))
-                .collect();
-            // A collector that outlives the build needs to know which words are still used.
-            let used: Vec<_> = match collector.tracks_words() {
-                true => records.iter().flatten().cloned().collect(),
-                false => Vec::new(),
-            };
-            // The terms are added to (the generated link text of references): taken from a
-            // record no one else holds, else copied. A record's documents are let go once
-            // written.
-            let (terms, stores): (Vec<_>, Vec<_>) = records
-                .into_iter()
-                .map(|r| match r.map(std::sync::Arc::try_unwrap) {
-                    None => (None, std::sync::Mutex::new(None)),
-                    Some(Ok(r)) => (
-                        Some(Terms::Own(r.docs)),
-                        std::sync::Mutex::new(Some(Store::Own(r.store, r.hash))),
-                    ),
-                    Some(Err(shared)) => (
-                        Some(Terms::Shared(shared.clone())),
-                        std::sync::Mutex::new(Some(Store::Shared(shared))),
-                    ),
-                })
-                .unzip();
-            (Some(collector), terms, stores, hashes, used)
-        }
-        None => (None, Vec::new(), Vec::new(), Vec::new(), Vec::new()),
-    };
-    let plan = collector.as_ref().map(|_| {
-        let kinds: Vec<Kind> = site.pages.iter().map(|p| p.fm.kind).collect();
-        let indexed: Vec<bool> = terms.iter().map(Option::is_some).collect();
-        crate::search::Plan::new(&site.order, &kinds, &indexed)
-    });
-    // The index version (docs/search.md), for `assets/site.js` and meta.js.
-    let search_version = plan
-        .as_ref()
-        .map(|plan| crate::search::version(plan, &hashes))
-        .unwrap_or_default();
+    let indexing::Prepared {
+        collector,
+        terms,
+        stores,
+        used,
+        plan,
+        version: search_version,
+    } = indexing::prepare(search, site);
     let renderer = Renderer {
         site,
         config,
@@ -262,34 +150,7 @@ pub fn render(
             .help("add templates/search.html (see the default theme's), or set `enabled = false` in [search]"),
         );
     }
-    // A generated page per page of a kind, when the theme has its template.
-    let per_page = |kind: Kind, template: &str, job: fn(usize) -> jobs::Job| {
-        let has = theme.tera.contains_template(template);
-        (0..site.pages.len())
-            .filter(move |&p| has && site.pages[p].fm.kind == kind)
-            .map(job)
-    };
-    let print = theme.tera.contains_template("print.html");
-    let jobs: Vec<jobs::Job> = (0..site.pages.len())
-        .map(jobs::Job::Page)
-        .chain(
-            (0..site.indexes.len())
-                .filter(|&i| site.indexes[i].page.is_none())
-                .map(jobs::Job::Index),
-        )
-        .chain(per_page(Kind::Lesson, "handout.html", jobs::Job::Handout))
-        .chain(per_page(
-            Kind::Lesson,
-            "lesson-plan.html",
-            jobs::Job::LessonPlan,
-        ))
-        .chain([jobs::Job::NotFound])
-        .chain(search_page.then_some(jobs::Job::Search))
-        .chain(print.then_some(jobs::Job::Print(None)))
-        .chain(per_page(Kind::Module, "print.html", |m| {
-            jobs::Job::Print(Some(m))
-        }))
-        .collect();
+    let jobs = jobs::list(site, &theme.tera, search_page);
     let minify = config.build.minify;
     // Remembers a file's fingerprint; true when it is as last time (and the output folder
     // holds what the last build made of it), so need not be made again.
@@ -575,8 +436,8 @@ fn show(out: &Folder, showing: &Showing, display_root: &Path, problems: &mut Vec
 pub struct Fingerprints {
     pub files: HashMap<String, u64>,
     pub dirty: dirty::Remembered,
-    /// By static file: a hash of its bytes, and what minifying made of them.
-    pub minified: HashMap<String, (u64, std::sync::Arc<[u8]>)>,
+    /// What minifying made of the static files.
+    pub minified: statics::Minified,
 }
 
 fn short_hash(bytes: &[u8]) -> String {

@@ -8,7 +8,7 @@ use rust_stemmers::Stemmer;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::encode::{Varint, deflate};
-use super::store::store_json;
+use super::store::{DocText, store_json};
 use super::*;
 use crate::page::markdown::TextPart;
 use crate::page::{Block, Heading};
@@ -79,18 +79,6 @@ pub struct Collector {
     /// Keep the words each record uses ([`PageRecord::words`]): a collector that outlives a
     /// build (a session's) gathers words no page has any more, which the index must leave out.
     track_words: bool,
-}
-
-/// One document while a page is recorded.
-pub(super) struct DocText<'a> {
-    pub(super) local: u32,
-    pub(super) anchor: &'a str,
-    pub(super) title: std::borrow::Cow<'a, str>,
-    pub(super) title_weight: u32,
-    /// Its text, in pieces (a part's text, then any overflow or front-matter text).
-    pub(super) text: Vec<&'a str>,
-    pub(super) text_weight: u32,
-    pub(super) refs: Vec<u32>,
 }
 
 impl Collector {

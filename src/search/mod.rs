@@ -82,8 +82,7 @@ pub struct DocRecord {
 
 #[cfg(test)]
 mod tests {
-    use super::collect::DocText;
-    use super::store::store_json;
+    use super::store::{DocText, store_json};
     use super::*;
     use crate::page::{ParseOptions, parse};
     use crate::source::Source;

@@ -1,8 +1,19 @@
 //! The stored text of documents (for snippets) and the script files the client loads.
 
-use super::collect::DocText;
 use super::encode;
 use super::*;
+
+/// One document while a page is recorded.
+pub(super) struct DocText<'a> {
+    pub(super) local: u32,
+    pub(super) anchor: &'a str,
+    pub(super) title: std::borrow::Cow<'a, str>,
+    pub(super) title_weight: u32,
+    /// Its text, in pieces (a part's text, then any overflow or front-matter text).
+    pub(super) text: Vec<&'a str>,
+    pub(super) text_weight: u32,
+    pub(super) refs: Vec<u32>,
+}
 
 /// The page's documents as JSON `[[local, anchor, title, text], ...]`, each text its pieces
 /// joined by spaces, line breaks made spaces, cut at a character boundary after at most

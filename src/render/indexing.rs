@@ -1,0 +1,104 @@
+//! What the search stage hands the render: each page's term records and stored documents, ready
+//! to be written with the page and gathered into the index, and the index's plan and version.
+
+use std::sync::{Arc, Mutex};
+
+use super::SearchInput;
+use crate::page::Kind;
+use crate::search::{Collector, DocRecord, PageRecord, Plan};
+use crate::site::Site;
+
+/// A page's search terms, owned or in a record someone else holds too (copied when the index
+/// is made, as link texts are added to them).
+pub(super) enum Terms {
+    Own(Vec<DocRecord>),
+    Shared(Arc<PageRecord>),
+}
+
+/// A page's stored search documents, owned or in a record someone else holds too.
+pub(super) enum Store {
+    /// The bytes, and the record's hash.
+    Own(Vec<u8>, u64),
+    Shared(Arc<PageRecord>),
+}
+
+impl Store {
+    pub(super) fn bytes(&self) -> &[u8] {
+        match self {
+            Store::Own(bytes, _) => bytes,
+            Store::Shared(record) => &record.store,
+        }
+    }
+
+    /// The record's hash (of its documents, which the bytes are made from).
+    pub(super) fn hash(&self) -> u64 {
+        match self {
+            Store::Own(_, hash) => *hash,
+            Store::Shared(record) => record.hash,
+        }
+    }
+}
+
+/// The search input laid out for the render (all empty when the site has no search).
+pub(super) struct Prepared {
+    pub collector: Option<Arc<Collector>>,
+    /// Per page (site order): its terms, for the index.
+    pub terms: Vec<Option<Terms>>,
+    /// Per page: its stored documents, taken when the page's file of them is written.
+    pub stores: Vec<Mutex<Option<Store>>>,
+    /// In a session (whose vocabulary outlives the build): every record, for the words in use.
+    pub used: Vec<Arc<PageRecord>>,
+    pub plan: Option<Plan>,
+    /// The index version (docs/search.md), for `assets/site.js` and meta.js.
+    pub version: String,
+}
+
+pub(super) fn prepare(search: Option<SearchInput>, site: &Site) -> Prepared {
+    let Some((collector, records)) = search else {
+        return Prepared {
+            collector: None,
+            terms: Vec::new(),
+            stores: Vec::new(),
+            used: Vec::new(),
+            plan: None,
+            version: String::new(),
+        };
+    };
+    let hashes: Vec<u64> = records
+        .iter()
+        .map(|r| r.as_ref().map_or(0, |r| r.hash))
+        .collect();
+    // A collector that outlives the build needs to know which words are still used.
+    let used: Vec<_> = match collector.tracks_words() {
+        true => records.iter().flatten().cloned().collect(),
+        false => Vec::new(),
+    };
+    // The terms are added to (the generated link text of references): taken from a record no
+    // one else holds, else copied. A record's documents are let go once written.
+    let (terms, stores): (Vec<_>, Vec<_>) = records
+        .into_iter()
+        .map(|r| match r.map(Arc::try_unwrap) {
+            None => (None, Mutex::new(None)),
+            Some(Ok(r)) => (
+                Some(Terms::Own(r.docs)),
+                Mutex::new(Some(Store::Own(r.store, r.hash))),
+            ),
+            Some(Err(shared)) => (
+                Some(Terms::Shared(shared.clone())),
+                Mutex::new(Some(Store::Shared(shared))),
+            ),
+        })
+        .unzip();
+    let kinds: Vec<Kind> = site.pages.iter().map(|p| p.fm.kind).collect();
+    let indexed: Vec<bool> = terms.iter().map(Option::is_some).collect();
+    let plan = Plan::new(&site.order, &kinds, &indexed);
+    let version = crate::search::version(&plan, &hashes);
+    Prepared {
+        collector: Some(collector),
+        terms,
+        stores,
+        used,
+        plan: Some(plan),
+        version,
+    }
+}
