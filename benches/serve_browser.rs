@@ -52,7 +52,7 @@ fn main() {
         std::process::exit(2);
     };
     let out = tempfile::tempdir().unwrap();
-    let (mut child, done_line) = match &zola {
+    let (child, done_line) = match &zola {
         None => (
             Command::new(&bin)
                 .args(["serve", "--port", "0", "--out"])
@@ -86,14 +86,16 @@ fn main() {
     };
     // Both streams, line by line.
     let (tell, said) = mpsc::channel::<String>();
-    let stderr = child.stderr.take().unwrap();
+    // Stopped however the benchmark ends (a panic too), so no server outlives it.
+    let mut child = Stopped(child);
+    let stderr = child.0.stderr.take().unwrap();
     let tell_err = tell.clone();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             let _ = tell_err.send(line);
         }
     });
-    if let Some(stdout) = child.stdout.take() {
+    if let Some(stdout) = child.0.stdout.take() {
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 let _ = tell.send(line);
@@ -231,7 +233,17 @@ fn main() {
     }
     drop(page);
     let _ = Command::new("sh")
-        .args(["-c", &format!("kill -INT {}", child.id())])
+        .args(["-c", &format!("kill -INT {}", child.0.id())])
         .status();
-    let _ = child.wait();
+    let _ = child.0.wait();
+}
+
+/// A server process, killed when dropped (unless it has ended).
+struct Stopped(std::process::Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }

@@ -98,6 +98,17 @@ impl Browser {
 
     /// Sends one command (to a page when `session` is given) and returns its result.
     pub fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
+        self.try_call(session, method, params)
+            .unwrap_or_else(|error| panic!("{method} failed: {error}"))
+    }
+
+    /// [`Browser::call`], the browser's error (a page navigating away meanwhile, say) an `Err`.
+    pub fn try_call(
+        &mut self,
+        session: Option<&str>,
+        method: &str,
+        params: Value,
+    ) -> Result<Value, Value> {
         let id = self.next_id;
         self.next_id += 1;
         let mut message = json!({"id": id, "method": method, "params": params});
@@ -111,9 +122,9 @@ impl Browser {
             let reply = self.receive();
             if reply["id"] == json!(id) {
                 if let Some(error) = reply.get("error") {
-                    panic!("{method} failed: {error}");
+                    return Err(error.clone());
                 }
-                return reply["result"].clone();
+                return Ok(reply["result"].clone());
             }
             if reply.get("method").is_some() {
                 self.events.push_back(reply);
@@ -265,13 +276,14 @@ impl Page<'_> {
             .unwrap_or_else(|exception| panic!("{expression}: {exception}"))
     }
 
-    /// Evaluates an expression; an exception (a page navigating away meanwhile, say) is an
+    /// Evaluates an expression; an exception, or the page navigating away meanwhile, is an
     /// `Err`.
     pub fn try_eval(&mut self, expression: &str) -> Result<Value, Value> {
-        let result = self.call(
+        let result = self.browser.try_call(
+            Some(&self.session),
             "Runtime.evaluate",
             json!({"expression": expression, "returnByValue": true, "awaitPromise": true}),
-        );
+        )?;
         match result.get("exceptionDetails") {
             Some(exception) => Err(exception.clone()),
             None => Ok(result["result"]["value"].clone()),
