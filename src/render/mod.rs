@@ -513,6 +513,14 @@ impl Renderer<'_> {
             &Labels { kinds, strings },
             write,
         );
+        // The stemmers the client runs on query words (meta.js names their languages).
+        if let Some((script, _)) = crate::search::stem::script(&[&self.config.book.language]) {
+            let bytes = match self.config.build.minify {
+                true => minify::minify_asset("stem.js", script.into_bytes()),
+                false => script.into_bytes(),
+            };
+            write("search/stem.js", &bytes);
+        }
     }
 
     fn job_source(&self, job: jobs::Job, display_root: &Path) -> std::path::PathBuf {

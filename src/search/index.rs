@@ -192,9 +192,14 @@ pub fn build(
         .iter()
         .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone())))
         .collect();
+    // The languages the client can stem query words in (`search/stem.js`).
+    let stemmers: Vec<&str> = super::stem::script(&[language])
+        .map(|(_, held)| held)
+        .unwrap_or_default();
     let meta = serde_json::json!({
         "version": version,
         "language": language,
+        "stemmers": stemmers,
         "docs": docs,
         "pages": plan.order.len(),
         "kinds": kind_list,

@@ -13,6 +13,7 @@ mod collect;
 pub mod encode;
 mod index;
 pub mod shards;
+pub mod stem;
 mod store;
 pub mod text;
 

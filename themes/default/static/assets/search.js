@@ -106,6 +106,25 @@
     f.got = 1;
     f.yes(m);
   }
+  // search/stem.js: the stemmers of the languages meta.js names, by language.
+  function stemmers(byLanguage) {
+    var f = entry("stem");
+    f.got = 1;
+    f.yes(byLanguage);
+  }
+  // The stems (as shards hold them) of a query word the handbook does not use, by the client's
+  // stemmers: the word's other forms are found through them.
+  function stemsOf(w) {
+    if (!M.stemmers || !M.stemmers.length) return Promise.resolve([]);
+    return load("stem").then(function (fns) {
+      var names = [];
+      M.stemmers.forEach(function (l) {
+        var name = fns[l] && fold(fns[l](w));
+        if (name && names.indexOf(name) < 0) names.push(name);
+      });
+      return Promise.all(names.map(named));
+    }).then(function (sts) { return sts.filter(Boolean); }, function () { return []; });
+  }
   function put(path, data, head) {
     var f = entry(path);
     f.got = 1;
@@ -175,8 +194,11 @@
   function shard(n) { return load("i/" + n); }
   function stemName(sh, ref) { return ref & 1 ? sh.foreign[ref >> 1] : sh.stems[ref >> 1].s; }
   function resolve(sh, ref) {
-    if (!(ref & 1)) return Promise.resolve(sh.stems[ref >> 1] || null);
-    var name = sh.foreign[ref >> 1], n = shardOf(name);
+    return ref & 1 ? named(sh.foreign[ref >> 1]) : Promise.resolve(sh.stems[ref >> 1] || null);
+  }
+  // A stem by its name, from the shard it lives in.
+  function named(name) {
+    var n = shardOf(name);
     return n < 0 ? Promise.resolve(null) : shard(n).then(function (o) { return o.by.get(name) || null; });
   }
   // Within one edit (insert, delete, substitute, swap neighbours); a and b differ.
@@ -224,8 +246,11 @@
       if (exact == null && main && chars.length >= 5) {
         main.words.forEach(function (x, i) { if (near(chars, Array.from(x))) cands.push([main, main.refs[i], 0.7]); });
       }
-      return Promise.all(cands.map(function (c) { return resolve(c[0], c[1]); })).then(function (sts) {
+      // A word the handbook does not use: its stem, as the indexer would make it.
+      var stemmed = exact == null ? stemsOf(w) : Promise.resolve([]);
+      return Promise.all(cands.map(function (c) { return resolve(c[0], c[1]); }).concat([stemmed])).then(function (sts) {
         var by = new Map();
+        sts.pop().forEach(function (st) { by.set(st.s, { st: st, f: 1 }); });
         cands.forEach(function (c, i) {
           var st = sts[i], e = st && by.get(st.s);
           if (!st) return;
@@ -682,7 +707,7 @@
   }
 
   window.TenetSearch = {
-    meta: meta, put: put, query: query, tokenize: tokenize, fold: fold, details: details,
+    meta: meta, put: put, stemmers: stemmers, query: query, tokenize: tokenize, fold: fold, details: details,
     kind: function (id) { return kindOf(id); }
   };
   function init() {
