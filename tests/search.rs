@@ -503,12 +503,25 @@ fn the_client_stems_english_as_the_indexer_does() {
     }
     let words: Vec<String> = words.into_iter().collect();
     assert!(words.len() > 50_000, "{} words", words.len());
+    same_stems(
+        &mut browser,
+        rust_stemmers::Algorithm::English,
+        include_str!("../src/search/stem/en.js"),
+        &words,
+    );
+}
 
-    let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+/// Fails unless the client's stemmer (`code`) stems every word as rust-stemmers does.
+fn same_stems(
+    browser: &mut Browser,
+    algorithm: rust_stemmers::Algorithm,
+    code: &str,
+    words: &[String],
+) {
+    let stemmer = rust_stemmers::Stemmer::create(algorithm);
     let expected: Vec<String> = words.iter().map(|w| stemmer.stem(w).into_owned()).collect();
     let mut page = browser.page();
     page.goto("about:blank");
-    let code = include_str!("../src/search/stem/en.js");
     let got = page.eval(&format!(
         "(() => {{ const stem = {code}; return {}.map(stem); }})()",
         json!(words)
@@ -525,7 +538,77 @@ fn the_client_stems_english_as_the_indexer_does() {
         "{} of {} words differ:\n{}",
         wrong.len(),
         words.len(),
-        wrong[..wrong.len().min(40)].join("\n")
+        wrong[..wrong.len().min(60)].join("\n")
+    );
+}
+
+#[test]
+fn the_client_stems_french_as_the_indexer_does() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Every word of the French fixture edition, French words of the field, and each of them
+    // with French endings of nouns, adjectives and verbs added.
+    let mut words = std::collections::BTreeSet::new();
+    for entry in walkdir::WalkDir::new(repo.join("tests/fixtures/editions/fr"))
+        .into_iter()
+        .flatten()
+    {
+        if entry.path().extension().is_some_and(|e| e == "md")
+            && let Ok(text) = std::fs::read_to_string(entry.path())
+        {
+            for word in text.split(|c: char| !c.is_alphabetic()) {
+                if !word.is_empty() {
+                    words.insert(word.to_lowercase());
+                }
+            }
+        }
+    }
+    const BASES: &str = "consent accord impartial neutr légitim crédib mandat protég protect \
+        civil pouvoir forc défens sécur paix maintien opér mission observ négoci désarm démobilis \
+        réintégr transit retir assist humanit cess feu coopér particip command discipl conduit \
+        respons autor gouvern nation local propriét appropri polic militair personnel princip \
+        emploi utilis aid secour réfugi déplac popul enfant femm droit loi justic réconcili \
+        médiat dialogu confianc élect constitu stabil reconstru développ économ social polit \
+        rapport évalu form entraîn formateur appren leçon modul activ étud cas ense gu qu \
+        jou ennui yeux pays pay croy voy fuy appui essui balay rang mang chang commenc plac \
+        finiss chois réuss agiss établ garant rempl accompl sout soumi franch grand rouge \
+        heureu dangereu courageu nombreu précieu gracieu sérieu curieu amoureu joyeu \
+        gén commun arsen par col tap parl collect tapiss pari colis tapis aie oie ouie \
+        naïv noël canoë aiguë ambiguë exiguë ciguë haïr maïs égoïst héroïn";
+    const ENDINGS: [&str; 124] = [
+        "", "e", "es", "s", "er", "é", "ée", "ées", "és", "ez", "ons", "ent", "ait", "aient",
+        "ais", "ai", "a", "as", "ât", "âmes", "âtes", "èrent", "era", "erai", "eraient", "erais",
+        "erait", "eras", "erez", "eriez", "erions", "erons", "eront", "iez", "ions", "ant", "ante",
+        "antes", "ants", "asse", "assent", "asses", "assiez", "assions", "ir", "i", "ie", "ies",
+        "is", "it", "ît", "îmes", "îtes", "ira", "irai", "iraient", "irais", "irait", "iras",
+        "irent", "irez", "iriez", "irions", "irons", "iront", "issaient", "issais", "issait",
+        "issant", "issante", "issantes", "issants", "isse", "issent", "isses", "issez", "issiez",
+        "issions", "issons", "ance", "ances", "ique", "iques", "isme", "ismes", "able", "ables",
+        "iste", "istes", "eux", "euse", "euses", "atrice", "ateur", "ation", "ations", "ateurs",
+        "logie", "logies", "usion", "ution", "ence", "ences", "ement", "ements", "ité", "ités",
+        "if", "ive", "ifs", "ives", "eaux", "aux", "issement", "amment", "emment", "ment", "ments",
+        "ier", "ière", "ion", "elle", "enne", "ette",
+    ];
+    let bases: Vec<&str> = BASES.split_whitespace().collect();
+    for base in &bases {
+        for ending in ENDINGS {
+            words.insert(format!("{base}{ending}"));
+            for more in [
+                "abil", "ic", "iv", "at", "eus", "abl", "ièr", "ement", "ativ",
+            ] {
+                words.insert(format!("{base}{more}{ending}"));
+            }
+        }
+    }
+    let words: Vec<String> = words.into_iter().collect();
+    assert!(words.len() > 50_000, "{} words", words.len());
+    same_stems(
+        &mut browser,
+        rust_stemmers::Algorithm::French,
+        include_str!("../src/search/stem/fr.js"),
+        &words,
     );
 }
 
@@ -553,6 +636,36 @@ fn forms_the_handbook_never_uses_find_their_stem() {
             for word in query.split(' ') {
                 assert!(!used.contains(word), "{word} is in the sample");
             }
+            let found = results(&mut page, &base, query);
+            assert!(
+                found
+                    .iter()
+                    .take(3)
+                    .any(|u| u.split('#').next().unwrap().ends_with(expected)),
+                "{expected} among the first three for {query:?} ({base}): {found:#?}"
+            );
+        }
+    }
+}
+
+/// In the French fixture edition, French forms that occur nowhere in it find the French pages
+/// of their other forms (`consentiraient` → consentement), over file:// and http.
+#[test]
+fn french_forms_the_edition_never_uses_find_their_stem() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let dir = common::editions_workspace();
+    let site = common::build_site(&dir.path().join("fr"));
+    assert!(common::read_output(&site, "search/meta.js").contains("\"stemmers\":[\"fr\"]"));
+    let server = Server::start(&site);
+    let mut page = browser.page();
+    for base in [format!("{}/", file_url(&site)), server.url("")] {
+        for (query, expected) in [
+            ("consentiraient", "principles/consent/index.html"),
+            ("stabiliser", "case-studies/minusma-mali/index.html"),
+            ("déploieront consentir", "principles/consent/index.html"),
+        ] {
             let found = results(&mut page, &base, query);
             assert!(
                 found

@@ -8,6 +8,7 @@ pub fn client_stemmer(language: &str) -> Option<(&'static str, &'static str)> {
     let primary = language.split(['-', '_']).next().unwrap_or("");
     match primary.to_ascii_lowercase().as_str() {
         "en" => Some(("en", include_str!("stem/en.js"))),
+        "fr" => Some(("fr", include_str!("stem/fr.js"))),
         _ => None,
     }
 }
@@ -40,8 +41,8 @@ mod tests {
     #[test]
     fn a_script_per_set_of_languages() {
         assert!(script(&["ar"]).is_none());
-        let (js, held) = script(&["en-GB", "en", "fr"]).unwrap();
-        assert_eq!(held, ["en"]);
+        let (js, held) = script(&["en-GB", "en", "fr", "ar"]).unwrap();
+        assert_eq!(held, ["en", "fr"]);
         assert!(js.starts_with("TenetSearch.stemmers({\"en\":"));
         assert!(js.ends_with("});\n"));
     }

@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   if (window.TenetSearch && window.TenetSearch.query) return;
-  var doc = document, M = null, files = {}, shards = [];
+  var doc = document, M = null, files = {}, shards = [], typed = new Map();
   var RUN = /[\p{Alphabetic}\p{N}\p{M}]+/gu, MARKS = /\p{M}/gu, NUM = /^\p{N}$/u, LAST = /[\p{Alphabetic}\p{N}\p{M}]$/u;
   var EN = { results: "{n} results", result: "{n} result", no_results: "No results for", more: "Show more results",
     all: "All", searching: "Searching…", in: "in", error: "Search is not available." };
@@ -116,10 +116,11 @@
   // stemmers: the word's other forms are found through them.
   function stemsOf(w) {
     if (!M.stemmers || !M.stemmers.length) return Promise.resolve([]);
+    var raw = typed.get(w) || w;
     return load("stem").then(function (fns) {
       var names = [];
       M.stemmers.forEach(function (l) {
-        var name = fns[l] && fold(fns[l](w));
+        var name = fns[l] && fold(fns[l](raw));
         if (name && names.indexOf(name) < 0) names.push(name);
       });
       return Promise.all(names.map(named));
@@ -215,7 +216,7 @@
   // Expansions are kept (the index does not change under a page), the most recent 64.
   var expanded = new Map();
   function expand(w, prefix) {
-    var key = (prefix ? "+" : "=") + w, e = expanded.get(key);
+    var key = (prefix ? "+" : "=") + w + " " + (typed.get(w) || ""), e = expanded.get(key);
     if (!e) {
       e = expandNew(w, prefix);
       e.catch(function () { expanded.delete(key); });
@@ -351,6 +352,8 @@
     var words = [], phrases = [], parts = text.split('"'), pre = "", cut = null;
     parts.forEach(function (part, i) {
       var t = tokenize(part);
+      // Each word as typed (lowercased, accents kept), which is what stemmers take.
+      (part.toLowerCase().match(RUN) || []).forEach(function (r) { typed.set(fold(r), r); });
       if (i % 2 && t.length > 1) {
         t.open = i === parts.length - 1; // an unclosed quote still being typed
         phrases.push(t);
