@@ -403,15 +403,23 @@ fn the_generated_text_of_a_reference_is_searchable() {
     );
 }
 
-/// The words of every markdown file under `dir`, lower-cased (letters a–z only).
-fn words_under(dir: &std::path::Path, into: &mut std::collections::BTreeSet<String>) {
+/// The words of every markdown file under `dir`, lower-cased: of letters a–z only (`ascii`), or
+/// of any letters.
+fn words_under(dir: &std::path::Path, ascii: bool, into: &mut std::collections::BTreeSet<String>) {
+    let letter = |c: char| {
+        if ascii {
+            c.is_ascii_alphabetic()
+        } else {
+            c.is_alphabetic()
+        }
+    };
     for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
         if entry.path().extension().is_some_and(|e| e == "md")
             && let Ok(text) = std::fs::read_to_string(entry.path())
         {
-            for word in text.split(|c: char| !c.is_ascii_alphabetic()) {
+            for word in text.split(|c: char| !letter(c)) {
                 if !word.is_empty() {
-                    into.insert(word.to_ascii_lowercase());
+                    into.insert(word.to_lowercase());
                 }
             }
         }
@@ -427,8 +435,8 @@ fn the_client_stems_english_as_the_indexer_does() {
     // Every word of the sample and the fixtures, the same with common endings added (forms
     // those handbooks do not use), and the words the algorithm treats apart.
     let mut words = std::collections::BTreeSet::new();
-    words_under(&repo.join("content"), &mut words);
-    words_under(&repo.join("tests/fixtures"), &mut words);
+    words_under(&repo.join("content"), true, &mut words);
+    words_under(&repo.join("tests/fixtures"), true, &mut words);
     let bases: Vec<String> = words.iter().filter(|w| w.len() >= 3).cloned().collect();
     const ENDINGS: [&str; 36] = [
         "s", "es", "ed", "ing", "ly", "ingly", "edly", "er", "ers", "est", "ness", "ment", "ments",
@@ -551,20 +559,7 @@ fn the_client_stems_french_as_the_indexer_does() {
     // Every word of the French fixture edition, French words of the field, and each of them
     // with French endings of nouns, adjectives and verbs added.
     let mut words = std::collections::BTreeSet::new();
-    for entry in walkdir::WalkDir::new(repo.join("tests/fixtures/editions/fr"))
-        .into_iter()
-        .flatten()
-    {
-        if entry.path().extension().is_some_and(|e| e == "md")
-            && let Ok(text) = std::fs::read_to_string(entry.path())
-        {
-            for word in text.split(|c: char| !c.is_alphabetic()) {
-                if !word.is_empty() {
-                    words.insert(word.to_lowercase());
-                }
-            }
-        }
-    }
+    words_under(&repo.join("tests/fixtures/editions/fr"), false, &mut words);
     const BASES: &str = "consent accord impartial neutr légitim crédib mandat protég protect \
         civil pouvoir forc défens sécur paix maintien opér mission observ négoci désarm démobilis \
         réintégr transit retir assist humanit cess feu coopér particip command discipl conduit \
@@ -621,7 +616,7 @@ fn forms_the_handbook_never_uses_find_their_stem() {
     };
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut used = std::collections::BTreeSet::new();
-    words_under(&repo.join("content"), &mut used);
+    words_under(&repo.join("content"), true, &mut used);
     let (_keep, site) = build_sample();
     let server = Server::start(&site);
     let mut page = browser.page();
