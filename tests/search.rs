@@ -643,6 +643,175 @@ fn forms_the_handbook_never_uses_find_their_stem() {
     }
 }
 
+#[test]
+fn the_client_stems_spanish_as_the_indexer_does() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    // Spanish stems of the field, each with noun, adjective and verb endings and attached
+    // pronouns added.
+    const BASES: &str = "consent acuerd imparcial neutral legitim credibil mandat proteg protecc \
+        civil poder fuerz defens segur paz manten operac mision observ negoci desarm desmoviliz \
+        reintegr transic retir asist humanitari ces fueg cooper particip mand disciplin conduct \
+        respons autor gobiern nacion local propied polic militar personal princip emple utiliz \
+        ayud socorr refugi desplaz poblac niñ mujer derech ley justici reconcili mediac dialog \
+        confianz elecc constitu estabil reconstru desarroll econom social polit inform evalu \
+        form entren formador aprend lecc modul activ estudi cas gu qu averigu arguy constru \
+        hac dici hici cant com viv habl escrib le o pid sig";
+    const ENDINGS: [&str; 94] = [
+        "", "a", "o", "as", "os", "e", "es", "en", "an", "ar", "er", "ir", "ando", "iendo",
+        "yendo", "ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas", "aba", "abas", "aban",
+        "ábamos", "ía", "ías", "ían", "íamos", "aré", "arás", "ará", "aremos", "arán", "aría",
+        "arían", "ió", "ieron", "aron", "aste", "iste", "amos", "imos", "emos", "éis", "áis",
+        "ase", "iese", "ara", "iera", "ásemos", "iésemos", "áramos", "iéramos", "ya", "yo", "yó",
+        "yeron", "yamos", "anza", "ico", "ica", "ismo", "able", "ible", "ista", "oso", "osa",
+        "amiento", "imiento", "adora", "ador", "ación", "aciones", "ante", "ancia", "logía",
+        "ución", "encia", "amente", "mente", "idad", "idades", "iva", "ivo", "ivos", "ándole",
+        "iéndolo", "árselo", "érsela", "írnos", "ándonos",
+    ];
+    let mut words = std::collections::BTreeSet::new();
+    for base in BASES.split_whitespace() {
+        for ending in ENDINGS {
+            words.insert(format!("{base}{ending}"));
+            for more in [
+                "ic", "iv", "at", "os", "ad", "abil", "ante", "able", "u", "gu",
+            ] {
+                words.insert(format!("{base}{more}{ending}"));
+            }
+        }
+    }
+    let words: Vec<String> = words.into_iter().collect();
+    assert!(words.len() > 50_000, "{} words", words.len());
+    same_stems(
+        &mut browser,
+        rust_stemmers::Algorithm::Spanish,
+        include_str!("../src/search/stem/es.js"),
+        &words,
+    );
+}
+
+#[test]
+fn the_client_stems_russian_as_the_indexer_does() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    // Russian stems of the field, each with noun, adjective, participle and verb endings added.
+    const BASES: &str = "соглас беспристраст нейтраль легитим довер мандат защит граждан сил \
+        оборон безопас мир поддержан операц мисс наблюд переговор разоруж демобилизац \
+        реинтеграц переход вывод помощ гуманитар прекращ огн сотруднич участ командован \
+        дисциплин поведен ответствен власт правительств национальн местн собствен полиц \
+        военн персонал принцип использован беженц перемещ населен дет женщин прав закон \
+        правосуд примирен посредничеств диалог выбор конституц стабильн развит экономик \
+        социальн политик доклад оценк обучен урок модул деятельн изучен случа сторон \
+        чита писа дела работа говор ход нов красив хорош больш мал ёлк ещё";
+    const ENDINGS: [&str; 84] = [
+        "",
+        "а",
+        "я",
+        "о",
+        "е",
+        "ы",
+        "и",
+        "у",
+        "ю",
+        "ь",
+        "ой",
+        "ей",
+        "ий",
+        "ый",
+        "ая",
+        "яя",
+        "ое",
+        "ее",
+        "ие",
+        "ые",
+        "ого",
+        "его",
+        "ому",
+        "ему",
+        "ым",
+        "им",
+        "ом",
+        "ем",
+        "ых",
+        "их",
+        "ую",
+        "юю",
+        "ою",
+        "ею",
+        "ыми",
+        "ими",
+        "ами",
+        "ями",
+        "иями",
+        "ах",
+        "ях",
+        "иях",
+        "ам",
+        "ям",
+        "иям",
+        "ов",
+        "ев",
+        "ия",
+        "ья",
+        "ие",
+        "ье",
+        "ию",
+        "ью",
+        "ией",
+        "ием",
+        "ость",
+        "ост",
+        "ости",
+        "остью",
+        "ейший",
+        "ейшая",
+        "ейшего",
+        "енный",
+        "анный",
+        "вший",
+        "ивший",
+        "ывший",
+        "ющий",
+        "ующий",
+        "ащий",
+        "ла",
+        "ли",
+        "ло",
+        "ть",
+        "ешь",
+        "ет",
+        "ют",
+        "ите",
+        "ила",
+        "ил",
+        "ать",
+        "ался",
+        "ались",
+        "авшись",
+    ];
+    let mut words = std::collections::BTreeSet::new();
+    for base in BASES.split_whitespace() {
+        for ending in ENDINGS {
+            words.insert(format!("{base}{ending}"));
+            for more in [
+                "н", "нн", "ейш", "ост", "ся", "сь", "а", "я", "ив", "ыв", "ем", "ащ",
+            ] {
+                words.insert(format!("{base}{more}{ending}"));
+                words.insert(format!("{base}{ending}{more}"));
+            }
+        }
+    }
+    let words: Vec<String> = words.into_iter().collect();
+    assert!(words.len() > 50_000, "{} words", words.len());
+    same_stems(
+        &mut browser,
+        rust_stemmers::Algorithm::Russian,
+        include_str!("../src/search/stem/ru.js"),
+        &words,
+    );
+}
+
 /// In the French fixture edition, French forms that occur nowhere in it find the French pages
 /// of their other forms (`consentiraient` → consentement), over file:// and http.
 #[test]

@@ -9,6 +9,8 @@ pub fn client_stemmer(language: &str) -> Option<(&'static str, &'static str)> {
     match primary.to_ascii_lowercase().as_str() {
         "en" => Some(("en", include_str!("stem/en.js"))),
         "fr" => Some(("fr", include_str!("stem/fr.js"))),
+        "es" => Some(("es", include_str!("stem/es.js"))),
+        "ru" => Some(("ru", include_str!("stem/ru.js"))),
         _ => None,
     }
 }
