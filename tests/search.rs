@@ -841,3 +841,36 @@ fn french_forms_the_edition_never_uses_find_their_stem() {
         }
     }
 }
+
+/// A word the handbook does not use, found through its stem or one typo away, is named above
+/// the results as what was searched instead; a word it uses is not.
+#[test]
+fn the_search_page_says_what_it_searched_instead() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let (_keep, site) = build_sample();
+    let base = format!("{}/", file_url(&site));
+    let mut page = browser.page();
+    let status = |page: &mut Page, query: &str| -> String {
+        results(page, &base, query);
+        page.wait_for(
+            "/\\d/.test(document.getElementById('search-status').textContent)",
+            Duration::from_secs(10),
+        );
+        page.eval("document.getElementById('search-status').textContent")
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let said = status(&mut page, "consenting");
+    assert!(said.starts_with("Results for “consent”"), "{said}");
+    page.screenshot(&common::browser::screenshot_dir().join("search-instead.png"));
+    let said = status(&mut page, "impartialty mandate");
+    assert!(
+        said.starts_with("Results for “impartiality mandate”"),
+        "{said}"
+    );
+    let said = status(&mut page, "consent");
+    assert!(!said.contains("Results for"), "{said}");
+}

@@ -494,6 +494,7 @@ impl Renderer<'_> {
             "search_result",
             "search_results",
             "search_no_results",
+            "search_showing",
             "search_more",
             "search_all",
             "searching",

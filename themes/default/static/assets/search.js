@@ -6,7 +6,8 @@
   if (window.TenetSearch && window.TenetSearch.query) return;
   var doc = document, M = null, files = {}, shards = [], typed = new Map();
   var RUN = /[\p{Alphabetic}\p{N}\p{M}]+/gu, MARKS = /\p{M}/gu, NUM = /^\p{N}$/u, LAST = /[\p{Alphabetic}\p{N}\p{M}]$/u;
-  var EN = { results: "{n} results", result: "{n} result", no_results: "No results for", more: "Show more results",
+  var EN = { results: "{n} results", result: "{n} result", no_results: "No results for", showing: "Results for",
+    more: "Show more results",
     all: "All", searching: "Searching…", in: "in", error: "Search is not available." };
   var PAGE = 10, POP = 8, MIN_PREFIX = 3, EXPAND = 2, QUIET = 250;
 
@@ -240,35 +241,46 @@
       if (exact != null) cands.push([main, exact, 1]);
       if (prefix) {
         list.forEach(function (sh) {
-          sh.words.forEach(function (x, i) { if (x !== w && x.startsWith(w)) cands.push([sh, sh.refs[i], 0.8]); });
+          sh.words.forEach(function (x, i) { if (x !== w && x.startsWith(w)) cands.push([sh, sh.refs[i], 0.8, x]); });
         });
       }
       var chars = Array.from(w);
       if (exact == null && main && chars.length >= 5) {
-        main.words.forEach(function (x, i) { if (near(chars, Array.from(x))) cands.push([main, main.refs[i], 0.7]); });
+        main.words.forEach(function (x, i) { if (near(chars, Array.from(x))) cands.push([main, main.refs[i], 0.7, x]); });
       }
       // A word the handbook does not use: its stem, as the indexer would make it.
       var stemmed = exact == null ? stemsOf(w) : Promise.resolve([]);
       return Promise.all(cands.map(function (c) { return resolve(c[0], c[1]); }).concat([stemmed])).then(function (sts) {
-        var by = new Map();
-        sts.pop().forEach(function (st) { by.set(st.s, { st: st, f: 1 }); });
+        var by = new Map(), viaStem = sts.pop();
+        viaStem.forEach(function (st) { by.set(st.s, { st: st, f: 1, stem: 1 }); });
         cands.forEach(function (c, i) {
           var st = sts[i], e = st && by.get(st.s);
           if (!st) return;
-          if (!e) by.set(st.s, { st: st, f: c[2] });
-          else if (c[2] > e.f) e.f = c[2];
+          if (!e) by.set(st.s, { st: st, f: c[2], x: c[3] });
+          else if (c[2] > e.f) { e.f = c[2]; e.x = c[3]; }
         });
         var all = Array.from(by.values()), keep = all.filter(function (e) { return e.f === 1; });
         [0.8, 0.7].forEach(function (f) {
           keep = keep.concat(all.filter(function (e) { return e.f === f; })
             .sort(function (a, b) { return b.st.df - a.st.df || (a.st.s < b.st.s ? -1 : 1); }).slice(0, 10));
         });
-        // The words to mark in snippets: those of the shards this word loaded whose stem matched.
-        var names = new Set(keep.map(function (e) { return e.st.s; })), hits = [];
+        // The words to mark in snippets: those of the shards this word loaded whose stem
+        // matched. A word the handbook does not use is shown as what was searched instead: the
+        // shortest word of its stem, or else the likeliest word one typo away.
+        var names = new Set(keep.map(function (e) { return e.st.s; })), hits = [], as = null,
+          instead = exact == null && !keep.some(function (e) { return e.f === 0.8; }),
+          stems = new Set(viaStem.map(function (st) { return st.s; })),
+          typo = keep.filter(function (e) { return e.f === 0.7; })[0];
         list.forEach(function (sh) {
-          sh.words.forEach(function (x, i) { if (names.has(stemName(sh, sh.refs[i]))) hits.push(x); });
+          sh.words.forEach(function (x, i) {
+            var name = stemName(sh, sh.refs[i]);
+            if (!names.has(name)) return;
+            hits.push(x);
+            if (instead && stems.has(name) && (!as || x.length < as.length)) as = x;
+          });
         });
-        return { stems: keep, hits: hits };
+        if (instead && !stems.size && typo) as = typo.x;
+        return { stems: keep, hits: hits, as: as };
       });
     });
   }
@@ -427,6 +439,9 @@
       return Promise.all(q.words.map(function (w) { return expand(w, w === q.pre); })).then(function (ex) {
         var res = intersect(ex.map(function (e) { return e.scores || (e.scores = scores(e.stems)); })), hits = [];
         ex.forEach(function (e) { hits = hits.concat(e.hits); });
+        // What was searched instead, when a word was not in the handbook as typed.
+        q.as = ex.some(function (e) { return e.as; }) ?
+          q.words.map(function (w, i) { return ex[i].as || w; }).join(" ") : "";
         if (!q.phrases.length) return finish(res, hits, q, opts);
         var cand = res.slice(0, 60);
         return Promise.all(cand.map(function (r) { return details(r.id).catch(function () { return null; }); }))
@@ -444,7 +459,8 @@
     res.forEach(function (r) { counts[r.kind] = (counts[r.kind] || 0) + 1; });
     return {
       results: opts.kind ? res.filter(function (r) { return r.kind === opts.kind; }) : res,
-      counts: counts, total: res.length, words: Array.from(new Set(hits)), prefix: q.pre
+      counts: counts, total: res.length, words: Array.from(new Set(hits)), prefix: q.pre,
+      as: res.length ? q.as || "" : ""
     };
   }
   // A document's details: url (from the current page), title, parent, text.
@@ -696,7 +712,7 @@
           first = first || li;
         });
         more.hidden = shown >= all.length;
-        status.textContent = all.length ? count(all.length) : none(r.q);
+        status.textContent = all.length ? (r.as ? str("showing") + " “" + r.as + "” · " : "") + count(all.length) : none(r.q);
         if (focus && first) first.querySelector("a").focus();
       });
     }
