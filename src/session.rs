@@ -107,9 +107,9 @@ pub struct Memory {
     /// A hash of the settings the parse depends on; when they change, all is parsed again.
     settings: u64,
     collector: Option<Arc<search::Collector>>,
-    /// Each source file's parse, by its path, in the order of the sources of the last build.
-    parsed: Vec<(PathBuf, Remembered)>,
-    /// The sources `parsed` follows.
+    /// Each source file's parse, in the order of the pages of `parsed_from`.
+    parsed: Vec<Remembered>,
+    /// The sources of the last build's parse.
     parsed_from: Option<Arc<source::Sources>>,
     /// The last build's site, when it was resolved without problems.
     site: Option<site::Site>,
@@ -232,22 +232,20 @@ impl Session {
     /// A session that builds (or checks) as `options` say. The first build replaces the
     /// output folder whole.
     pub fn new(options: Options) -> Session {
-        Session {
-            options,
-            track: false,
-            output: None,
-            memory: HashMap::new(),
-            noticed: None,
-        }
+        Session::make(options, false)
     }
 
     /// A session that will build again: every build after the first successful one writes
     /// only the files whose bytes changed and removes the files no longer made, so the output
     /// folder is the same as a clean build's. [`Report::changed`] says what changed.
     pub fn incremental(options: Options) -> Session {
+        Session::make(options, true)
+    }
+
+    fn make(options: Options, track: bool) -> Session {
         Session {
             options,
-            track: true,
+            track,
             output: None,
             memory: HashMap::new(),
             noticed: None,
@@ -542,11 +540,14 @@ fn gather(
 ) -> (Content, languages::Catalog) {
     // A single handbook (or one whose book.toml could not be read) is simply walked.
     if part.layers.is_empty() || (part.layers.len() == 1 && !several) {
-        let walked = memory.walked.take();
-        let known = walked
-            .as_ref()
+        let known = memory
+            .walked
+            .take()
             .zip(noticed)
-            .and_then(|(walked, noticed)| Some((walked.clone(), walked.pages_of(noticed)?)));
+            .and_then(|(walked, noticed)| {
+                let changed = walked.pages_of(noticed)?;
+                Some((walked, changed))
+            });
         let (walked, changed) = match known {
             Some((walked, changed)) => (walked, Some(changed)),
             None => {
@@ -743,51 +744,50 @@ fn build_part(
         .as_ref()
         .is_some_and(|from| Arc::ptr_eq(from, &sources))
         && memory.parsed.len() == sources.pages.len();
-    let parsed: Vec<(PathBuf, Remembered)> = match changed.as_ref().filter(|_| follows) {
-        Some(changed) => {
+    let told = changed.filter(|_| follows);
+    let parsed: Vec<Remembered> = match &told {
+        Some(told) => {
             let mut parsed = std::mem::take(&mut memory.parsed);
             let again: Vec<(usize, Remembered)> = (0..parsed.len())
-                .filter(|&i| changed[i])
+                .filter(|&i| told[i])
                 .collect::<Vec<_>>()
                 .into_par_iter()
-                .map(|i| (i, parse_file(&sources.pages[i], Some(&parsed[i].1), true)))
+                .map(|i| (i, parse_file(&sources.pages[i], Some(&parsed[i]), true)))
                 .collect();
             for (i, remembered) in again {
-                parsed[i].1 = remembered;
+                parsed[i] = remembered;
             }
             parsed
         }
         None => {
             let remembered: HashMap<&Path, &Remembered> = memory
-                .parsed
+                .parsed_from
                 .iter()
-                .map(|(path, r)| (path.as_path(), r))
+                .flat_map(|from| from.pages.iter().map(|f| f.path.as_path()))
+                .zip(&memory.parsed)
                 .collect();
             sources
                 .pages
                 .par_iter()
-                .map(|file| {
-                    let known = remembered.get(file.path.as_path()).copied();
-                    (file.path.clone(), parse_file(file, known, false))
-                })
+                .map(|file| parse_file(file, remembered.get(file.path.as_path()).copied(), false))
                 .collect()
         }
     };
     report.sources_checked += checked.into_inner();
     // The pages told changed, when each is still a page.
-    let told_pages: Option<Vec<Arc<page::ParsedPage>>> = changed.as_ref().and_then(|changed| {
+    let told_pages: Option<Vec<Arc<page::ParsedPage>>> = told.as_ref().and_then(|told| {
         parsed
             .iter()
-            .zip(changed)
+            .zip(told)
             .filter(|(_, told)| **told)
-            .map(|((_, r), _)| r.page.clone())
+            .map(|(r, _)| r.page.clone())
             .collect()
     });
     let mut pages = Vec::with_capacity(parsed.len());
     // By page (its address), the page's search record.
     let mut records: rustc_hash::FxHashMap<*const page::ParsedPage, Arc<search::PageRecord>> =
         rustc_hash::FxHashMap::default();
-    for (_, r) in &parsed {
+    for r in &parsed {
         report.diagnostics.extend(r.problems.iter().cloned());
         if let Some(page) = &r.page {
             pages.push(page.clone());

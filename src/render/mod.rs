@@ -515,10 +515,12 @@ impl Renderer<'_> {
             write,
         );
         // The stemmers the client runs on query words (meta.js names their languages).
-        if let Some((script, _)) = crate::search::stem::script(&[&self.config.book.language]) {
+        let stemmers = crate::search::stem::stemmers(&[&self.config.book.language]);
+        if !stemmers.is_empty() {
+            let script = crate::search::stem::script(&stemmers).into_bytes();
             let bytes = match self.config.build.minify {
-                true => minify::minify_asset("stem.js", script.into_bytes()),
-                false => script.into_bytes(),
+                true => minify::minify_asset("stem.js", script),
+                false => script,
             };
             write("search/stem.js", &bytes);
         }

@@ -193,9 +193,10 @@ pub fn build(
         .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone())))
         .collect();
     // The languages the client can stem query words in (`search/stem.js`).
-    let stemmers: Vec<&str> = super::stem::script(&[language])
-        .map(|(_, held)| held)
-        .unwrap_or_default();
+    let stemmers: Vec<&str> = super::stem::stemmers(&[language])
+        .iter()
+        .map(|(tag, _)| *tag)
+        .collect();
     let meta = serde_json::json!({
         "version": version,
         "language": language,

@@ -15,25 +15,24 @@ pub fn client_stemmer(language: &str) -> Option<(&'static str, &'static str)> {
     }
 }
 
-/// `search/stem.js` for these languages' stemmers (those the client has), and the languages
-/// it holds; None when it would hold none.
-pub fn script(languages: &[&str]) -> Option<(String, Vec<&'static str>)> {
-    let mut held = Vec::new();
-    let mut out = String::from("TenetSearch.stemmers({");
-    for language in languages {
-        if let Some((tag, code)) = client_stemmer(language)
-            && !held.contains(&tag)
-        {
-            if !held.is_empty() {
-                out.push(',');
-            }
-            out.push_str(&format!("{}:", serde_json::Value::String(tag.into())));
-            out.push_str(code.trim_end());
-            held.push(tag);
+/// The client's stemmers for these languages (those it has), once each: (tag, code).
+pub fn stemmers(languages: &[&str]) -> Vec<(&'static str, &'static str)> {
+    let mut held: Vec<(&str, &str)> = Vec::new();
+    for (tag, code) in languages.iter().filter_map(|l| client_stemmer(l)) {
+        if !held.iter().any(|(t, _)| *t == tag) {
+            held.push((tag, code));
         }
     }
-    out.push_str("});\n");
-    (!held.is_empty()).then_some((out, held))
+    held
+}
+
+/// `search/stem.js`, holding these stemmers.
+pub fn script(stemmers: &[(&str, &str)]) -> String {
+    let entries: Vec<String> = stemmers
+        .iter()
+        .map(|(tag, code)| format!("\"{tag}\":{}", code.trim_end()))
+        .collect();
+    format!("TenetSearch.stemmers({{{}}});\n", entries.join(","))
 }
 
 #[cfg(test)]
@@ -42,9 +41,11 @@ mod tests {
 
     #[test]
     fn a_script_per_set_of_languages() {
-        assert!(script(&["ar"]).is_none());
-        let (js, held) = script(&["en-GB", "en", "fr", "ar"]).unwrap();
-        assert_eq!(held, ["en", "fr"]);
+        assert!(stemmers(&["ar"]).is_empty());
+        let held = stemmers(&["en-GB", "en", "fr", "ar"]);
+        let tags: Vec<&str> = held.iter().map(|(t, _)| *t).collect();
+        assert_eq!(tags, ["en", "fr"]);
+        let js = script(&held);
         assert!(js.starts_with("TenetSearch.stemmers({\"en\":"));
         assert!(js.ends_with("});\n"));
     }

@@ -35,29 +35,22 @@
     return path;
   }
 
+  // Whether a changed output file is a stylesheet, script or image a page may show: not a
+  // page, the search index, a PDF, the sitemap, or what is loaded on demand (the contents tree,
+  // the versions). "*" (everything) counts as one.
+  function asset(f) {
+    return f === "*" || !/\.html$|^search\/|^pdf\/|^sitemap\.xml$|(^|\/)assets\/(site|tree)\.js$/.test(f);
+  }
+
   // Whether a build that changed these files changes what this page shows.
   function affects(changed) {
-    var own = ownFile();
-    var search = /^search\//.test(own);
-    for (var i = 0; i < changed.length; i++) {
-      var f = changed[i];
-      if (f === own || f === "*") return true;
-      if (/^search\//.test(f)) { if (search) return true; continue; }
-      if (/^pdf\//.test(f) || /\.html$/.test(f) || f === "sitemap.xml") continue;
-      // Loaded on demand (the contents tree, the versions), not part of the page as shown.
-      if (/(^|\/)assets\/(site|tree)\.js$/.test(f)) continue;
-      return true; // a stylesheet, script or image
-    }
-    return false;
+    var own = ownFile(), search = /^search\//.test(own);
+    return changed.some(function (f) { return f === own || asset(f) || (search && /^search\//.test(f)); });
   }
 
   // Whether only pages changed (no stylesheet, script or image a page could show).
   function onlyPages(changed) {
-    for (var i = 0; i < changed.length; i++) {
-      var f = changed[i];
-      if (f === "*" || !/\.html$|^search\/|^pdf\/|^sitemap\.xml$|(^|\/)assets\/(site|tree)\.js$/.test(f)) return false;
-    }
-    return true;
+    return !changed.some(asset);
   }
 
   function reload() {

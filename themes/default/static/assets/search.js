@@ -103,15 +103,15 @@
     m.keyAt = new Map(m.keys.map(function (k, i) { return [k, i]; }));
     m.stopSet = new Set(m.stop || []);
     M = m;
-    var f = entry("meta");
-    f.got = 1;
-    f.yes(m);
+    got("meta", m);
   }
   // search/stem.js: the stemmers of the languages meta.js names, by language.
-  function stemmers(byLanguage) {
-    var f = entry("stem");
+  function stemmers(byLanguage) { got("stem", byLanguage); }
+  // A file that hands over its value as is.
+  function got(path, value) {
+    var f = entry(path);
     f.got = 1;
-    f.yes(byLanguage);
+    f.yes(value);
   }
   // The stems (as shards hold them) of a query word the handbook does not use, by the client's
   // stemmers: the word's other forms are found through them.
@@ -252,7 +252,7 @@
       var stemmed = exact == null ? stemsOf(w) : Promise.resolve([]);
       return Promise.all(cands.map(function (c) { return resolve(c[0], c[1]); }).concat([stemmed])).then(function (sts) {
         var by = new Map(), viaStem = sts.pop();
-        viaStem.forEach(function (st) { by.set(st.s, { st: st, f: 1, stem: 1 }); });
+        viaStem.forEach(function (st) { by.set(st.s, { st: st, f: 1 }); });
         cands.forEach(function (c, i) {
           var st = sts[i], e = st && by.get(st.s);
           if (!st) return;
@@ -362,6 +362,7 @@
   // Words, quoted phrases, the prefix word.
   function parse(text, prefix) {
     var words = [], phrases = [], parts = text.split('"'), pre = "", cut = null;
+    typed.clear();
     parts.forEach(function (part, i) {
       var t = tokenize(part);
       // Each word as typed (lowercased, accents kept), which is what stemmers take.
