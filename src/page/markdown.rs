@@ -49,9 +49,14 @@ pub struct TextPart {
     pub block: Option<usize>,
     pub text: String,
     /// References in this part whose link text is generated (their index in the page's refs):
-    /// their text is known only once the site is resolved, so the index adds it then.
+    /// their text is known only once the site is resolved, so the index adds it then. Each
+    /// stands in `text` as [`LINK_TEXT`], in the same order.
     pub refs: Vec<usize>,
 }
+
+/// Where a reference's generated link text goes in a [`TextPart`]'s text (a control character,
+/// which no text keeps: the stored text's are dropped, and it separates words).
+pub const LINK_TEXT: char = '\u{1}';
 
 /// Collects [`TextPart`]s as the pass goes.
 #[derive(Default)]
@@ -75,6 +80,7 @@ impl TextCollector {
     }
 
     fn reference(&mut self, index: usize) {
+        self.parts[self.current].text.push(LINK_TEXT);
         self.parts[self.current].refs.push(index);
     }
 

@@ -39,6 +39,37 @@ impl Store {
     }
 }
 
+/// Per page (site order), the generated link texts of its documents' references, in the order
+/// they stand in each document's text: (document local, texts), documents without any left
+/// out. Known once the site is resolved; `text` gives a reference's (page, index in the page's
+/// references) text.
+pub(super) type LinkTexts = Vec<Vec<(u8, Vec<String>)>>;
+
+pub(super) fn link_texts(
+    terms: &[Option<Terms>],
+    text: &(dyn Fn(usize, usize) -> String + Sync),
+) -> LinkTexts {
+    use rayon::prelude::*;
+    terms
+        .par_iter()
+        .enumerate()
+        .map(|(p, t)| {
+            let docs: &[DocRecord] = match t {
+                None => &[],
+                Some(Terms::Own(docs)) => docs,
+                Some(Terms::Shared(record)) => &record.docs,
+            };
+            docs.iter()
+                .filter(|d| !d.refs.is_empty())
+                .map(|d| {
+                    let texts = d.refs.iter().map(|&i| text(p, i as usize)).collect();
+                    (d.local, texts)
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// The search input laid out for the render (all empty when the site has no search).
 pub(super) struct Prepared {
     pub collector: Option<Arc<Collector>>,
@@ -49,8 +80,8 @@ pub(super) struct Prepared {
     /// In a session (whose vocabulary outlives the build): every record, for the words in use.
     pub used: Vec<Arc<PageRecord>>,
     pub plan: Option<Plan>,
-    /// The index version (docs/search.md), for `assets/site.js` and meta.js.
-    pub version: String,
+    /// Each page's record hash (site order), for the index version.
+    pub hashes: Vec<u64>,
 }
 
 pub(super) fn prepare(search: Option<SearchInput>, site: &Site) -> Prepared {
@@ -61,7 +92,7 @@ pub(super) fn prepare(search: Option<SearchInput>, site: &Site) -> Prepared {
             stores: Vec::new(),
             used: Vec::new(),
             plan: None,
-            version: String::new(),
+            hashes: Vec::new(),
         };
     };
     let hashes: Vec<u64> = records
@@ -92,13 +123,12 @@ pub(super) fn prepare(search: Option<SearchInput>, site: &Site) -> Prepared {
     let kinds: Vec<Kind> = site.pages.iter().map(|p| p.fm.kind).collect();
     let indexed: Vec<bool> = terms.iter().map(Option::is_some).collect();
     let plan = Plan::new(&site.order, &kinds, &indexed);
-    let version = crate::search::version(&plan, &hashes);
     Prepared {
         collector: Some(collector),
         terms,
         stores,
         used,
         plan: Some(plan),
-        version,
+        hashes,
     }
 }

@@ -109,7 +109,7 @@ pub fn render(
         stores,
         used,
         plan,
-        version: search_version,
+        hashes,
     } = indexing::prepare(search, site);
     let renderer = Renderer {
         site,
@@ -119,6 +119,19 @@ pub fn render(
         highlight_css,
         languages,
         cheap: false,
+    };
+    // The generated text of the references in search documents: stored with the page's
+    // documents (snippets show it), counted in the index, and part of its version.
+    let link_texts = indexing::link_texts(&terms, &|p, i| {
+        site.refs[p]
+            .get(i)
+            .and_then(Option::as_ref)
+            .map(|r| renderer.ref_text(r.page, r.anchor))
+            .unwrap_or_default()
+    });
+    let search_version = match &plan {
+        Some(plan) => crate::search::version(plan, &hashes, &link_texts),
+        None => String::new(),
     };
     // What every page depends on: the theme's templates and the global context.
     let global_fingerprint = remembered.map(|_| {
@@ -174,15 +187,21 @@ pub fn render(
                     && let Some(record) = stores[p].lock().expect("store lock").take()
                 {
                     let (url, title, parent) = renderer.search_header(p);
+                    let links = &link_texts[p];
                     let path = crate::search::document_path(sp);
                     let fingerprint = global_fingerprint.map(|_| {
                         let mut h = rustc_hash::FxHasher::default();
-                        (record.hash(), &url, &title, &parent).hash(&mut h);
+                        (record.hash(), &url, &title, &parent, links).hash(&mut h);
                         h.finish()
                     });
                     if !unchanged(&path, fingerprint) {
-                        let data =
-                            crate::search::document_file(sp, record.bytes(), &url, &title, &parent);
+                        let header = crate::search::DocumentHeader {
+                            url: &url,
+                            title: &title,
+                            parent: &parent,
+                            links,
+                        };
+                        let data = crate::search::document_file(sp, record.bytes(), &header);
                         if let Err(e) = out.write(&path, &data) {
                             return Some(Diagnostic::error("search", e));
                         }
@@ -273,15 +292,11 @@ pub fn render(
             })
             .collect();
         let mut link_words = Vec::new();
-        for (p, docs) in terms.iter_mut().enumerate() {
-            for doc in docs.iter_mut().flatten().filter(|d| !d.refs.is_empty()) {
-                let texts: Vec<String> = doc
-                    .refs
-                    .iter()
-                    .filter_map(|&i| site.refs[p].get(i as usize).and_then(Option::as_ref))
-                    .map(|r| renderer.ref_text(r.page, r.anchor))
-                    .collect();
-                collector.add_link_text(doc, &texts, &mut link_words);
+        for (docs, links) in terms.iter_mut().zip(&link_texts) {
+            for (local, texts) in links {
+                if let Some(doc) = docs.iter_mut().flatten().find(|d| d.local == *local) {
+                    collector.add_link_text(doc, texts, &mut link_words);
+                }
             }
         }
         let in_use = collector.words_in_use(

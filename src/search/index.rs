@@ -46,14 +46,15 @@ impl Plan {
 
 /// The index's version, known before any page is rendered (pages name it, so that over http
 /// a rebuilt index is never mixed with a cached one): a hash of the tool's version, the pages'
-/// search order, and each page's documents. `hashes` are the pages' [`PageRecord::hash`]es,
-/// by site page.
-pub fn version(plan: &Plan, hashes: &[u64]) -> String {
+/// search order, and each page's documents with the generated text of their references.
+/// `hashes` are the pages' [`PageRecord::hash`]es, by site page; `links` their documents'
+/// link texts, by site page.
+pub fn version<L: std::hash::Hash>(plan: &Plan, hashes: &[u64], links: &[L]) -> String {
     use std::hash::{Hash, Hasher};
     let mut h = rustc_hash::FxHasher::default();
     env!("CARGO_PKG_VERSION").hash(&mut h);
     for &p in &plan.order {
-        (p, hashes[p]).hash(&mut h);
+        (p, hashes[p], links.get(p)).hash(&mut h);
     }
     let h = h.finish();
     format!("{:08x}", (h >> 32) as u32 ^ h as u32)

@@ -21,7 +21,7 @@ use crate::page::Kind;
 
 pub use collect::Collector;
 pub use index::{Labels, Plan, build, version};
-pub use store::{document_file, document_path};
+pub use store::{DocumentHeader, document_file, document_path};
 
 /// Field weights of BM25F (docs/search.md, "Ranking").
 const W_PAGE_TITLE: u32 = 8;
@@ -223,7 +223,7 @@ mod tests {
     fn stored_text_is_json_with_line_breaks_made_spaces() {
         assert_eq!(
             stored(vec![
-                "  a b\n\n\tc \"q\" \\ \u{1}d",
+                "  a b\n\n\tc \"q\" \\ \u{2}d",
                 "next",
                 " ",
                 "last\r\n"

@@ -54,8 +54,8 @@ pub(super) fn store_json(docs: &[DocText]) -> Vec<u8> {
 }
 
 /// Appends `text` as the inside of a JSON string begun at `out[start]`: line breaks and tabs
-/// become spaces (a run of them one space, none at the start), other control characters are
-/// dropped. Pieces appended one after another are separated by one space.
+/// become spaces (a run of them one space, none at the start), the mark of a reference's link
+/// text (U+0001) is kept, other control characters are dropped. Pieces appended one after another are separated by one space.
 fn escape_collapsed(text: &str, out: &mut Vec<u8>, start: usize) {
     /// Bytes that need more than copying: control characters, `"` and `\`.
     const SPECIAL: [bool; 256] = {
@@ -90,6 +90,9 @@ fn escape_collapsed(text: &str, out: &mut Vec<u8>, start: usize) {
             b'"' => out.extend_from_slice(b"\\\""),
             b'\\' => out.extend_from_slice(b"\\\\"),
             b'\t' | b'\n' | b'\r' if !spaced(out) => out.push(b' '),
+            // Where a reference's generated text goes (filled in by the client from the
+            // document file's header).
+            0x01 => out.extend_from_slice(b"\\u0001"),
             _ => {}
         }
     }
@@ -106,6 +109,15 @@ fn cut(out: &mut Vec<u8>, limit: usize) {
         end += 1;
     }
     out.truncate(end);
+    // A `\u0001` cut short goes whole.
+    let len = out.len();
+    if let Some(i) = (len.saturating_sub(5)..len).find(|&i| {
+        out[i] == b'\\'
+            && out.get(i + 1) == Some(&b'u')
+            && out[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 0
+    }) {
+        out.truncate(i);
+    }
     // An odd run of backslashes at the end is an escape cut in two.
     if out.iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1 {
         out.pop();
@@ -116,11 +128,30 @@ pub fn document_path(sp: usize) -> String {
     format!("search/d/{sp}.js")
 }
 
-/// The file of one page's documents ([`document_path`]); `url` is the page's URL from the
-/// site root, `parent` its parent's title.
-pub fn document_file(sp: usize, store: &[u8], url: &str, title: &str, parent: &str) -> Vec<u8> {
-    let header = serde_json::json!({"u": url, "t": title, "p": parent});
-    script(&format!("d/{sp}"), store, Some(&header))
+/// What a page's document file says beside its compressed documents.
+pub struct DocumentHeader<'a> {
+    /// The page's URL from the site root.
+    pub url: &'a str,
+    pub title: &'a str,
+    /// The parent page's title.
+    pub parent: &'a str,
+    /// The generated link texts of each document's references, in the order their marks
+    /// stand in its text: (local, texts).
+    pub links: &'a [(u8, Vec<String>)],
+}
+
+/// The file of one page's documents ([`document_path`]).
+pub fn document_file(sp: usize, store: &[u8], header: &DocumentHeader) -> Vec<u8> {
+    let mut json = serde_json::json!({"u": header.url, "t": header.title, "p": header.parent});
+    if !header.links.is_empty() {
+        let links: serde_json::Map<String, serde_json::Value> = header
+            .links
+            .iter()
+            .map(|(local, texts)| (local.to_string(), serde_json::json!(texts)))
+            .collect();
+        json["r"] = serde_json::Value::Object(links);
+    }
+    script(&format!("d/{sp}"), store, Some(&json))
 }
 
 /// Labels the client shows: `(kind, singular, plural)` per kind in search order, then key
@@ -139,4 +170,41 @@ pub(super) fn script(path: &str, bytes: &[u8], header: Option<&serde_json::Value
     }
     out.extend_from_slice(b");\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(text: &str) -> String {
+        let doc = DocText {
+            local: 0,
+            anchor: "",
+            title: "T".into(),
+            title_weight: 1,
+            text: vec![text],
+            text_weight: 1,
+            refs: Vec::new(),
+        };
+        String::from_utf8(store_json(&[doc])).unwrap()
+    }
+
+    #[test]
+    fn the_mark_of_a_link_text_is_kept_and_other_controls_dropped() {
+        let json = stored("see \u{1} and\u{7} \u{1}.");
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value[0][3], "see \u{1} and \u{1}.");
+    }
+
+    #[test]
+    fn a_cut_never_splits_the_mark() {
+        for pad in 0..8 {
+            let text = format!("{}{}", "a".repeat(STORE_BYTES - 8 + pad), "\u{1}".repeat(4));
+            let json = stored(&text);
+            let value: serde_json::Value =
+                serde_json::from_str(&json).unwrap_or_else(|e| panic!("{pad}: {e}: {json}"));
+            let kept = value[0][3].as_str().unwrap();
+            assert!(kept.starts_with('a') && kept.len() <= STORE_BYTES, "{pad}");
+        }
+    }
 }

@@ -136,7 +136,13 @@
       var o = JSON.parse(new TextDecoder().decode(buf));
       // The contract's {"u","t","p","d"}; or the docs array with u/t/p as a third argument.
       if (Array.isArray(o)) o = Object.assign({ d: o }, head);
-      o.docs = new Map((o.d || []).map(function (d) { return [d[0], d]; }));
+      // A reference's generated link text stands as U+0001 in the text, in "r" by document.
+      var r = o.r || {};
+      o.docs = new Map((o.d || []).map(function (d) {
+        var k = 0, t = r[d[0]] || [];
+        d[3] = (d[3] || "").replace(/\u0001/g, function () { return t[k++] || ""; });
+        return [d[0], d];
+      }));
       return o;
     }).then(f.yes, f.no);
   }
