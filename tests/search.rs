@@ -302,12 +302,14 @@ fn one_edit_is_forgiven_in_words_of_five_letters_or_more() {
 }
 
 #[test]
-fn the_search_code_is_minified_under_16_kb() {
+fn the_search_code_is_minified_under_18_kb() {
     let (_keep, site) = build_sample();
     let shipped = std::fs::read_to_string(site.join("assets/search.js")).unwrap();
     let source = include_str!("../themes/default/static/assets/search.js");
+    // 15 KB before query stemming, typo naming, compounds and link texts (issue 14); what
+    // counts is the whole of a query's bytes (BENCHMARKS.md), this keeps the code's share.
     assert!(
-        shipped.len() <= 16 * 1024,
+        shipped.len() <= 18 * 1024,
         "assets/search.js is {} bytes",
         shipped.len()
     );
@@ -400,6 +402,41 @@ fn the_generated_text_of_a_reference_is_searchable() {
         titles,
         ["Quorum of wombats", "Notes"],
         "the term, then the page whose link reads its title"
+    );
+    // The stored text holds the link text where the reference stands: snippets show it, and a
+    // quoted phrase runs through it.
+    let texts = |page: &mut Page, query: &str| -> Vec<String> {
+        let texts = page.eval(&format!(
+            "TenetSearch.query({}).then(r => Promise.all(r.results.map(x =>
+                TenetSearch.details(x.id).then(d => d.text))))",
+            json!(query)
+        ));
+        serde_json::from_value(texts).unwrap()
+    };
+    assert_eq!(
+        texts(&mut page, "\"check the quorum of wombats first\""),
+        ["Before voting, check the Quorum of wombats first."]
+    );
+    // A new title of the target is in the citing page's stored text, and a new index version.
+    let before = versions(&h).0;
+    h.write(
+        "content/glossary/quorum.md",
+        "+++\ntitle = \"Quorum of numbats\"\nkind = \"term\"\n+++\n\nEnough to decide.\n",
+    );
+    h.build_ok();
+    assert_ne!(
+        versions(&h).0,
+        before,
+        "the link text is part of the version"
+    );
+    page.goto(&format!("{}/search/index.html", file_url(&h.site())));
+    page.wait_for(
+        "!!(window.TenetSearch && TenetSearch.query)",
+        Duration::from_secs(10),
+    );
+    assert_eq!(
+        texts(&mut page, "voting"),
+        ["Before voting, check the Quorum of numbats first."]
     );
 }
 
@@ -873,4 +910,189 @@ fn the_search_page_says_what_it_searched_instead() {
     );
     let said = status(&mut page, "consent");
     assert!(!said.contains("Results for"), "{said}");
+}
+
+/// A handbook that writes a compound one way finds it however the reader types it: joined,
+/// hyphenated or as two words.
+#[test]
+fn compounds_are_found_however_they_are_written() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let h = Handbook::from_files(&[
+        ("book.toml", "[book]\ntitle = \"Compounds\"\n"),
+        (
+            "content/_index.md",
+            "+++\ntitle = \"Home\"\n+++\n\nWelcome.\n",
+        ),
+        (
+            "content/joined.md",
+            "+++\ntitle = \"Joined\"\n+++\n\nThe ceasefire held while peacekeeping went on.\n",
+        ),
+        (
+            "content/hyphen.md",
+            "+++\ntitle = \"Hyphenated\"\n+++\n\nA cease-fire allows self-defence only.\n",
+        ),
+        (
+            "content/spaced.md",
+            "+++\ntitle = \"Spaced\"\n+++\n\nTo cease fire, peace keeping needs a self defence plan.\n",
+        ),
+    ]);
+    h.build_ok();
+    let server = Server::start(&h.site());
+    let mut page = browser.page();
+    for base in [format!("{}/", file_url(&h.site())), server.url("")] {
+        page.goto(&format!("{base}search/index.html"));
+        page.wait_for(
+            "!!(window.TenetSearch && TenetSearch.query)",
+            Duration::from_secs(10),
+        );
+        for (query, expected) in [
+            ("ceasefire", &["Hyphenated", "Joined"][..]),
+            ("cease-fire", &["Hyphenated", "Joined", "Spaced"]),
+            ("cease fire", &["Hyphenated", "Joined", "Spaced"]),
+            ("ceasefires", &["Hyphenated", "Joined"]),
+            ("peace-keeping", &["Joined", "Spaced"]),
+            ("peace keeping", &["Joined", "Spaced"]),
+            ("self defence", &["Hyphenated", "Spaced"]),
+            ("selfdefence", &["Hyphenated"]),
+            ("self-defence plan", &["Spaced"]),
+        ] {
+            let titles = page.eval(&format!(
+                "TenetSearch.query({}).then(r => Promise.all(r.results.map(x =>
+                    TenetSearch.details(x.id).then(d => d.page))))",
+                json!(query)
+            ));
+            let mut titles: Vec<String> = serde_json::from_value(titles).unwrap();
+            titles.sort();
+            assert_eq!(titles, expected, "{query:?} ({base})");
+        }
+    }
+}
+
+#[test]
+fn the_client_stems_arabic_as_the_indexer_does() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Every word of the Arabic fixture edition; Arabic stems of the field with noun and verb
+    // prefixes and suffixes, and with diacritics, tatweel and other hamza and alef forms; every
+    // word of one to three letters (and many of four) among those the algorithm looks at; and
+    // presentation forms, Arabic-Indic digits, the punctuation it drops, and Latin and mixed words.
+    let mut words = std::collections::BTreeSet::new();
+    words_under(&repo.join("tests/fixtures/editions/ar"), false, &mut words);
+    const STEMS: &str = "سلام حفظ عمل عملي إنسان إنساني موافق رضا حياد نزاه ولاي تفويض حماي \
+        مدن مدني قو قوة شرط جيش عسكر تفاوض مفاوض حوار وساط مصالح تدريب تعليم درس دروس وحد \
+        فصل مبدأ مبادئ أساس طرف أطراف دول حكوم أمم متحد مجلس أمن قرار نزاع صراع حرب عنف \
+        سياس شرعي مصداقي ثق مراقب انتخاب دستور قانون عدال حقوق حق لاجئ نازح طفل أطفال نساء \
+        مرأ إغاث مساعد تنمي استقرار إعمار نزع سلاح تسريح إدماج انسحاب بعث مهم كتب قرأ فهم \
+        علم شارك ساعد استخدم استعمل انتشر نشر دعم قبل رفض سأل بدأ جاء رأى مسؤول هيئ بيئ \
+        شؤون مستوى معنى مبنى فوضى آمن آثار ذكرى";
+    const PREFIXES: [&str; 42] = [
+        "", "ال", "وال", "بال", "كال", "فال", "لل", "ولل", "فلل", "و", "ف", "ب", "ك", "ل", "س",
+        "ي", "ت", "ن", "أ", "وب", "فب", "ول", "فل", "وس", "فس", "سي", "ست", "سن", "سأ", "وسي",
+        "است", "يست", "تست", "نست", "سيست", "بب", "كك", "أأ", "أا", "أإ", "أآ", "أؤ",
+    ];
+    const SUFFIXES: [&str; 44] = [
+        "", "ة", "ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "كن", "كمو", "نا", "ني", "ي", "ا",
+        "و", "ن", "ت", "ات", "ان", "ون", "ين", "وا", "تم", "تن", "تما", "تمو", "تا", "ية", "يات",
+        "ته", "تها", "اته", "اتها", "اتهم", "يه", "يها", "ونه", "وها", "يكم", "تموه", "ى", "ىه",
+    ];
+    // Fatha, damma, kasra, sukun, shadda and tatweel; then the three tanween.
+    const MARKS: [char; 9] = [
+        '\u{64E}', '\u{64F}', '\u{650}', '\u{652}', '\u{651}', '\u{640}', '\u{64B}', '\u{64C}',
+        '\u{64D}',
+    ];
+    const HAMZA_ALEF: [char; 9] = ['ا', 'أ', 'إ', 'آ', 'ؤ', 'ئ', 'ء', 'ى', 'ي'];
+    for stem in STEMS.split_whitespace() {
+        for prefix in PREFIXES {
+            for suffix in SUFFIXES {
+                words.insert(format!("{prefix}{stem}{suffix}"));
+            }
+        }
+        for prefix in ["", "ال", "و", "بال", "سي"] {
+            for suffix in ["", "ة", "ها", "ات", "ون", "ى"] {
+                let letters: Vec<char> = format!("{prefix}{stem}{suffix}").chars().collect();
+                // A mark after each letter in turn, after every letter, and tanween at the end.
+                for (i, mark) in MARKS.iter().cycle().take(letters.len() * 2).enumerate() {
+                    let mut marked = letters.clone();
+                    marked.insert(i % letters.len() + 1, *mark);
+                    words.insert(marked.into_iter().collect());
+                }
+                let vowelled: String = letters
+                    .iter()
+                    .zip(MARKS.iter().cycle())
+                    .flat_map(|(l, m)| [*l, *m])
+                    .collect();
+                words.insert(vowelled);
+                for tanween in &MARKS[6..] {
+                    words.insert(letters.iter().chain([tanween]).collect());
+                }
+                // Each hamza or alef form in the place of another.
+                for (i, l) in letters.iter().enumerate() {
+                    if HAMZA_ALEF.contains(l) {
+                        for other in HAMZA_ALEF {
+                            let mut swapped = letters.clone();
+                            swapped[i] = other;
+                            words.insert(swapped.into_iter().collect());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let letters: Vec<char> = "اأإآؤئءىيوةتنهكمبلسف".chars().collect();
+    for a in &letters {
+        words.insert(a.to_string());
+        for b in &letters {
+            words.insert(format!("{a}{b}"));
+            for c in &letters {
+                words.insert(format!("{a}{b}{c}"));
+            }
+        }
+    }
+    let few: Vec<char> = "اأيوتنهكبلس".chars().collect();
+    for a in &few {
+        for b in &few {
+            for c in &few {
+                for d in &few {
+                    words.insert(format!("{a}{b}{c}{d}"));
+                }
+            }
+        }
+    }
+    // Presentation forms (lam-alef ligatures among them), digits, punctuation, other scripts.
+    let odd = ('\u{FE80}'..='\u{FEFC}')
+        .chain('\u{660}'..='\u{66C}')
+        .chain("!\"%*,./:;?\\،؛؟\u{653}\u{670}\u{6F1}پگکی😀".chars());
+    for c in odd {
+        for form in [
+            "{}",
+            "ال{}",
+            "{}ال",
+            "كتا{}",
+            "{}كتاب",
+            "وال{}كتابهم",
+            "سي{}ستعمل",
+            "{}{}{}{}",
+        ] {
+            words.insert(form.replace("{}", &c.to_string()));
+        }
+    }
+    for word in "\u{FE8D}\u{FEDF}\u{FEB4}\u{FEFC}\u{FEE1} \u{FEFB}\u{FECB}\u{FE90} ١٩٤٨ ٢٠٢٤م \
+        القرار٢٤٠٠ السلام، peacekeeping mandate unmiss sofa a z abc123 x١ الunmiss unmissال \
+        mission٣ café ﻻa"
+        .split_whitespace()
+    {
+        words.insert(word.to_string());
+    }
+    let words: Vec<String> = words.into_iter().collect();
+    assert!(words.len() > 50_000, "{} words", words.len());
+    same_stems(
+        &mut browser,
+        rust_stemmers::Algorithm::Arabic,
+        include_str!("../src/search/stem/ar.js"),
+        &words,
+    );
 }

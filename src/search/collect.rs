@@ -194,49 +194,67 @@ impl Collector {
     }
 
     /// Adds the tokens of `text` with `weight` to the counts of the current document, in the
-    /// title's column or the text's; returns the number of tokens.
+    /// title's column or the text's; returns the number of tokens. Two runs joined by one
+    /// hyphen (`cease-fire`) also count as their joined word (`ceasefire`), which adds no token.
     fn count(&self, scratch: &mut Scratch, text: &str, weight: u32, title: bool) -> u32 {
         let mut tokens = 0;
-        let track = self.track_words;
+        // The previous run, and where it ended.
+        let mut previous: Option<(&str, usize)> = None;
+        let mut joined = String::new();
         text::runs(text, |run| {
-            let (counted, word) = match scratch.find(run) {
-                Some(found) => found,
-                None if run.len() > CACHED_RUN => {
-                    let found = self.lookup(run);
-                    tokens += found.tokens;
-                    for stem in found.stems {
-                        scratch.add(stem, weight, title);
-                    }
-                    if track {
-                        scratch.words.extend(found.words);
-                    }
-                    return;
-                }
-                None => {
-                    let found = self.lookup(run);
-                    scratch.remember(run, found)
-                }
-            };
-            if counted < MANY {
-                tokens += 1;
-                scratch.add(counted, weight, title);
-                if track {
-                    scratch.words.push(word);
-                }
-            } else {
-                let at = (counted - MANY) as usize;
-                tokens += scratch.many[at].tokens;
-                if track {
-                    let Scratch { words, many, .. } = &mut *scratch;
-                    words.extend_from_slice(&many[at].words);
-                }
-                for i in 0..scratch.many[at].stems.len() {
-                    let stem = scratch.many[at].stems[i];
-                    scratch.add(stem, weight, title);
-                }
+            let start = run.as_ptr() as usize - text.as_ptr() as usize;
+            if let Some((before, end)) = previous
+                && text::joins(&text[end..start])
+                && before.len() + run.len() <= text::MAX_JOINED
+            {
+                joined.clear();
+                joined.push_str(before);
+                joined.push_str(run);
+                self.count_run(scratch, &joined, weight, title);
             }
+            previous = Some((run, start + run.len()));
+            tokens += self.count_run(scratch, run, weight, title);
         });
         tokens
+    }
+
+    /// Adds the tokens of one run of word characters; returns their number.
+    fn count_run(&self, scratch: &mut Scratch, run: &str, weight: u32, title: bool) -> u32 {
+        let track = self.track_words;
+        let (counted, word) = match scratch.find(run) {
+            Some(found) => found,
+            None if run.len() > CACHED_RUN => {
+                let found = self.lookup(run);
+                for &stem in &found.stems {
+                    scratch.add(stem, weight, title);
+                }
+                if track {
+                    scratch.words.extend(&found.words);
+                }
+                return found.tokens;
+            }
+            None => {
+                let found = self.lookup(run);
+                scratch.remember(run, found)
+            }
+        };
+        if counted < MANY {
+            scratch.add(counted, weight, title);
+            if track {
+                scratch.words.push(word);
+            }
+            return 1;
+        }
+        let at = (counted - MANY) as usize;
+        if track {
+            let Scratch { words, many, .. } = &mut *scratch;
+            words.extend_from_slice(&many[at].words);
+        }
+        for i in 0..scratch.many[at].stems.len() {
+            let stem = scratch.many[at].stems[i];
+            scratch.add(stem, weight, title);
+        }
+        scratch.many[at].tokens
     }
 
     /// Adds the generated link text of a document's references (known once the site is

@@ -135,10 +135,10 @@ mod tests {
     #[test]
     fn a_record_counts_what_tokenize_finds_in_every_script() {
         let collector = Collector::new("en", "Key Message");
-        let body = "Peacekeepers PEACEKEEPING peacekeeping's Non-use (of) force; \
+        let body = "Peacekeepers PEACEKEEPING peacekeeping's Non–use (of) force; \
             L'IMPARTIALITÉ n'est pas la neutralité. Согласие СТОРОН. مبادئ حفظ السلام. \
             维持和平行动的原则是同意公正和不使用武力除非自卫或保护授权这是一个很长的句子没有空格 \
-            UN维和 internationalisation-of-responsibilities extraordinarilylongwordsarecounted 1.3 x";
+            UN维和 internationalisation/of/responsibilities extraordinarilylongwordsarecounted 1.3 x";
         let page = format!("+++\ntitle = \"T\"\n+++\n\nIntro.\n\n## Section\n\n{body}\n");
         // Twice: the second time every run comes from the thread's cache.
         for _ in 0..2 {
@@ -158,6 +158,35 @@ mod tests {
             want.sort();
             assert_eq!(terms(&collector, section), want);
         }
+    }
+
+    #[test]
+    fn words_joined_by_a_hyphen_also_count_as_one_word() {
+        let collector = Collector::new("en", "Key Message");
+        let rec = record(
+            &collector,
+            "p.md",
+            "+++\ntitle = \"Self-defence\"\n+++\n\nA cease-fire, peace\u{2011}keeping \
+             and co-operation; not ten - four, nor to—day.\n",
+        );
+        let doc = &rec.docs[0];
+        // The parts are the tokens: joined words add none.
+        assert_eq!(doc.title_len, 2);
+        assert_eq!(doc.len, 13);
+        let stems = terms(&collector, doc);
+        let weights = |s: &str| {
+            stems
+                .iter()
+                .find(|(x, _, _)| x == s)
+                .map(|(_, t, b)| (*t, *b))
+        };
+        assert_eq!(weights("selfdef"), Some((8, 0)));
+        assert_eq!(weights("ceasefir"), Some((0, 1)));
+        assert_eq!(weights("peacekeep"), Some((0, 1)));
+        assert_eq!(weights("cooper"), Some((0, 1)));
+        assert_eq!(weights("ceas"), Some((0, 1)));
+        assert_eq!(weights("tenfour"), None);
+        assert_eq!(weights("today"), None);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub fn client_stemmer(language: &str) -> Option<(&'static str, &'static str)> {
         "fr" => Some(("fr", include_str!("stem/fr.js"))),
         "es" => Some(("es", include_str!("stem/es.js"))),
         "ru" => Some(("ru", include_str!("stem/ru.js"))),
+        "ar" => Some(("ar", include_str!("stem/ar.js"))),
         _ => None,
     }
 }
@@ -41,10 +42,10 @@ mod tests {
 
     #[test]
     fn a_script_per_set_of_languages() {
-        assert!(stemmers(&["ar"]).is_empty());
-        let held = stemmers(&["en-GB", "en", "fr", "ar"]);
+        assert!(stemmers(&["de"]).is_empty());
+        let held = stemmers(&["en-GB", "en", "fr", "de", "ar-EG", "ar"]);
         let tags: Vec<&str> = held.iter().map(|(t, _)| *t).collect();
-        assert_eq!(tags, ["en", "fr"]);
+        assert_eq!(tags, ["en", "fr", "ar"]);
         let js = script(&held);
         assert!(js.starts_with("TenetSearch.stemmers({\"en\":"));
         assert!(js.ends_with("});\n"));

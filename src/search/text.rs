@@ -169,6 +169,15 @@ pub fn runs<'t>(text: &'t str, mut emit: impl FnMut(&'t str)) {
     }
 }
 
+/// Longest pair of runs joined into one word (`cease-fire` → `ceasefire`), in bytes.
+pub const MAX_JOINED: usize = 48;
+
+/// Whether what stands between two runs makes them one compound word as well as two: one
+/// hyphen (`-`, U+2010 hyphen or U+2011 non-breaking hyphen).
+pub fn joins(between: &str) -> bool {
+    matches!(between, "-" | "\u{2010}" | "\u{2011}")
+}
+
 /// A run of non-CJK word characters: dropped when it is one letter or too long.
 fn plain<'t>(word: &'t str, emit: &mut dyn FnMut(&'t str, bool)) {
     if word.is_ascii() {

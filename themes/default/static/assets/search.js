@@ -292,13 +292,16 @@
   }
   // A query word's documents: {ids, s} sorted by id, each scored by its best stem.
   function scores(stems) {
-    var N = M.docs, acc = null;
+    var N = M.docs, acc = null, cap = Infinity;
+    function idf(st) { return Math.log(1 + (N - st.df + 0.5) / (st.df + 0.5)); }
+    // A completion or a typo never weighs more than the word itself (a rare "consent-based"
+    // does not outrank "consent").
+    stems.forEach(function (e) { if (e.f === 1) cap = Math.min(cap, idf(e.st)); });
     stems.forEach(function (e) {
-      var st = postings(e.st), n = st.ids.length, l = { ids: st.ids, s: st[e.f] };
+      var st = postings(e.st), n = st.ids.length, k = e.f * Math.min(idf(st), cap), l = { ids: st.ids, s: st[k] };
       if (!l.s) {
         // Scores of an exact word (f = 1), a prefix (0.8) or a typo (0.7), kept for the next query.
-        var k = e.f * Math.log(1 + (N - st.df + 0.5) / (st.df + 0.5));
-        l.s = st[e.f] = new Float64Array(n);
+        l.s = st[k] = new Float64Array(n);
         for (var i = 0; i < n; i++) l.s[i] = k * st.qs[i];
       }
       acc = acc ? union(acc, l) : l;
@@ -314,6 +317,15 @@
       s[n++] = x === y ? Math.max(a.s[i++], b.s[j++]) : x < y ? a.s[i++] : b.s[j++];
     }
     return { ids: ids.subarray(0, n), s: s.subarray(0, n) };
+  }
+  // The documents of both lists, by id, their scores added.
+  function both(a, b) {
+    var ids = [], s = [], i = 0, j = 0;
+    while (i < a.ids.length && j < b.ids.length) {
+      var x = a.ids[i], y = b.ids[j];
+      if (x === y) { ids.push(x); s.push(a.s[i++] + b.s[j++]); } else if (x < y) i++; else j++;
+    }
+    return { ids: Int32Array.from(ids), s: Float64Array.from(s) };
   }
   // The first index at or after `from` whose id is at least `id` (galloping, then bisecting).
   function seek(ids, from, id) {
@@ -388,15 +400,21 @@
         pre = "";
       }
     }
-    var content = words.filter(function (w) { return !M.stopSet.has(w); });
+    var content = words.filter(function (w) { return !M.stopSet.has(w); }), all = words, joins = [];
     words = Array.from(new Set(content.length ? content : words));
     if (words.indexOf(pre) < 0) pre = "";
+    // Two words typed side by side (or with a hyphen) are also tried as one: "cease fire" and
+    // "cease-fire" find "ceasefire" (the index holds "cease-fire" under "ceasefire" too).
+    for (var i = 1; i < all.length; i++) {
+      var a = words.indexOf(all[i - 1]), j = all[i - 1] + all[i];
+      if (a >= 0 && words[a + 1] === all[i] && !cjk(j) && Array.from(j).length <= 40) joins.push([a, j]);
+    }
     phrases.forEach(function (p) {
       if (p.open && p[p.length - 1] === cut) p.pop();
       p.pre = p.open && p[p.length - 1] === pre;
     });
     phrases = phrases.filter(function (p) { return p.length > 1; });
-    return { words: words, phrases: phrases, pre: pre };
+    return { words: words, phrases: phrases, pre: pre, joins: joins };
   }
   function hasPhrase(text, p) {
     var t = tokenize(text), n = p.length;
@@ -443,9 +461,21 @@
     return load("meta").then(function () {
       var q = parse(String(text == null ? "" : text), !!opts.prefix);
       if (!q.words.length) return finish([], [], q, opts);
-      return Promise.all(q.words.map(function (w) { return expand(w, w === q.pre); })).then(function (ex) {
-        var res = intersect(ex.map(function (e) { return e.scores || (e.scores = scores(e.stems)); })), hits = [];
-        ex.forEach(function (e) { hits = hits.concat(e.hits); });
+      var n = q.words.length;
+      return Promise.all(q.words.map(function (w) { return expand(w, w === q.pre); })
+        .concat(q.joins.map(function (j) { return expand(j[1], false); }))).then(function (ex) {
+        var lists = ex.slice(0, n).map(function (e) { return e.scores || (e.scores = scores(e.stems)); }), hits = [];
+        // A joined pair stands for both its words: (a and b) or ab, scored as two words.
+        q.joins.forEach(function (j, k) {
+          var e = ex[n + k], a = j[0], st = e.stems.filter(function (x) { return x.f === 1; });
+          if (!st.length || !lists[a] || !lists[a + 1]) return;
+          var l = scores(st), s = l.s.map(function (x) { return 2 * x; });
+          lists[a] = union(both(lists[a], lists[a + 1]), { ids: l.ids, s: s });
+          lists[a + 1] = null;
+          hits = hits.concat(e.hits);
+        });
+        var res = intersect(lists.filter(Boolean));
+        ex.slice(0, n).forEach(function (e) { hits = hits.concat(e.hits); });
         // What was searched instead, when a word was not in the handbook as typed.
         q.as = ex.some(function (e) { return e.as; }) ?
           q.words.map(function (w, i) { return ex[i].as || w; }).join(" ") : "";
