@@ -653,12 +653,12 @@ fn build_part(
     let key_message = strings::Strings::for_language(&config.book.language, &config.strings)
         .get("key_message")
         .to_string();
-    let settings = hash_of(&(
-        &config.book.language,
-        &key_message,
-        config.build.highlight,
-        search_on,
-    ));
+    // The languages of the pages (the handbook's, and those of base pages an edition in another
+    // language has not translated): each page is stemmed in its own.
+    let languages: Vec<&str> = std::iter::once(config.book.language.as_str())
+        .chain(layers.iter().map(|l| l.language.as_str()))
+        .collect();
+    let settings = hash_of(&(&languages, &key_message, config.build.highlight, search_on));
     if memory.settings != settings {
         *memory = Memory {
             settings,
@@ -671,9 +671,9 @@ fn build_part(
             .collector
             .get_or_insert_with(|| {
                 Arc::new(if track {
-                    search::Collector::tracking_words(&config.book.language, &key_message)
+                    search::Collector::tracking_words(&languages, &key_message)
                 } else {
-                    search::Collector::new(&config.book.language, &key_message)
+                    search::Collector::new(&languages, &key_message)
                 })
             })
             .clone()

@@ -858,7 +858,7 @@ fn french_forms_the_edition_never_uses_find_their_stem() {
     };
     let dir = common::editions_workspace();
     let site = common::build_site(&dir.path().join("fr"));
-    assert!(common::read_output(&site, "search/meta.js").contains("\"stemmers\":[\"fr\"]"));
+    assert!(common::read_output(&site, "search/meta.js").contains("\"stemmers\":[\"fr\""));
     let server = Server::start(&site);
     let mut page = browser.page();
     for base in [format!("{}/", file_url(&site)), server.url("")] {
@@ -1095,4 +1095,158 @@ fn the_client_stems_arabic_as_the_indexer_does() {
         include_str!("../src/search/stem/ar.js"),
         &words,
     );
+}
+
+/// Arabic query words the Arabic edition never uses, with prefixes and suffixes it never puts
+/// on them (none of them a completion of an indexed word or one typo away from one), find the
+/// pages of their stems through the client's Arabic stemmer: بموافقتهم (stem موافق, as in
+/// بموافقة), المراقبة العسكرية (مراقب and عسكر, as in المراقبين العسكريين), للتدريبات (تدريب,
+/// as in للتدريب) and بحيادها (حياد, as in بالحياد).
+#[test]
+fn arabic_forms_the_edition_never_uses_find_their_stem() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let dir = common::editions_workspace();
+    let site = common::build_site(&dir.path().join("ar"));
+    let meta = common::read_output(&site, "search/meta.js");
+    // The edition's base pages are English: the list may come to hold "en" too.
+    let stemmers = meta
+        .split_once("\"stemmers\":[")
+        .and_then(|(_, rest)| rest.split_once(']'))
+        .map(|(list, _)| list)
+        .unwrap_or_else(|| panic!("no stemmers in meta.js: {meta}"));
+    assert!(
+        stemmers.split(',').any(|l| l == "\"ar\""),
+        "stemmers: [{stemmers}]"
+    );
+    let server = Server::start(&site);
+    let mut page = browser.page();
+    for base in [format!("{}/", file_url(&site)), server.url("")] {
+        for (query, expected) in [
+            ("بموافقتهم", "principles/consent/index.html"),
+            ("المراقبة العسكرية", "handbook/ch1-evolution/index.html"),
+            ("للتدريبات", "local/contacts/index.html"),
+            ("بحيادها", "principles/consent/index.html"),
+        ] {
+            let found = results(&mut page, &base, query);
+            assert!(
+                found
+                    .iter()
+                    .take(3)
+                    .any(|u| u.split('#').next().unwrap().ends_with(expected)),
+                "{expected} among the first three for {query:?} ({base}): {found:#?}"
+            );
+        }
+    }
+}
+
+/// In the French edition, the base pages it has not translated are English and stemmed as
+/// English: English forms the handbook never uses find them, French forms find the French
+/// pages, over file:// and http.
+#[test]
+fn a_mixed_edition_stems_each_page_in_its_own_language() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let dir = common::editions_workspace();
+    let site = common::build_site(&dir.path().join("fr"));
+    let meta = common::read_output(&site, "search/meta.js");
+    assert!(meta.contains("\"stemmers\":[\"fr\",\"en\"]"), "{meta}");
+    let mut used = std::collections::BTreeSet::new();
+    words_under(dir.path(), false, &mut used);
+    let server = Server::start(&site);
+    let mut page = browser.page();
+    for base in [format!("{}/", file_url(&site)), server.url("")] {
+        for (query, expected) in [
+            // English pages, found through English stems.
+            ("negotiating", "glossary/ceasefire/index.html"),
+            ("deploying", "lessons/module-1/1.2-mandates/index.html"),
+            (
+                "protections",
+                "lessons/module-2/2.1-protection-of-civilians/index.html",
+            ),
+            // A French page, through a French stem.
+            ("consentiraient", "principles/consent/index.html"),
+        ] {
+            for word in query.split(' ') {
+                assert!(!used.contains(word), "{word} is in the edition");
+            }
+            let found = results(&mut page, &base, query);
+            assert!(
+                found
+                    .iter()
+                    .take(3)
+                    .any(|u| u.split('#').next().unwrap().ends_with(expected)),
+                "{expected} among the first three for {query:?} ({base}): {found:#?}"
+            );
+        }
+    }
+}
+
+/// A typo within a shard's key (so that the right word lives in another shard than the typed
+/// one) is still forgiven.
+#[test]
+fn a_typo_is_found_across_a_shard_boundary() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    // Enough made-up words under "cons" and "conc" for each to get a shard of its own.
+    let mut files: Vec<(String, String)> = vec![
+        ("book.toml".into(), "[book]\ntitle = \"Shards\"\n".into()),
+        (
+            "content/_index.md".into(),
+            "+++\ntitle = \"Home\"\n+++\n\nWelcome.\n".into(),
+        ),
+        (
+            "content/consent.md".into(),
+            "+++\ntitle = \"Agreement\"\n+++\n\nThe consent of the parties.\n".into(),
+        ),
+    ];
+    let mut n = 7u64;
+    for page in 0..12 {
+        let mut body = String::new();
+        for _ in 0..600 {
+            n = n
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let stem = ["cons", "conc", "cont"][(n >> 60) as usize % 3];
+            let tail: String = (0..5)
+                .map(|i| (b'a' + ((n >> (8 * i + 8)) % 26) as u8) as char)
+                .collect();
+            body.push_str(&format!("{stem}{tail}q "));
+        }
+        files.push((
+            format!("content/filler-{page}.md"),
+            format!("+++\ntitle = \"Filler {page}\"\n+++\n\n{body}\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let h = Handbook::from_files(&refs);
+    h.build_ok();
+    let server = Server::start(&h.site());
+    let mut page = browser.page();
+    for base in [format!("{}/", file_url(&h.site())), server.url("")] {
+        page.goto(&format!("{base}search/index.html"));
+        page.wait_for(
+            "!!(window.TenetSearch && TenetSearch.query)",
+            Duration::from_secs(10),
+        );
+        // The typed word and the right one are in different shards.
+        let keys = page.eval(
+            "TenetSearch.query('consent').then(() => {
+                const keys = TenetSearch.keys(), of = w => keys.filter(k => w.startsWith(k))
+                    .sort((a, b) => b.length - a.length)[0];
+                return [of('concent'), of('consent')]; })",
+        );
+        assert_ne!(keys[0], keys[1], "{keys}");
+        let titles = page.eval(
+            "TenetSearch.query('concent').then(r => Promise.all(r.results.map(x =>
+                TenetSearch.details(x.id).then(d => d.page))))",
+        );
+        assert_eq!(titles, json!(["Agreement"]), "{base}");
+    }
 }

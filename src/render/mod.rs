@@ -292,10 +292,11 @@ pub fn render(
             })
             .collect();
         let mut link_words = Vec::new();
-        for (docs, links) in terms.iter_mut().zip(&link_texts) {
+        for (p, (docs, links)) in terms.iter_mut().zip(&link_texts).enumerate() {
+            let language = collector.language_of(site.pages[p].language.as_deref());
             for (local, texts) in links {
                 if let Some(doc) = docs.iter_mut().flatten().find(|d| d.local == *local) {
-                    collector.add_link_text(doc, texts, &mut link_words);
+                    collector.add_link_text(language, doc, texts, &mut link_words);
                 }
             }
         }
@@ -530,7 +531,8 @@ impl Renderer<'_> {
             write,
         );
         // The stemmers the client runs on query words (meta.js names their languages).
-        let stemmers = crate::search::stem::stemmers(&[&self.config.book.language]);
+        let languages: Vec<&str> = collector.languages().collect();
+        let stemmers = crate::search::stem::stemmers(&languages);
         if !stemmers.is_empty() {
             let script = crate::search::stem::script(&stemmers).into_bytes();
             let bytes = match self.config.build.minify {

@@ -15,8 +15,9 @@ use crate::page::{Block, Heading};
 
 #[derive(Default)]
 pub(super) struct Vocabulary {
-    /// Folded surface word → word id.
-    pub(super) word_ids: HashMap<String, u32>,
+    /// Per language of the collector: folded surface word → word id (a word written the same
+    /// in two languages is two words, whose stems may differ).
+    pub(super) word_ids: Vec<HashMap<String, u32>>,
     pub(super) words: Vec<String>,
     /// Stem id of each word.
     pub(super) word_stem: Vec<u32>,
@@ -52,14 +53,24 @@ struct Short {
 /// Longer runs than this (in bytes) are not remembered: long CJK runs, which rarely repeat.
 const CACHED_RUN: usize = 64;
 
+/// What the runs a thread has met count for, in one language.
+#[derive(Default)]
+struct Runs {
+    short: hashbrown::HashTable<Short>,
+    long: HashMap<Box<str>, (Counted, u32)>,
+    many: Vec<Run>,
+}
+
 /// One worker thread's working memory: what the runs it has met count for, so that the shared
 /// vocabulary is locked only for runs new to the thread; and the counts of the document being
 /// recorded, indexed by stem id.
 #[derive(Default)]
 struct Scratch {
-    short: hashbrown::HashTable<Short>,
-    long: HashMap<Box<str>, (Counted, u32)>,
-    many: Vec<Run>,
+    /// What runs count for in the language of the page being recorded.
+    runs: Runs,
+    /// That language (its index in the collector's), and the other languages' runs.
+    language: usize,
+    parked: Vec<Runs>,
     /// Word ids counted for the record being made (when the collector tracks words).
     words: Vec<u32>,
     /// Weighted frequency of each stem in the title and in the text.
@@ -74,7 +85,8 @@ pub struct Collector {
     /// One per rayon worker thread, and a last one for any other thread; each is locked only by
     /// its own thread, except for the last.
     scratch: Vec<Mutex<Scratch>>,
-    stemmer: Option<Stemmer>,
+    /// The languages pages are stemmed in (the handbook's first), and their stemmers.
+    languages: Vec<(String, Option<Stemmer>)>,
     key_message_label: String,
     /// Keep the words each record uses ([`PageRecord::words`]): a collector that outlives a
     /// build (a session's) gathers words no page has any more, which the index must leave out.
@@ -82,24 +94,50 @@ pub struct Collector {
 }
 
 impl Collector {
-    pub fn new(language: &str, key_message_label: &str) -> Collector {
+    /// A collector for pages in these languages: the handbook's first, then those of pages
+    /// an edition has not translated (each page is stemmed in its own).
+    pub fn new(languages: &[&str], key_message_label: &str) -> Collector {
+        let mut known: Vec<(String, Option<Stemmer>)> = Vec::new();
+        for &l in languages {
+            if !known.iter().any(|(k, _)| k == l) {
+                known.push((l.to_string(), text::stemmer(l)));
+            }
+        }
+        if known.is_empty() {
+            known.push(("en".into(), text::stemmer("en")));
+        }
         Collector {
-            vocabulary: Mutex::new(Vocabulary::default()),
+            vocabulary: Mutex::new(Vocabulary {
+                word_ids: vec![HashMap::default(); known.len()],
+                ..Vocabulary::default()
+            }),
             scratch: (0..=rayon::current_num_threads())
                 .map(|_| Mutex::new(Scratch::default()))
                 .collect(),
-            stemmer: text::stemmer(language),
+            languages: known,
             key_message_label: key_message_label.to_string(),
             track_words: false,
         }
     }
 
     /// A collector that keeps the words each record uses, to outlive one build.
-    pub fn tracking_words(language: &str, key_message_label: &str) -> Collector {
+    pub fn tracking_words(languages: &[&str], key_message_label: &str) -> Collector {
         Collector {
             track_words: true,
-            ..Collector::new(language, key_message_label)
+            ..Collector::new(languages, key_message_label)
         }
+    }
+
+    /// The languages pages are stemmed in, the handbook's first.
+    pub fn languages(&self) -> impl Iterator<Item = &str> {
+        self.languages.iter().map(|(l, _)| l.as_str())
+    }
+
+    /// The index of a page's language (None: the handbook's), as the collector knows it.
+    pub fn language_of(&self, language: Option<&str>) -> usize {
+        language
+            .and_then(|l| self.languages.iter().position(|(k, _)| k == l))
+            .unwrap_or(0)
     }
 
     pub fn tracks_words(&self) -> bool {
@@ -130,6 +168,7 @@ impl Collector {
         extra.extend(fm.aim.as_deref());
         extra.extend(fm.outcomes.iter().map(String::as_str));
         self.record(
+            self.language_of(page.language.as_deref()),
             &crate::model::display_title(&fm.title, fm.number.as_deref()),
             &extra,
             text,
@@ -138,10 +177,12 @@ impl Collector {
         )
     }
 
-    /// Records a page: `extra` is front-matter text that belongs to the opening (summary, aim,
-    /// outcomes).
+    /// Records a page in the collector's `language` (an index): `extra` is front-matter text
+    /// that belongs to the opening (summary, aim, outcomes).
+    #[allow(clippy::too_many_arguments)]
     pub fn record(
         &self,
+        language: usize,
         title: &str,
         extra: &[&str],
         parts: &[TextPart],
@@ -157,6 +198,7 @@ impl Collector {
             &self.key_message_label,
         );
         let mut scratch = self.scratch_for_this_thread();
+        scratch.speak(language);
         scratch.words.clear();
         let records = docs
             .iter()
@@ -224,7 +266,7 @@ impl Collector {
         let (counted, word) = match scratch.find(run) {
             Some(found) => found,
             None if run.len() > CACHED_RUN => {
-                let found = self.lookup(run);
+                let found = self.lookup(scratch.language, run);
                 for &stem in &found.stems {
                     scratch.add(stem, weight, title);
                 }
@@ -234,7 +276,7 @@ impl Collector {
                 return found.tokens;
             }
             None => {
-                let found = self.lookup(run);
+                let found = self.lookup(scratch.language, run);
                 scratch.remember(run, found)
             }
         };
@@ -247,24 +289,32 @@ impl Collector {
         }
         let at = (counted - MANY) as usize;
         if track {
-            let Scratch { words, many, .. } = &mut *scratch;
-            words.extend_from_slice(&many[at].words);
+            let Scratch { words, runs, .. } = &mut *scratch;
+            words.extend_from_slice(&runs.many[at].words);
         }
-        for i in 0..scratch.many[at].stems.len() {
-            let stem = scratch.many[at].stems[i];
+        for i in 0..scratch.runs.many[at].stems.len() {
+            let stem = scratch.runs.many[at].stems[i];
             scratch.add(stem, weight, title);
         }
-        scratch.many[at].tokens
+        scratch.runs.many[at].tokens
     }
 
     /// Adds the generated link text of a document's references (known once the site is
     /// resolved) to its counts and length, as text of the document.
     /// The ids of the words the texts use are added to `words` (when words are tracked).
-    pub fn add_link_text(&self, doc: &mut DocRecord, texts: &[String], words: &mut Vec<u32>) {
+    /// `language` is the page's (an index, as [`Collector::language_of`] gives).
+    pub fn add_link_text(
+        &self,
+        language: usize,
+        doc: &mut DocRecord,
+        texts: &[String],
+        words: &mut Vec<u32>,
+    ) {
         if texts.is_empty() {
             return;
         }
         let mut scratch = self.scratch_for_this_thread();
+        scratch.speak(language);
         scratch.words.clear();
         let mut r = encode::Reader::new(&doc.terms);
         let mut stem = 0u64;
@@ -292,8 +342,9 @@ impl Collector {
         self.scratch[slot].lock().expect("scratch lock")
     }
 
-    /// What a run counts for, from the shared vocabulary (adding its words when new).
-    fn lookup(&self, run: &str) -> Run {
+    /// What a run counts for in a language, from the shared vocabulary (adding its words when
+    /// new).
+    fn lookup(&self, language: usize, run: &str) -> Run {
         let lower = run.to_lowercase();
         let mut tokens = 0;
         let mut stems = Vec::new();
@@ -301,7 +352,9 @@ impl Collector {
         let mut vocabulary = self.vocabulary.lock().expect("vocabulary lock");
         text::tokens(&lower, |token, _| {
             tokens += 1;
-            if let Some((word, stem)) = vocabulary.intern(token, self.stemmer.as_ref()) {
+            if let Some((word, stem)) =
+                vocabulary.intern(language, token, self.languages[language].1.as_ref())
+            {
                 words.push(word);
                 stems.push(stem);
             }
@@ -336,15 +389,30 @@ fn short_hash(key: [u64; 2]) -> u64 {
 }
 
 impl Scratch {
+    /// Makes `language` (an index) the one runs are counted in.
+    fn speak(&mut self, language: usize) {
+        if language == self.language {
+            return;
+        }
+        if self.parked.len() <= language.max(self.language) {
+            self.parked
+                .resize_with(language.max(self.language) + 1, Runs::default);
+        }
+        std::mem::swap(&mut self.runs, &mut self.parked[self.language]);
+        std::mem::swap(&mut self.runs, &mut self.parked[language]);
+        self.language = language;
+    }
+
     #[inline]
     fn find(&self, run: &str) -> Option<(Counted, u32)> {
         if run.len() <= 16 {
             let (key, hash) = short_key(run);
-            self.short
+            self.runs
+                .short
                 .find(hash, |s| s.key == key)
                 .map(|s| (s.counted, s.word))
         } else {
-            self.long.get(run).copied()
+            self.runs.long.get(run).copied()
         }
     }
 
@@ -354,16 +422,17 @@ impl Scratch {
         let counted = match found.stems.as_slice() {
             &[stem] if found.tokens == 1 && stem < MANY => stem,
             _ => {
-                self.many.push(found);
-                MANY + (self.many.len() - 1) as u32
+                self.runs.many.push(found);
+                MANY + (self.runs.many.len() - 1) as u32
             }
         };
         if run.len() <= 16 {
             let (key, hash) = short_key(run);
-            self.short
+            self.runs
+                .short
                 .insert_unique(hash, Short { key, counted, word }, |s| short_hash(s.key));
         } else {
-            self.long.insert(run.into(), (counted, word));
+            self.runs.long.insert(run.into(), (counted, word));
         }
         (counted, word)
     }
@@ -503,12 +572,23 @@ impl Vocabulary {
     /// The stem id of a lowercased token, adding its folded form and stem when new. (Each
     /// thread remembers what its runs count for, so this runs once per word and thread.)
     /// Returns the word id and the stem id.
-    fn intern(&mut self, token: &str, stemmer: Option<&Stemmer>) -> Option<(u32, u32)> {
-        text::surface(token).map(|word| self.add(token, word, stemmer))
+    fn intern(
+        &mut self,
+        language: usize,
+        token: &str,
+        stemmer: Option<&Stemmer>,
+    ) -> Option<(u32, u32)> {
+        text::surface(token).map(|word| self.add(language, token, word, stemmer))
     }
 
-    fn add(&mut self, token: &str, word: String, stemmer: Option<&Stemmer>) -> (u32, u32) {
-        if let Some(&id) = self.word_ids.get(&word) {
+    fn add(
+        &mut self,
+        language: usize,
+        token: &str,
+        word: String,
+        stemmer: Option<&Stemmer>,
+    ) -> (u32, u32) {
+        if let Some(&id) = self.word_ids[language].get(&word) {
             return (id, self.word_stem[id as usize]);
         }
         let stem = text::stem(stemmer, token);
@@ -524,7 +604,7 @@ impl Vocabulary {
         let id = self.words.len() as u32;
         self.words.push(word.clone());
         self.word_stem.push(stem_id);
-        self.word_ids.insert(word, id);
+        self.word_ids[language].insert(word, id);
         (id, stem_id)
     }
 }

@@ -160,6 +160,7 @@ pub fn build(
         .map(|(_, (w, _))| w.as_str())
         .collect();
     stop.sort_unstable();
+    stop.dedup();
 
     let keys = shards::build(
         &vocabulary.words,
@@ -193,8 +194,9 @@ pub fn build(
         .iter()
         .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone())))
         .collect();
-    // The languages the client can stem query words in (`search/stem.js`).
-    let stemmers: Vec<&str> = super::stem::stemmers(&[language])
+    // The languages the client can stem query words in (`search/stem.js`): those of the pages.
+    let languages: Vec<&str> = collector.languages().collect();
+    let stemmers: Vec<&str> = super::stem::stemmers(&languages)
         .iter()
         .map(|(tag, _)| *tag)
         .collect();

@@ -89,12 +89,22 @@ mod tests {
     use crate::source::Source;
 
     fn record(collector: &Collector, rel: &str, text: &str) -> PageRecord {
+        record_in(collector, None, rel, text)
+    }
+
+    /// Records a page in a language other than the handbook's (`Some`).
+    fn record_in(
+        collector: &Collector,
+        language: Option<&str>,
+        rel: &str,
+        text: &str,
+    ) -> PageRecord {
         let source = Source {
             rel: rel.into(),
             shown: rel.into(),
             text: text.into(),
             layer: 0,
-            language: None,
+            language: language.map(str::to_string),
         };
         let options = ParseOptions { highlight: false };
         let (parsed, problems) = parse(&source, options);
@@ -124,7 +134,7 @@ mod tests {
         for word in text::tokenize(text) {
             let lower_stem = {
                 let v = collector.vocabulary.lock().unwrap();
-                let id = v.word_ids[&word];
+                let id = v.word_ids[0][&word];
                 v.stems[v.word_stem[id as usize] as usize].clone()
             };
             *counts.entry(lower_stem).or_default() += 1;
@@ -134,7 +144,7 @@ mod tests {
 
     #[test]
     fn a_record_counts_what_tokenize_finds_in_every_script() {
-        let collector = Collector::new("en", "Key Message");
+        let collector = Collector::new(&["en"], "Key Message");
         let body = "Peacekeepers PEACEKEEPING peacekeeping's Non–use (of) force; \
             L'IMPARTIALITÉ n'est pas la neutralité. Согласие СТОРОН. مبادئ حفظ السلام. \
             维持和平行动的原则是同意公正和不使用武力除非自卫或保护授权这是一个很长的句子没有空格 \
@@ -161,8 +171,36 @@ mod tests {
     }
 
     #[test]
+    fn each_page_is_stemmed_in_its_own_language() {
+        // A French edition whose untranslated pages are English.
+        let collector = Collector::new(&["fr", "en"], "Message clé");
+        let page = "+++\ntitle = \"T\"\n+++\n\nprincipal\n";
+        let fr = record(&collector, "fr.md", page);
+        let en = record_in(&collector, Some("en"), "en.md", page);
+        let stem_of = |rec: &PageRecord| terms(&collector, &rec.docs[0])[0].0.clone();
+        let (want_fr, want_en) = (
+            rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::French).stem("principal"),
+            rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English).stem("principal"),
+        );
+        assert_ne!(want_fr, want_en, "a word the two languages stem apart");
+        assert_eq!(stem_of(&fr), want_fr);
+        assert_eq!(stem_of(&en), want_en);
+        // Again, from each thread's cache of runs.
+        assert_eq!(stem_of(&record(&collector, "fr.md", page)), want_fr);
+        assert_eq!(
+            stem_of(&record_in(&collector, Some("en"), "en.md", page)),
+            want_en
+        );
+        // A language the collector was not told of is the handbook's.
+        let other = record_in(&collector, Some("de"), "de.md", page);
+        assert_eq!(stem_of(&other), want_fr);
+        let languages: Vec<&str> = collector.languages().collect();
+        assert_eq!(languages, ["fr", "en"]);
+    }
+
+    #[test]
     fn words_joined_by_a_hyphen_also_count_as_one_word() {
-        let collector = Collector::new("en", "Key Message");
+        let collector = Collector::new(&["en"], "Key Message");
         let rec = record(
             &collector,
             "p.md",
@@ -191,7 +229,7 @@ mod tests {
 
     #[test]
     fn key_messages_and_sections_are_documents_of_their_own() {
-        let collector = Collector::new("en", "Key Message");
+        let collector = Collector::new(&["en"], "Key Message");
         let rec = record(
             &collector,
             "l.md",
@@ -289,7 +327,7 @@ mod ranking_tests {
     /// Builds an index of `pages` (markdown files, in reading order) and returns the
     /// (document id, impact) postings of `stem`.
     fn postings(pages: &[&str], stem: &str) -> Vec<(u64, u64)> {
-        let collector = Collector::new("en", "Key Message");
+        let collector = Collector::new(&["en"], "Key Message");
         let records: Vec<Option<Vec<DocRecord>>> = pages
             .iter()
             .enumerate()

@@ -172,8 +172,17 @@ fn encode(
         out.put_varint(postings[s].len() as u64);
         out.extend_from_slice(&postings[s]);
     }
+    // A word written the same in two languages is listed once per stem (the client takes
+    // every stem of a word), in an order that does not depend on the word ids.
     let mut sorted_words = shard_words.to_vec();
-    sorted_words.sort_by(|&a, &b| words[a as usize].cmp(&words[b as usize]));
+    let stem_of = |w: u32| &stems[word_stem[w as usize] as usize];
+    sorted_words.sort_by(|&a, &b| {
+        words[a as usize]
+            .cmp(&words[b as usize])
+            .then_with(|| stem_of(a).cmp(stem_of(b)))
+    });
+    sorted_words
+        .dedup_by(|a, b| words[*a as usize] == words[*b as usize] && stem_of(*a) == stem_of(*b));
     let local_index: rustc_hash::FxHashMap<u32, usize> = sorted_stems
         .iter()
         .enumerate()

@@ -168,7 +168,8 @@
       var w = s(), r = v();
       o.words.push(w);
       o.refs.push(r);
-      o.map.set(w, r);
+      // A word written alike in two languages of the handbook may have a stem in each.
+      o.map.set(w, (o.map.get(w) || []).concat(r));
     }
     for (n = v(), i = 0; i < n; i++) o.foreign.push(s());
     shards.push(o);
@@ -225,15 +226,35 @@
   function expand(w, prefix) {
     var key = (prefix ? "+" : "=") + w + " " + (typed.get(w) || ""), e = expanded.get(key);
     if (!e) {
-      e = expandNew(w, prefix);
+      // A word that finds nothing in its own shard may be one typo from a word in another.
+      e = expandNew(w, prefix, false).then(function (x) {
+        return x.stems.length || Array.from(w).length < 5 ? x : expandNew(w, prefix, true);
+      });
       e.catch(function () { expanded.delete(key); });
       if (expanded.size >= 64) expanded.delete(expanded.keys().next().value);
     } else expanded.delete(key);
     expanded.set(key, e);
     return e;
   }
-  function expandNew(w, prefix) {
-    var n = shardOf(w), wanted = [];
+  // Other shards than a word's own that may hold a word one edit away: those whose key is one
+  // edit from the word's start (the typo fell within the key) or starts it; the first letter
+  // is taken as typed, and the three most specific are kept.
+  function nearShards(w, own) {
+    var a = Array.from(w), edited = [], above = [];
+    M.keys.forEach(function (k, i) {
+      var b = Array.from(k);
+      if (i === own || !b.length || b[0] !== a[0]) return;
+      if (w.startsWith(k)) return above.push(i);
+      for (var d = -1; d <= 1; d++) {
+        var p = a.slice(0, b.length + d);
+        if (p.length === b.length + d && near(p, b)) return edited.push(i);
+      }
+    });
+    function longest(x, y) { return M.keys[y].length - M.keys[x].length; }
+    return edited.sort(longest).concat(above.sort(longest)).slice(0, 3);
+  }
+  function expandNew(w, prefix, far) {
+    var n = shardOf(w), wanted = far ? nearShards(w, n) : [];
     // A prefix also reaches the shards under it, when they are few (EXPAND): a prefix that
     // continues into more is too short to be worth their bytes, and its own shard still
     // holds some of its completions.
@@ -244,7 +265,7 @@
     if (n >= 0) wanted.unshift(n);
     return Promise.all(wanted.map(shard)).then(function (list) {
       var main = n < 0 ? null : list[0], cands = [], exact = main ? main.map.get(w) : undefined;
-      if (exact != null) cands.push([main, exact, 1]);
+      (exact || []).forEach(function (r) { cands.push([main, r, 1]); });
       if (prefix) {
         list.forEach(function (sh) {
           sh.words.forEach(function (x, i) { if (x !== w && x.startsWith(w)) cands.push([sh, sh.refs[i], 0.8, x]); });
@@ -252,7 +273,9 @@
       }
       var chars = Array.from(w);
       if (exact == null && main && chars.length >= 5) {
-        main.words.forEach(function (x, i) { if (near(chars, Array.from(x))) cands.push([main, main.refs[i], 0.7, x]); });
+        (far ? list : [main]).forEach(function (sh) {
+          sh.words.forEach(function (x, i) { if (near(chars, Array.from(x))) cands.push([sh, sh.refs[i], 0.7, x]); });
+        });
       }
       // A word the handbook does not use: its stem, as the indexer would make it.
       var stemmed = exact == null ? stemsOf(w) : Promise.resolve([]);
@@ -764,7 +787,7 @@
 
   window.TenetSearch = {
     meta: meta, put: put, stemmers: stemmers, query: query, tokenize: tokenize, fold: fold, details: details,
-    kind: function (id) { return kindOf(id); }
+    kind: function (id) { return kindOf(id); }, keys: function () { return M.keys; }
   };
   function init() {
     load("meta").catch(function () {});
