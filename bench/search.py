@@ -36,7 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # Queries on the synthetic handbook's vocabulary: two-word phrases of its staff prose (common
-# and less common words), a three-word one with a stop word, and rare single words.
+# and less common words), a three-word one with a stop word, rare single words, and forms
+# readers type that the text does not use.
 QUERIES = [
     "supply routes",
     "liaison officers",
@@ -48,6 +49,13 @@ QUERIES = [
     "after-action reviews",
     "morale",
     "stunweark",
+    # Forms the handbook never uses (found through the query stemmer), a compound written
+    # apart, and a typo.
+    "supplying routes",
+    "liaising officers",
+    "deliberately engaging",
+    "after action reviews",
+    "handovr notes",
 ]
 
 
