@@ -910,6 +910,14 @@ fn the_search_page_says_what_it_searched_instead() {
     );
     let said = status(&mut page, "consent");
     assert!(!said.contains("Results for"), "{said}");
+    // The top-bar box says it too, under its suggestions.
+    page.goto(&format!("{base}principles/consent/index.html"));
+    page.eval("(() => { const i = document.querySelector('.search input'); i.focus(); })()");
+    page.call("Input.insertText", json!({"text": "consenting"}));
+    page.wait_for(
+        "/Results for “consent” · \\d/.test(document.querySelector('.search-pop-status').textContent)",
+        Duration::from_secs(10),
+    );
 }
 
 /// A handbook that writes a compound one way finds it however the reader types it: joined,
@@ -967,6 +975,15 @@ fn compounds_are_found_however_they_are_written() {
             titles.sort();
             assert_eq!(titles, expected, "{query:?} ({base})");
         }
+        // The snippet marks a hyphenated compound found as one word.
+        results(&mut page, &base, "ceasefire");
+        let marks = page.eval(
+            "[...document.querySelectorAll('#search-results .result-snippet')].map(p =>
+                [...p.querySelectorAll('mark')].map(m => m.textContent).join('|'))",
+        );
+        let marks: Vec<String> = serde_json::from_value(marks).unwrap();
+        assert!(marks.iter().any(|m| m == "cease-fire"), "{marks:?}");
+        assert!(marks.iter().any(|m| m == "ceasefire"), "{marks:?}");
     }
 }
 

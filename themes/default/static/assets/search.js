@@ -223,12 +223,15 @@
   // A query word's stems: [{st, f}] and the indexed words that lead to them (for highlighting).
   // Expansions are kept (the index does not change under a page), the most recent 64.
   var expanded = new Map();
-  function expand(w, prefix) {
-    var key = (prefix ? "+" : "=") + w + " " + (typed.get(w) || ""), e = expanded.get(key);
+  // `cut`: the word is two query words joined (at `cut`), looked up as it is or through its
+  // stem, and the stem only when the shard has a word that goes on past the cut (a compound
+  // of theirs may be there): a pair of words is rarely one, and costs no more loading then.
+  function expand(w, prefix, cut) {
+    var key = (prefix ? "+" : cut ? "&" : "=") + w + " " + (typed.get(w) || ""), e = expanded.get(key);
     if (!e) {
       // A word that finds nothing in its own shard may be one typo from a word in another.
-      e = expandNew(w, prefix, false).then(function (x) {
-        return x.stems.length || Array.from(w).length < 5 ? x : expandNew(w, prefix, true);
+      e = expandNew(w, prefix, false, cut).then(function (x) {
+        return x.stems.length || cut || Array.from(w).length < 5 ? x : expandNew(w, prefix, true);
       });
       e.catch(function () { expanded.delete(key); });
       if (expanded.size >= 64) expanded.delete(expanded.keys().next().value);
@@ -253,7 +256,7 @@
     function longest(x, y) { return M.keys[y].length - M.keys[x].length; }
     return edited.sort(longest).concat(above.sort(longest)).slice(0, 3);
   }
-  function expandNew(w, prefix, far) {
+  function expandNew(w, prefix, far, cut) {
     var n = shardOf(w), wanted = far ? nearShards(w, n) : [];
     // A prefix also reaches the shards under it, when they are few (EXPAND): a prefix that
     // continues into more is too short to be worth their bytes, and its own shard still
@@ -272,13 +275,15 @@
         });
       }
       var chars = Array.from(w);
-      if (exact == null && main && chars.length >= 5) {
+      if (exact == null && main && chars.length >= 5 && !cut) {
         (far ? list : [main]).forEach(function (sh) {
           sh.words.forEach(function (x, i) { if (near(chars, Array.from(x))) cands.push([sh, sh.refs[i], 0.7, x]); });
         });
       }
       // A word the handbook does not use: its stem, as the indexer would make it.
-      var stemmed = exact == null ? stemsOf(w) : Promise.resolve([]);
+      var stemmed = exact == null && (!cut || (main && main.words.some(function (x) {
+        return x.startsWith(w.slice(0, cut + 2));
+      }))) ? stemsOf(w) : Promise.resolve([]);
       return Promise.all(cands.map(function (c) { return resolve(c[0], c[1]); }).concat([stemmed])).then(function (sts) {
         var by = new Map(), viaStem = sts.pop();
         viaStem.forEach(function (st) { by.set(st.s, { st: st, f: 1 }); });
@@ -430,7 +435,7 @@
     // "cease-fire" find "ceasefire" (the index holds "cease-fire" under "ceasefire" too).
     for (var i = 1; i < all.length; i++) {
       var a = words.indexOf(all[i - 1]), j = all[i - 1] + all[i];
-      if (a >= 0 && words[a + 1] === all[i] && !cjk(j) && Array.from(j).length <= 40) joins.push([a, j]);
+      if (a >= 0 && words[a + 1] === all[i] && !cjk(j) && Array.from(j).length <= 40) joins.push([a, j, all[i - 1].length]);
     }
     phrases.forEach(function (p) {
       if (p.open && p[p.length - 1] === cut) p.pop();
@@ -486,7 +491,7 @@
       if (!q.words.length) return finish([], [], q, opts);
       var n = q.words.length;
       return Promise.all(q.words.map(function (w) { return expand(w, w === q.pre); })
-        .concat(q.joins.map(function (j) { return expand(j[1], false); }))).then(function (ex) {
+        .concat(q.joins.map(function (j) { return expand(j[1], false, j[2]); }))).then(function (ex) {
         var lists = ex.slice(0, n).map(function (e) { return e.scores || (e.scores = scores(e.stems)); }), hits = [];
         // A joined pair stands for both its words: (a and b) or ab, scored as two words.
         q.joins.forEach(function (j, k) {
@@ -561,10 +566,13 @@
       }
       if (start >= 0) units.push({ s: at + start, e: at + j });
     }
-    units.forEach(function (u) {
+    units.forEach(function (u, i) {
+      var p = units[i - 1];
       if (u.w == null) u.w = fold(text.slice(u.s, u.e));
       if (words.has(u.w) || (pre && u.w.startsWith(pre))) u.h = 1;
       if (u.c && words.has(u.c.w + u.w)) u.h = u.c.h = 1;
+      // The parts of a hyphenated compound found as one word ("cease-fire" for "ceasefire").
+      if (p && /^[-\u2010\u2011]$/.test(text.slice(p.e, u.s)) && words.has(p.w + u.w)) u.h = p.h = u.j = 1;
     });
     var n = units.length, best = 0, from = 0, i, to, frag = doc.createDocumentFragment();
     // The opening wins ties: a window at 0 needs no leading ellipsis.
@@ -581,7 +589,7 @@
     for (i = from; i < to; i++) {
       var u2 = units[i];
       if (!u2.h) continue;
-      if (last && u2.s === pos) last.textContent += text.slice(u2.s, u2.e);
+      if (last && (u2.s === pos || u2.j)) last.textContent += text.slice(pos, u2.e);
       else {
         frag.append(text.slice(pos, u2.s));
         frag.append((last = el("mark", 0, text.slice(u2.s, u2.e))));
@@ -612,6 +620,8 @@
     return li;
   }
   function count(n) { return str(n === 1 ? "result" : "results").replace("{n}", n); }
+  // What was searched instead of a word the handbook does not use, when it was.
+  function showing(r) { return r.as ? str("showing") + " “" + r.as + "” · " : ""; }
   function none(q) { return str("no_results") + " “" + q + "”"; }
   function attrs(e, o) { for (var k in o) e.setAttribute(k, o[k]); }
 
@@ -666,7 +676,7 @@
             li.append(a);
             list.append(li);
           }
-          foot.textContent = r.total ? count(r.total) : none(text);
+          foot.textContent = r.total ? showing(r) + count(r.total) : none(text);
           open(doc.activeElement === input);
         });
       }).catch(function () {
@@ -772,7 +782,7 @@
           first = first || li;
         });
         more.hidden = shown >= all.length;
-        status.textContent = all.length ? (r.as ? str("showing") + " “" + r.as + "” · " : "") + count(all.length) : none(r.q);
+        status.textContent = all.length ? showing(r) + count(all.length) : none(r.q);
         if (focus && first) first.querySelector("a").focus();
       });
     }
