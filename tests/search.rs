@@ -302,14 +302,14 @@ fn one_edit_is_forgiven_in_words_of_five_letters_or_more() {
 }
 
 #[test]
-fn the_search_code_is_minified_under_18_kb() {
+fn the_search_code_is_minified_under_19_kb() {
     let (_keep, site) = build_sample();
     let shipped = std::fs::read_to_string(site.join("assets/search.js")).unwrap();
     let source = include_str!("../themes/default/static/assets/search.js");
     // 15 KB before query stemming, typo naming, compounds and link texts (issue 14); what
     // counts is the whole of a query's bytes (BENCHMARKS.md), this keeps the code's share.
     assert!(
-        shipped.len() <= 18 * 1024,
+        shipped.len() <= 19 * 1024,
         "assets/search.js is {} bytes",
         shipped.len()
     );
@@ -935,7 +935,7 @@ fn compounds_are_found_however_they_are_written() {
         ),
         (
             "content/joined.md",
-            "+++\ntitle = \"Joined\"\n+++\n\nThe ceasefire held while peacekeeping went on.\n",
+            "+++\ntitle = \"Joined\"\n+++\n\nThe ceasefire held while peacekeeping went on. A fireplan was drawn.\n",
         ),
         (
             "content/hyphen.md",
@@ -956,15 +956,18 @@ fn compounds_are_found_however_they_are_written() {
             Duration::from_secs(10),
         );
         for (query, expected) in [
-            ("ceasefire", &["Hyphenated", "Joined"][..]),
+            ("ceasefire", &["Hyphenated", "Joined", "Spaced"][..]),
             ("cease-fire", &["Hyphenated", "Joined", "Spaced"]),
             ("cease fire", &["Hyphenated", "Joined", "Spaced"]),
-            ("ceasefires", &["Hyphenated", "Joined"]),
+            ("ceasefires", &["Hyphenated", "Joined", "Spaced"]),
+            ("peacekeeping", &["Joined", "Spaced"]),
             ("peace-keeping", &["Joined", "Spaced"]),
             ("peace keeping", &["Joined", "Spaced"]),
             ("self defence", &["Hyphenated", "Spaced"]),
-            ("selfdefence", &["Hyphenated"]),
+            ("selfdefence", &["Hyphenated", "Spaced"]),
             ("self-defence plan", &["Spaced"]),
+            // Two words the text never has side by side are no compound of it.
+            ("fireplan", &["Joined"]),
         ] {
             let titles = page.eval(&format!(
                 "TenetSearch.query({}).then(r => Promise.all(r.results.map(x =>

@@ -305,12 +305,14 @@ pub fn render(
                 .map(|r| r.words.as_slice())
                 .chain([link_words.as_slice()]),
         );
+        let pairs = collector.pairs(used.iter().map(|r| r.pairs.as_slice()));
         let failures = std::sync::Mutex::new(Vec::new());
         renderer.search_index(
             &collector,
             plan,
             terms,
             in_use.as_deref(),
+            &pairs,
             &search_version,
             &|path, bytes| {
                 if let Err(e) = out.write(path, bytes) {
@@ -478,12 +480,14 @@ impl Renderer<'_> {
     }
 
     /// The search index's shards and meta.js (docs/search.md).
+    #[allow(clippy::too_many_arguments)]
     fn search_index(
         &self,
         collector: &crate::search::Collector,
         plan: &crate::search::Plan,
         terms: Vec<Option<Vec<crate::search::DocRecord>>>,
         in_use: Option<&[bool]>,
+        pairs: &rustc_hash::FxHashSet<u64>,
         version: &str,
         write: &(dyn Fn(&str, &[u8]) + Sync),
     ) {
@@ -525,6 +529,7 @@ impl Renderer<'_> {
             plan,
             terms,
             in_use,
+            pairs,
             version,
             &self.config.book.language,
             &Labels { kinds, strings },

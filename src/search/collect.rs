@@ -77,6 +77,14 @@ struct Scratch {
     counts: Vec<(u32, u32)>,
     /// Stems with non-zero counts.
     touched: Vec<u32>,
+    /// Pairs of words met side by side, one space apart ([`pair`]): of every page this thread
+    /// recorded, or (when words are tracked) of the page being recorded.
+    pairs: rustc_hash::FxHashSet<u64>,
+}
+
+/// Two words side by side, by word id.
+pub(super) fn pair(first: u32, second: u32) -> u64 {
+    (u64::from(first) << 32) | u64::from(second)
 }
 
 /// Shared by the parse of every page: the vocabulary (words and their stems) of the handbook.
@@ -144,6 +152,25 @@ impl Collector {
         self.track_words
     }
 
+    /// The pairs of words met side by side: those of `records` when words are tracked (the
+    /// pages of this build), else of every page recorded.
+    pub fn pairs<'a>(
+        &self,
+        records: impl Iterator<Item = &'a [u64]>,
+    ) -> rustc_hash::FxHashSet<u64> {
+        let mut all = rustc_hash::FxHashSet::default();
+        if self.track_words {
+            for pairs in records {
+                all.extend(pairs.iter().copied());
+            }
+        } else {
+            for scratch in &self.scratch {
+                all.extend(scratch.lock().expect("scratch lock").pairs.iter().copied());
+            }
+        }
+        all
+    }
+
     /// Which words of the vocabulary are in use, given the words of every record and of the
     /// generated link texts; None when words are not tracked (every word is then in use).
     pub fn words_in_use<'a>(&self, used: impl Iterator<Item = &'a [u32]>) -> Option<Vec<bool>> {
@@ -200,14 +227,17 @@ impl Collector {
         let mut scratch = self.scratch_for_this_thread();
         scratch.speak(language);
         scratch.words.clear();
+        if self.track_words {
+            scratch.pairs.clear();
+        }
         let records = docs
             .iter()
             .map(|doc| {
-                let title_len = self.count(&mut scratch, &doc.title, doc.title_weight, true);
+                let title_len = self.count(&mut scratch, &doc.title, doc.title_weight, true, true);
                 let len: u32 = doc
                     .text
                     .iter()
-                    .map(|t| self.count(&mut scratch, t, doc.text_weight, false))
+                    .map(|t| self.count(&mut scratch, t, doc.text_weight, false, true))
                     .sum();
                 DocRecord {
                     local: doc.local as u8,
@@ -219,6 +249,14 @@ impl Collector {
             })
             .collect();
         let words = scratch.take_words();
+        let pairs = match self.track_words {
+            true => {
+                let mut pairs: Vec<u64> = scratch.pairs.drain().collect();
+                pairs.sort_unstable();
+                pairs
+            }
+            false => Vec::new(),
+        };
         drop(scratch);
         let json = store_json(&docs);
         let hash = {
@@ -232,36 +270,66 @@ impl Collector {
             store: deflate(&json),
             hash,
             words,
+            pairs,
         }
     }
 
     /// Adds the tokens of `text` with `weight` to the counts of the current document, in the
     /// title's column or the text's; returns the number of tokens. Two runs joined by one
-    /// hyphen (`cease-fire`) also count as their joined word (`ceasefire`), which adds no token.
-    fn count(&self, scratch: &mut Scratch, text: &str, weight: u32, title: bool) -> u32 {
+    /// hyphen (`cease-fire`) also count as their joined word (`ceasefire`), which adds no token;
+    /// two one-word runs one space apart are remembered as a pair (with `pairs`), so that the
+    /// index knows which compounds the text also writes apart.
+    fn count(
+        &self,
+        scratch: &mut Scratch,
+        text: &str,
+        weight: u32,
+        title: bool,
+        pairs: bool,
+    ) -> u32 {
         let mut tokens = 0;
-        // The previous run, and where it ended.
-        let mut previous: Option<(&str, usize)> = None;
+        // The previous run, where it ended, and its word when it is one.
+        let mut previous: Option<(&str, usize, Option<u32>)> = None;
         let mut joined = String::new();
         text::runs(text, |run| {
             let start = run.as_ptr() as usize - text.as_ptr() as usize;
-            if let Some((before, end)) = previous
-                && text::joins(&text[end..start])
-                && before.len() + run.len() <= text::MAX_JOINED
-            {
-                joined.clear();
-                joined.push_str(before);
-                joined.push_str(run);
-                self.count_run(scratch, &joined, weight, title);
+            let (n, word) = self.count_run(scratch, run, weight, title);
+            // A part of a compound has three letters at least, and characters written without
+            // spaces make no compound of words.
+            let word = word.filter(|_| {
+                pairs
+                    && run.len() >= text::MIN_PART
+                    && (run.is_ascii() || !run.chars().any(text::is_cjk))
+            });
+            if let Some((before, end, before_word)) = previous {
+                let between = &text[end..start];
+                if text::joins(between) && before.len() + run.len() <= text::MAX_JOINED {
+                    joined.clear();
+                    joined.push_str(before);
+                    joined.push_str(run);
+                    self.count_run(scratch, &joined, weight, title);
+                } else if pairs
+                    && between == " "
+                    && let (Some(a), Some(b)) = (before_word, word)
+                {
+                    scratch.pairs.insert(pair(a, b));
+                }
             }
-            previous = Some((run, start + run.len()));
-            tokens += self.count_run(scratch, run, weight, title);
+            previous = Some((run, start + run.len(), word));
+            tokens += n;
         });
         tokens
     }
 
-    /// Adds the tokens of one run of word characters; returns their number.
-    fn count_run(&self, scratch: &mut Scratch, run: &str, weight: u32, title: bool) -> u32 {
+    /// Adds the tokens of one run of word characters; returns their number, and the run's word
+    /// when it is one indexed word.
+    fn count_run(
+        &self,
+        scratch: &mut Scratch,
+        run: &str,
+        weight: u32,
+        title: bool,
+    ) -> (u32, Option<u32>) {
         let track = self.track_words;
         let (counted, word) = match scratch.find(run) {
             Some(found) => found,
@@ -273,7 +341,7 @@ impl Collector {
                 if track {
                     scratch.words.extend(&found.words);
                 }
-                return found.tokens;
+                return (found.tokens, None);
             }
             None => {
                 let found = self.lookup(scratch.language, run);
@@ -285,7 +353,7 @@ impl Collector {
             if track {
                 scratch.words.push(word);
             }
-            return 1;
+            return (1, Some(word));
         }
         let at = (counted - MANY) as usize;
         if track {
@@ -296,7 +364,7 @@ impl Collector {
             let stem = scratch.runs.many[at].stems[i];
             scratch.add(stem, weight, title);
         }
-        scratch.runs.many[at].tokens
+        (scratch.runs.many[at].tokens, None)
     }
 
     /// Adds the generated link text of a document's references (known once the site is
@@ -329,7 +397,7 @@ impl Collector {
             W_BODY
         };
         for text in texts {
-            doc.len += self.count(&mut scratch, text, weight, false);
+            doc.len += self.count(&mut scratch, text, weight, false, false);
         }
         doc.terms = scratch.take_terms();
         words.append(&mut scratch.words);

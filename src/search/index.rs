@@ -69,13 +69,15 @@ pub struct Labels {
 /// Builds the shards and `meta.js` and hands each file to `write` (from several threads).
 /// `records` are the pages' documents (without their text), indexed by site page; each is
 /// dropped once its postings are made.
-/// `in_use` says which words of the vocabulary are still in the handbook (None: all).
+/// `in_use` says which words of the vocabulary are still in the handbook (None: all); `pairs`
+/// the pairs of words the text has side by side ([`Collector::pairs`]).
 #[allow(clippy::too_many_arguments)]
 pub fn build(
     collector: &Collector,
     plan: &Plan,
     mut records: Vec<Option<Vec<DocRecord>>>,
     in_use: Option<&[bool]>,
+    pairs: &rustc_hash::FxHashSet<u64>,
     version: &str,
     language: &str,
     labels: &Labels,
@@ -162,18 +164,11 @@ pub fn build(
     stop.sort_unstable();
     stop.dedup();
 
-    let keys = shards::build(
-        &vocabulary.words,
-        in_use,
-        &vocabulary.word_stem,
-        &vocabulary.stems,
-        &df,
-        &postings,
-        &|n, bytes| {
-            let path = format!("i/{n}");
-            write(&format!("search/{path}.js"), &script(&path, bytes, None));
-        },
-    );
+    let splits = splits(&vocabulary, in_use, pairs);
+    let keys = shards::build(&vocabulary, in_use, &splits, &df, &postings, &|n, bytes| {
+        let path = format!("i/{n}");
+        write(&format!("search/{path}.js"), &script(&path, bytes, None));
+    });
 
     let mut kind_list: Vec<serde_json::Value> = Vec::new();
     for (kind, start) in &plan.kind_starts {
@@ -215,4 +210,43 @@ pub fn build(
     meta_js.extend(serde_json::to_vec(&meta).expect("meta serialises"));
     meta_js.extend(b");\n");
     write("search/meta.js", &meta_js);
+}
+
+/// The compounds the text also writes apart: each word that is two words of the handbook
+/// joined (`ceasefire`), where the text somewhere has those two side by side (`cease fire`),
+/// with where it splits (in characters). A query for the word then also finds the documents
+/// that have both parts.
+fn splits(
+    vocabulary: &super::collect::Vocabulary,
+    in_use: Option<&[bool]>,
+    pairs: &rustc_hash::FxHashSet<u64>,
+) -> rustc_hash::FxHashMap<u32, u32> {
+    let mut found = rustc_hash::FxHashMap::default();
+    if pairs.is_empty() {
+        return found;
+    }
+    for (w, word) in vocabulary.words.iter().enumerate() {
+        if in_use.is_some_and(|u| !u[w]) {
+            continue;
+        }
+        let cuts: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
+        if cuts.len() < 2 * text::MIN_PART {
+            continue;
+        }
+        'cuts: for (n, &cut) in cuts.iter().enumerate().skip(text::MIN_PART) {
+            if cuts.len() - n < text::MIN_PART {
+                break;
+            }
+            let (a, b) = word.split_at(cut);
+            for ids in &vocabulary.word_ids {
+                if let (Some(&x), Some(&y)) = (ids.get(a), ids.get(b))
+                    && pairs.contains(&super::collect::pair(x, y))
+                {
+                    found.insert(w as u32, n as u32);
+                    break 'cuts;
+                }
+            }
+        }
+    }
+    found
 }

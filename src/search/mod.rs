@@ -64,6 +64,8 @@ pub struct PageRecord {
     /// The ids of the words its documents use, sorted (kept only by a collector that tracks
     /// words).
     pub words: Vec<u32>,
+    /// The pairs of words its text has side by side, sorted (likewise).
+    pub pairs: Vec<u64>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -196,6 +198,40 @@ mod tests {
         assert_eq!(stem_of(&other), want_fr);
         let languages: Vec<&str> = collector.languages().collect();
         assert_eq!(languages, ["fr", "en"]);
+    }
+
+    #[test]
+    fn words_one_space_apart_are_remembered_as_pairs() {
+        for tracking in [false, true] {
+            let collector = match tracking {
+                true => Collector::tracking_words(&["en"], "Key Message"),
+                false => Collector::new(&["en"], "Key Message"),
+            };
+            let rec = record(
+                &collector,
+                "p.md",
+                "+++\ntitle = \"T\"\n+++\n\nTo cease fire, peace. Keeping\n維和 x self  defence.\n",
+            );
+            let pairs = collector.pairs(std::iter::once(rec.pairs.as_slice()));
+            let vocabulary = collector.vocabulary.lock().unwrap();
+            let id = |w: &str| vocabulary.word_ids[0][w];
+            let mut found: Vec<(String, String)> = pairs
+                .iter()
+                .map(|&p| {
+                    let word = |i: u64| vocabulary.words[i as usize].clone();
+                    (word(p >> 32), word(p & 0xffff_ffff))
+                })
+                .collect();
+            found.sort();
+            // Not across punctuation or two spaces, nor with a word of one or two letters or
+            // of characters written without spaces.
+            assert_eq!(
+                found,
+                [("cease".to_string(), "fire".to_string())],
+                "tracking: {tracking}"
+            );
+            assert!(pairs.contains(&collect::pair(id("cease"), id("fire"))));
+        }
     }
 
     #[test]
@@ -360,6 +396,7 @@ mod ranking_tests {
             &plan,
             records,
             None,
+            &Default::default(),
             "v",
             "en",
             &labels,

@@ -3,6 +3,7 @@
 
 use rayon::prelude::*;
 
+use super::collect::Vocabulary;
 use super::encode::{Varint, deflate};
 
 /// Largest shard worth splitting further, in bytes before compression.
@@ -26,16 +27,22 @@ struct Item<'a> {
 
 /// Splits the index into shards, encodes and raw-deflates each, and hands shard `n` (in key
 /// order) to `write`; returns the keys.
-/// `in_use` leaves out the words no page has any more (None: every word is used).
-pub fn build(
-    words: &[String],
+/// `in_use` leaves out the words no page has any more (None: every word is used); `splits`
+/// gives the compounds the text also writes apart, and where (in characters).
+pub(super) fn build(
+    vocabulary: &Vocabulary,
     in_use: Option<&[bool]>,
-    word_stem: &[u32],
-    stems: &[String],
+    splits: &rustc_hash::FxHashMap<u32, u32>,
     df: &[u32],
     postings: &[Vec<u8>],
     write: &(dyn Fn(usize, &[u8]) + Sync),
 ) -> Vec<String> {
+    let Vocabulary {
+        words,
+        word_stem,
+        stems,
+        ..
+    } = vocabulary;
     let mut items: Vec<Item<'_>> = Vec::with_capacity(words.len() + stems.len());
     for (i, stem) in stems.iter().enumerate() {
         if df[i] > 0 {
@@ -76,6 +83,7 @@ pub fn build(
             let bytes = encode(
                 &shard_stems,
                 &shard_words,
+                splits,
                 words,
                 word_stem,
                 stems,
@@ -151,9 +159,11 @@ fn shard_of<'k>(keys: &[&'k str], word: &str) -> Option<&'k str> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn encode(
     shard_stems: &[u32],
     shard_words: &[u32],
+    splits: &rustc_hash::FxHashMap<u32, u32>,
     words: &[String],
     word_stem: &[u32],
     stems: &[String],
@@ -213,6 +223,20 @@ fn encode(
     for &f in &foreign {
         out.put_str(&stems[f as usize]);
     }
+    // The compounds among the words that the text also writes apart: (index in the list of
+    // words, where it splits in characters); a word listed twice is split at its first.
+    let split: Vec<(usize, u32)> = sorted_words
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| splits.get(w).map(|&cut| (i, cut)))
+        .collect();
+    if !split.is_empty() {
+        out.put_varint(split.len() as u64);
+        for (i, cut) in split {
+            out.put_varint(i as u64);
+            out.put_varint(u64::from(cut));
+        }
+    }
     out
 }
 
@@ -244,11 +268,16 @@ mod tests {
         let df = vec![3; stems.len()];
         let postings = vec![vec![0x11u8; 900]; stems.len()];
         let files = std::sync::Mutex::new(Vec::new());
+        let vocabulary = Vocabulary {
+            words: words.clone(),
+            word_stem,
+            stems,
+            ..Vocabulary::default()
+        };
         let keys = build(
-            &words,
+            &vocabulary,
             None,
-            &word_stem,
-            &stems,
+            &Default::default(),
             &df,
             &postings,
             &|n, bytes| files.lock().unwrap().push((n, bytes.to_vec())),

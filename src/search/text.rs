@@ -169,6 +169,10 @@ pub fn runs<'t>(text: &'t str, mut emit: impl FnMut(&'t str)) {
     }
 }
 
+/// Shortest part of a compound word written apart, in characters (also a lower bound of its
+/// length in bytes).
+pub const MIN_PART: usize = 3;
+
 /// Longest pair of runs joined into one word (`cease-fire` → `ceasefire`), in bytes.
 pub const MAX_JOINED: usize = 48;
 

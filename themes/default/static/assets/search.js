@@ -154,7 +154,7 @@
       return x;
     }
     function s() { var l = v(); return td.decode(b.subarray(at, (at += l))); }
-    var o = { stems: [], by: new Map(), words: [], refs: [], map: new Map(), foreign: [] };
+    var o = { stems: [], by: new Map(), words: [], refs: [], map: new Map(), foreign: [], splits: new Map() };
     for (n = v(), i = 0; i < n; i++) {
       var st = { s: s(), df: v(), b: b };
       st.n = v();
@@ -172,6 +172,11 @@
       o.map.set(w, (o.map.get(w) || []).concat(r));
     }
     for (n = v(), i = 0; i < n; i++) o.foreign.push(s());
+    // Compounds the text also writes apart: word index, where it splits.
+    for (n = at < b.length ? v() : 0, i = 0; i < n; i++) {
+      var x = Array.from(o.words[v()]), c = v();
+      o.splits.set(x.join(""), [x.slice(0, c).join(""), x.slice(c).join("")]);
+    }
     shards.push(o);
     return o;
   }
@@ -314,7 +319,10 @@
           });
         });
         if (instead && !stems.size && typo) as = typo.x;
-        return { stems: keep, hits: hits, as: as };
+        // A compound the text also writes apart, as typed or as the word of its stem.
+        var split = null;
+        list.forEach(function (sh) { split = split || sh.splits.get(w) || (as && sh.splits.get(as)); });
+        return { stems: keep, hits: hits, as: as, split: split };
       });
     });
   }
@@ -487,15 +495,28 @@
   function query(text, opts) {
     opts = opts || {};
     return load("meta").then(function () {
-      var q = parse(String(text == null ? "" : text), !!opts.prefix);
-      if (!q.words.length) return finish([], [], q, opts);
-      var n = q.words.length;
+      var q = parse(String(text == null ? "" : text), !!opts.prefix), n = q.words.length, ex, hits = [];
+      if (!n) return finish([], [], q, opts);
       return Promise.all(q.words.map(function (w) { return expand(w, w === q.pre); })
-        .concat(q.joins.map(function (j) { return expand(j[1], false, j[2]); }))).then(function (ex) {
-        var lists = ex.slice(0, n).map(function (e) { return e.scores || (e.scores = scores(e.stems)); }), hits = [];
+        .concat(q.joins.map(function (j) { return expand(j[1], false, j[2]); }))).then(function (all) {
+        ex = all;
+        // A compound the text also writes apart (`ceasefire`, "cease fire"): its parts.
+        return Promise.all(ex.slice(0, n).map(function (e) {
+          return e.split && Promise.all(e.split.map(function (x) { return expand(x, false); }));
+        }));
+      }).then(function (parts) {
+        var lists = ex.slice(0, n).map(function (e, i) {
+          var l = e.scores || (e.scores = scores(e.stems)), p = parts[i];
+          hits = hits.concat(e.hits);
+          if (!p) return l;
+          // The documents with both parts match the compound too, as one word.
+          var x = both(scores(exact(p[0])), scores(exact(p[1])));
+          p.forEach(function (e) { hits = hits.concat(e.hits); });
+          return union(l, { ids: x.ids, s: x.s.map(function (v) { return v / 2; }) });
+        });
         // A joined pair stands for both its words: (a and b) or ab, scored as two words.
         q.joins.forEach(function (j, k) {
-          var e = ex[n + k], a = j[0], st = e.stems.filter(function (x) { return x.f === 1; });
+          var e = ex[n + k], a = j[0], st = exact(e);
           if (!st.length || !lists[a] || !lists[a + 1]) return;
           var l = scores(st), s = l.s.map(function (x) { return 2 * x; });
           lists[a] = union(both(lists[a], lists[a + 1]), { ids: l.ids, s: s });
@@ -503,7 +524,6 @@
           hits = hits.concat(e.hits);
         });
         var res = intersect(lists.filter(Boolean));
-        ex.slice(0, n).forEach(function (e) { hits = hits.concat(e.hits); });
         // What was searched instead, when a word was not in the handbook as typed.
         q.as = ex.some(function (e) { return e.as; }) ?
           q.words.map(function (w, i) { return ex[i].as || w; }).join(" ") : "";
@@ -519,6 +539,8 @@
       });
     });
   }
+  // The stems of an expansion found as the word is or through its stem (not a prefix or typo).
+  function exact(e) { return e.stems.filter(function (x) { return x.f === 1; }); }
   function finish(res, hits, q, opts) {
     var counts = {};
     res.forEach(function (r) { counts[r.kind] = (counts[r.kind] || 0) + 1; });
