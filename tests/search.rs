@@ -13,6 +13,25 @@ use common::browser::{Browser, Page, Server, file_url};
 use common::{Handbook, build_sample};
 use serde_json::{Value, json};
 
+/// Fails unless each query's expected page (a URL ending) is among the first three results of
+/// the search page, from disk and over http.
+fn among_the_first_three(browser: &mut Browser, site: &std::path::Path, cases: &[(&str, &str)]) {
+    let server = Server::start(site);
+    let mut page = browser.page();
+    for base in [format!("{}/", file_url(site)), server.url("")] {
+        for (query, expected) in cases {
+            let found = results(&mut page, &base, query);
+            assert!(
+                found
+                    .iter()
+                    .take(3)
+                    .any(|u| u.split('#').next().unwrap().ends_with(expected)),
+                "{expected} among the first three for {query:?} ({base}): {found:#?}"
+            );
+        }
+    }
+}
+
 /// Opens the search page for `query` and returns the links of the result list, best first.
 fn results(page: &mut Page, base: &str, query: &str) -> Vec<String> {
     let q: String = query
@@ -655,29 +674,19 @@ fn forms_the_handbook_never_uses_find_their_stem() {
     let mut used = std::collections::BTreeSet::new();
     words_under(&repo.join("content"), true, &mut used);
     let (_keep, site) = build_sample();
-    let server = Server::start(&site);
-    let mut page = browser.page();
-    for base in [format!("{}/", file_url(&site)), server.url("")] {
-        for (query, expected) in [
-            ("consenting", "principles/consent/index.html"),
-            ("credibly", "principles/credibility/index.html"),
-            ("legitimately", "principles/legitimacy/index.html"),
-            ("disciplining", "conduct-and-discipline/index.html"),
-            ("mandating consenting", "principles/consent/index.html"),
-        ] {
-            for word in query.split(' ') {
-                assert!(!used.contains(word), "{word} is in the sample");
-            }
-            let found = results(&mut page, &base, query);
-            assert!(
-                found
-                    .iter()
-                    .take(3)
-                    .any(|u| u.split('#').next().unwrap().ends_with(expected)),
-                "{expected} among the first three for {query:?} ({base}): {found:#?}"
-            );
+    let cases = [
+        ("consenting", "principles/consent/index.html"),
+        ("credibly", "principles/credibility/index.html"),
+        ("legitimately", "principles/legitimacy/index.html"),
+        ("disciplining", "conduct-and-discipline/index.html"),
+        ("mandating consenting", "principles/consent/index.html"),
+    ];
+    for (query, _) in cases {
+        for word in query.split(' ') {
+            assert!(!used.contains(word), "{word} is in the handbook");
         }
     }
+    among_the_first_three(&mut browser, &site, &cases);
 }
 
 #[test]
@@ -859,24 +868,12 @@ fn french_forms_the_edition_never_uses_find_their_stem() {
     let dir = common::editions_workspace();
     let site = common::build_site(&dir.path().join("fr"));
     assert!(common::read_output(&site, "search/meta.js").contains("\"stemmers\":[\"fr\""));
-    let server = Server::start(&site);
-    let mut page = browser.page();
-    for base in [format!("{}/", file_url(&site)), server.url("")] {
-        for (query, expected) in [
-            ("consentiraient", "principles/consent/index.html"),
-            ("stabiliser", "case-studies/minusma-mali/index.html"),
-            ("déploieront consentir", "principles/consent/index.html"),
-        ] {
-            let found = results(&mut page, &base, query);
-            assert!(
-                found
-                    .iter()
-                    .take(3)
-                    .any(|u| u.split('#').next().unwrap().ends_with(expected)),
-                "{expected} among the first three for {query:?} ({base}): {found:#?}"
-            );
-        }
-    }
+    let cases = [
+        ("consentiraient", "principles/consent/index.html"),
+        ("stabiliser", "case-studies/minusma-mali/index.html"),
+        ("déploieront consentir", "principles/consent/index.html"),
+    ];
+    among_the_first_three(&mut browser, &site, &cases);
 }
 
 /// A word the handbook does not use, found through its stem or one typo away, is named above
@@ -1140,25 +1137,13 @@ fn arabic_forms_the_edition_never_uses_find_their_stem() {
         stemmers.split(',').any(|l| l == "\"ar\""),
         "stemmers: [{stemmers}]"
     );
-    let server = Server::start(&site);
-    let mut page = browser.page();
-    for base in [format!("{}/", file_url(&site)), server.url("")] {
-        for (query, expected) in [
-            ("بموافقتهم", "principles/consent/index.html"),
-            ("المراقبة العسكرية", "handbook/ch1-evolution/index.html"),
-            ("للتدريبات", "local/contacts/index.html"),
-            ("بحيادها", "principles/consent/index.html"),
-        ] {
-            let found = results(&mut page, &base, query);
-            assert!(
-                found
-                    .iter()
-                    .take(3)
-                    .any(|u| u.split('#').next().unwrap().ends_with(expected)),
-                "{expected} among the first three for {query:?} ({base}): {found:#?}"
-            );
-        }
-    }
+    let cases = [
+        ("بموافقتهم", "principles/consent/index.html"),
+        ("المراقبة العسكرية", "handbook/ch1-evolution/index.html"),
+        ("للتدريبات", "local/contacts/index.html"),
+        ("بحيادها", "principles/consent/index.html"),
+    ];
+    among_the_first_three(&mut browser, &site, &cases);
 }
 
 /// In the French edition, the base pages it has not translated are English and stemmed as
@@ -1175,33 +1160,23 @@ fn a_mixed_edition_stems_each_page_in_its_own_language() {
     assert!(meta.contains("\"stemmers\":[\"fr\",\"en\"]"), "{meta}");
     let mut used = std::collections::BTreeSet::new();
     words_under(dir.path(), false, &mut used);
-    let server = Server::start(&site);
-    let mut page = browser.page();
-    for base in [format!("{}/", file_url(&site)), server.url("")] {
-        for (query, expected) in [
-            // English pages, found through English stems.
-            ("negotiating", "glossary/ceasefire/index.html"),
-            ("deploying", "lessons/module-1/1.2-mandates/index.html"),
-            (
-                "protections",
-                "lessons/module-2/2.1-protection-of-civilians/index.html",
-            ),
-            // A French page, through a French stem.
-            ("consentiraient", "principles/consent/index.html"),
-        ] {
-            for word in query.split(' ') {
-                assert!(!used.contains(word), "{word} is in the edition");
-            }
-            let found = results(&mut page, &base, query);
-            assert!(
-                found
-                    .iter()
-                    .take(3)
-                    .any(|u| u.split('#').next().unwrap().ends_with(expected)),
-                "{expected} among the first three for {query:?} ({base}): {found:#?}"
-            );
+    let cases = [
+        // English pages, found through English stems.
+        ("negotiating", "glossary/ceasefire/index.html"),
+        ("deploying", "lessons/module-1/1.2-mandates/index.html"),
+        (
+            "protections",
+            "lessons/module-2/2.1-protection-of-civilians/index.html",
+        ),
+        // A French page, through a French stem.
+        ("consentiraient", "principles/consent/index.html"),
+    ];
+    for (query, _) in cases {
+        for word in query.split(' ') {
+            assert!(!used.contains(word), "{word} is in the handbook");
         }
     }
+    among_the_first_three(&mut browser, &site, &cases);
 }
 
 /// A typo within a shard's key (so that the right word lives in another shard than the typed
