@@ -2,16 +2,33 @@
 //!
 //! Stages never stop at the first problem: each returns its result together with the
 //! problems it found, and the CLI prints them all, sorted, as
-//! `path:line:column: error: message` (the format compilers use, so editors can jump to it).
+//! `path:line:column: error: message` (the format compilers use, so editors can jump to it),
+//! or as JSON lines (`--format json`, [`Diagnostic::to_json`]). Every diagnostic carries a
+//! stable code naming its kind of problem (`unknown-reference`, `broken-link`, ...; the table
+//! is in README.md), the same wherever that problem is found.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// How bad a problem is. Any error makes the build fail and leaves the output untouched.
+/// How bad a problem is. Any error makes the build fail and leaves the output untouched; a
+/// warning is worth fixing; a note only tells something worth knowing (it is not counted as a
+/// warning).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,
     Warning,
+    Note,
+}
+
+impl Severity {
+    /// The word the text and JSON forms use: `error`, `warning`, `note`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
 }
 
 /// One problem, with the file and (where known) the 1-based line and column it concerns.
@@ -25,6 +42,9 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it, shown on the next line.
     pub help: Option<String>,
+    /// The kind of problem, stable across releases, in kebab case (`unknown-reference`): for
+    /// tools that read `--format json`. Set with [`Diagnostic::code`]; empty until then.
+    pub code: &'static str,
 }
 
 impl Diagnostic {
@@ -35,6 +55,7 @@ impl Diagnostic {
             position: None,
             message: message.into(),
             help: None,
+            code: "",
         }
     }
 
@@ -43,6 +64,20 @@ impl Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(path, message)
         }
+    }
+
+    /// Something worth knowing that is not a problem: never fails a build, not a warning.
+    pub fn note(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::error(path, message)
+        }
+    }
+
+    /// Sets the stable code of the kind of problem (kebab case: `unknown-reference`).
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
     }
 
     pub fn at(mut self, pos: Pos) -> Self {
@@ -58,6 +93,32 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// The diagnostic as one line of JSON (`--format json`), its keys in this order:
+    /// `severity`, `file` (as the text form shows it), 1-based `line` and `column` (null
+    /// without a position), `message`, `help` and `code` (null when none).
+    pub fn to_json(&self) -> String {
+        #[derive(serde::Serialize)]
+        struct Json<'a> {
+            severity: &'static str,
+            file: String,
+            line: Option<usize>,
+            column: Option<usize>,
+            message: &'a str,
+            help: Option<&'a str>,
+            code: Option<&'static str>,
+        }
+        let json = Json {
+            severity: self.severity.label(),
+            file: self.path.display().to_string(),
+            line: self.position.map(|p| p.0),
+            column: self.position.map(|p| p.1),
+            message: &self.message,
+            help: self.help.as_deref(),
+            code: (!self.code.is_empty()).then_some(self.code),
+        };
+        serde_json::to_string(&json).expect("a diagnostic serializes")
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -66,11 +127,7 @@ impl fmt::Display for Diagnostic {
         if let Some((line, column)) = self.position {
             write!(f, ":{line}:{column}")?;
         }
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, ": {label}: {}", self.message)?;
+        write!(f, ": {}: {}", self.severity.label(), self.message)?;
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
         }
@@ -254,6 +311,30 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "content/a.md:3:7: error: unknown reference `x`\n  help: did you mean `y`?"
+        );
+        let note = Diagnostic::note("book.toml", "something to know");
+        assert_eq!(note.to_string(), "book.toml: note: something to know");
+    }
+
+    #[test]
+    fn json_has_every_field_and_nulls_where_there_is_nothing() {
+        let d = Diagnostic::error("content/a.md", "unknown reference `x`")
+            .at(Pos { line: 3, column: 7 })
+            .help("did you mean `y`?")
+            .code("unknown-reference");
+        assert_eq!(
+            d.to_json(),
+            r#"{"severity":"error","file":"content/a.md","line":3,"column":7,"message":"unknown reference `x`","help":"did you mean `y`?","code":"unknown-reference"}"#
+        );
+        let w = Diagnostic::warning("book.toml", "w");
+        assert_eq!(
+            w.to_json(),
+            r#"{"severity":"warning","file":"book.toml","line":null,"column":null,"message":"w","help":null,"code":null}"#
+        );
+        assert!(
+            Diagnostic::note("x", "n")
+                .to_json()
+                .contains(r#""severity":"note""#)
         );
     }
 }

@@ -58,8 +58,9 @@ pub struct Excluded {
 
 impl Excluded {
     /// The problem of a reference to this page (when references to it are not unlinked).
-    pub fn problem(&self) -> (String, Option<String>) {
+    pub fn problem(&self) -> (&'static str, String, Option<String>) {
         (
+            "excluded-reference",
             format!(
                 "`{}` is left out of this edition (by `exclude` pattern `{}`), so this reference would lead nowhere",
                 self.id, self.pattern
@@ -311,7 +312,8 @@ fn edition_layers(root: &Path) -> (Option<Vec<Layer>>, Vec<Diagnostic>) {
                 root.join("book.toml"),
                 "this handbook is not a local edition: its book.toml has no `[edition] base`",
             )
-            .help("make an edition with `tenet edition new DIR --base PATH`"),
+            .help("make an edition with `tenet edition new DIR --base PATH`")
+            .code("not-an-edition"),
         );
         return (None, problems);
     }
@@ -340,19 +342,23 @@ pub fn override_page(root: &Path, id: &str, refresh: bool) -> Result<PathBuf, Ve
                 root.join("book.toml"),
                 format!("the base has no page `{id}`"),
             )
-            .help(help),
+            .help(help)
+            .code("unknown-page"),
         ]);
     };
     let file = &base.sources.pages[at];
-    let fail = |path: &Path, message: String| vec![Diagnostic::error(path, message)];
-    let bytes =
-        std::fs::read(&file.path).map_err(|e| fail(&file.shown, format!("cannot read: {e}")))?;
+    let fail = |path: &Path, code: &'static str, message: String| {
+        vec![Diagnostic::error(path, message).code(code)]
+    };
+    let bytes = std::fs::read(&file.path)
+        .map_err(|e| fail(&file.shown, "io", format!("cannot read: {e}")))?;
     let hash = content_hash(&bytes);
     let target = root.join("content").join(&file.rel);
     let text = if refresh {
         std::fs::read_to_string(&target).map_err(|e| {
             fail(
                 &target,
+                "missing-file",
                 format!(
                     "there is no copy of `{id}` to refresh ({e}); run without --refresh to make one"
                 ),
@@ -364,22 +370,25 @@ pub fn override_page(root: &Path, id: &str, refresh: bool) -> Result<PathBuf, Ve
                 Diagnostic::error(&target, format!("the edition already has its own `{id}`"))
                     .help(format!(
                         "edit that file; once it matches the base again, run `tenet edition override {id} --refresh` to record the base's hash"
-                    )),
+                    ))
+                    .code("already-exists"),
             ]);
         }
         String::from_utf8(bytes)
-            .map_err(|_| fail(&file.shown, "the base page is not UTF-8".into()))?
+            .map_err(|_| fail(&file.shown, "encoding", "the base page is not UTF-8".into()))?
     };
     let Some(stamped) = with_base_hash(&text, &hash) else {
         return Err(fail(
             &target,
+            "front-matter",
             "the page has no front matter (`+++` or `---` block) to record `base_hash` in".into(),
         ));
     };
     if let Some(dir) = target.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| fail(dir, format!("cannot create: {e}")))?;
+        std::fs::create_dir_all(dir).map_err(|e| fail(dir, "io", format!("cannot create: {e}")))?;
     }
-    std::fs::write(&target, stamped).map_err(|e| fail(&target, format!("cannot write: {e}")))?;
+    std::fs::write(&target, stamped)
+        .map_err(|e| fail(&target, "io", format!("cannot write: {e}")))?;
     Ok(target)
 }
 
@@ -432,7 +441,8 @@ pub fn create(dir: &Path, base: &Path) -> Result<PathBuf, Vec<Diagnostic>> {
     if book.exists() {
         return Err(vec![
             Diagnostic::error(&book, "there is already a book.toml here")
-                .help("choose a new folder for the edition"),
+                .help("choose a new folder for the edition")
+                .code("already-exists"),
         ]);
     }
     let (config, problems) = crate::config::load(base, base);
@@ -441,7 +451,8 @@ pub fn create(dir: &Path, base: &Path) -> Result<PathBuf, Vec<Diagnostic>> {
         problems.insert(
             0,
             Diagnostic::error(base.join("book.toml"), "the base handbook cannot be read")
-                .help("`--base` is the folder of the handbook to customise (the one holding its book.toml)"),
+                .help("`--base` is the folder of the handbook to customise (the one holding its book.toml)")
+                .code("missing-handbook"),
         );
         return Err(problems);
     };
@@ -493,7 +504,7 @@ exclude = [
         relative = relative.display().to_string().replace('\\', "/"),
     );
     let fail = |path: &Path, e: std::io::Error| {
-        vec![Diagnostic::error(path, format!("cannot write: {e}"))]
+        vec![Diagnostic::error(path, format!("cannot write: {e}")).code("io")]
     };
     std::fs::create_dir_all(dir.join("content")).map_err(|e| fail(dir, e))?;
     std::fs::write(&book, text).map_err(|e| fail(&book, e))?;
@@ -538,7 +549,8 @@ fn unused(exclude: &Exclude) -> Diagnostic {
             exclude.text
         ),
     )
-    .help("patterns match page ids (`lessons/module-2/2.8-*`), not file names; `tenet edition status` lists the base's pages");
+    .help("patterns match page ids (`lessons/module-2/2.8-*`), not file names; `tenet edition status` lists the base's pages")
+    .code("unused-exclude");
     if let Some(pos) = exclude.pos {
         d = d.at(pos);
     }

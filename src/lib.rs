@@ -18,6 +18,8 @@
 //! serve    watch, rebuild, tell the open pages    (on top, with the CLI)
 //! ```
 //!
+//! Beside the pipeline, `scaffold` writes the starter handbook of `tenet new`.
+//!
 //! Every stage returns its result together with the problems it found; the build reports
 //! them all at once and only puts the new output in place when there are no errors. A
 //! [`Session`] that builds again (serve) keeps each file's parse, the walk of the sources, the
@@ -34,6 +36,7 @@ pub mod output;
 pub mod page;
 pub mod pdf;
 pub mod render;
+pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod session;

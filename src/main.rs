@@ -30,12 +30,16 @@ enum Command {
         /// Also make the PDFs `tenet pdf` makes (needs Chromium)
         #[arg(long)]
         pdf: bool,
+        #[command(flatten)]
+        format: FormatArg,
     },
     /// Build the handbook at DIR, then print its lesson handouts, lesson plans, modules and the
     /// whole handbook to PDF under OUT/pdf/ with headless Chromium
     Pdf {
         #[command(flatten)]
         target: Target,
+        #[command(flatten)]
+        format: FormatArg,
     },
     /// Build the handbook at DIR, serve the site on this machine and rebuild it after every
     /// change to the sources: open pages reload by themselves, or show the errors
@@ -67,6 +71,14 @@ enum Command {
     Check {
         /// The handbook folder (holding book.toml)
         #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// Write a ready handbook into DIR (a new or empty folder): a commented book.toml and one
+    /// page of every kind, citing each other, to start from
+    New {
+        /// The handbook's folder (created)
         dir: PathBuf,
     },
     /// Make and follow a local edition: a folder laid over a base handbook
@@ -133,24 +145,41 @@ impl Target {
     }
 }
 
+/// How `build`, `pdf` and `check` print what they found.
+#[derive(clap::Args)]
+struct FormatArg {
+    /// `text`: problems as `path:line:column: error: message` on stderr; `json`: one JSON
+    /// object per problem per line on stdout, then a summary object (README.md, "Diagnostics")
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
 fn main() -> ExitCode {
     keep_freed_memory_a_while();
     let cli = Cli::parse();
     let started = Instant::now();
-    let (options, quiet, timings, pdf) = match cli.command {
+    let (options, quiet, timings, pdf, format) = match cli.command {
         Command::Build {
             target,
             timings,
             pdf,
+            format,
         } => {
             let (options, quiet) = target.options();
-            (options, quiet, timings, pdf)
+            (options, quiet, timings, pdf, format.format)
         }
-        Command::Pdf { target } => {
+        Command::Pdf { target, format } => {
             let (options, quiet) = target.options();
-            (options, quiet, false, true)
+            (options, quiet, false, true, format.format)
         }
         Command::Edition { command } => return edition(command),
+        Command::New { dir } => return new_handbook(&dir),
         Command::Serve {
             target,
             port,
@@ -159,7 +188,7 @@ fn main() -> ExitCode {
             timings,
         } => return serve(target, Some((bind, port, open)), timings),
         Command::Watch { target, timings } => return serve(target, None, timings),
-        Command::Check { dir } => (
+        Command::Check { dir, format } => (
             tenet::Options {
                 root: dir,
                 out: None,
@@ -168,9 +197,13 @@ fn main() -> ExitCode {
             false,
             false,
             false,
+            format.format,
         ),
     };
     let report = tenet::run(&options);
+    if format == Format::Json {
+        return json_report(report, timings, pdf, started);
+    }
     if timings {
         print_problems(&report);
         for (stage, took) in &report.timings {
@@ -264,6 +297,77 @@ fn print_summary(
         }
     }
     true
+}
+
+/// `--format json`: every problem as one JSON object per line on stdout, then one summary
+/// object; nothing else on stdout (`--timings` still prints to stderr). With `pdf`, the PDFs
+/// are made first when the build succeeded, and their problems are among the lines. Exit 1
+/// when there were errors.
+fn json_report(report: tenet::Report, timings: bool, pdf: bool, started: Instant) -> ExitCode {
+    use std::io::Write;
+    use tenet::diagnostics::Severity;
+    let seconds = started.elapsed().as_secs_f64();
+    if timings {
+        for (stage, took) in &report.timings {
+            eprintln!("  {stage:<8} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+        }
+    }
+    let mut diagnostics = report.diagnostics;
+    let mut pdfs = None;
+    if pdf && let Some(out) = &report.output {
+        match tenet::pdf::print_all(out, &report.printables) {
+            Ok(written) => pdfs = Some(written.len()),
+            Err(problems) => diagnostics.extend(problems),
+        }
+    }
+    let count = |severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    let errors = count(Severity::Error);
+    // A struct, so that the keys come in this order.
+    #[derive(serde::Serialize)]
+    struct Summary {
+        summary: bool,
+        errors: usize,
+        warnings: usize,
+        notes: usize,
+        pages: usize,
+        files: usize,
+        bytes: u64,
+        seconds: f64,
+        output: Option<String>,
+        pdfs: Option<usize>,
+    }
+    let summary = Summary {
+        summary: true,
+        errors,
+        warnings: count(Severity::Warning),
+        notes: count(Severity::Note),
+        pages: report.pages,
+        files: report.files_written,
+        bytes: report.bytes_written,
+        seconds,
+        output: report.output.as_ref().map(|o| o.display().to_string()),
+        pdfs,
+    };
+    let mut stdout = std::io::stdout().lock();
+    for d in &diagnostics {
+        let _ = writeln!(stdout, "{}", d.to_json());
+    }
+    let _ = writeln!(
+        stdout,
+        "{}",
+        serde_json::to_string(&summary).unwrap_or_default()
+    );
+    let _ = stdout.flush();
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// `tenet serve` (with where to listen, and whether to open a browser) and `tenet watch`
@@ -561,6 +665,25 @@ fn keep_freed_memory_a_while() {
     unsafe {
         if libmimalloc_sys::mi_option_get(PURGE_DELAY) == 10 {
             libmimalloc_sys::mi_option_set(PURGE_DELAY, 1000);
+        }
+    }
+}
+
+/// `tenet new DIR`.
+fn new_handbook(dir: &std::path::Path) -> ExitCode {
+    match tenet::scaffold::new_handbook(dir) {
+        Ok(files) => {
+            eprintln!(
+                "wrote a new handbook into {} ({} files)\n  next: tenet serve {}",
+                dir.display(),
+                files.len(),
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(problem) => {
+            eprintln!("{problem}");
+            ExitCode::from(2)
         }
     }
 }

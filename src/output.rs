@@ -30,7 +30,8 @@ pub fn check_target(root: &Path, bases: &[&Path], out: &Path) -> Result<(), Diag
         if !out_abs.is_dir() {
             return Err(
                 Diagnostic::error(out, "the output path exists and is not a folder")
-                    .help("choose another output path, or remove that file"),
+                    .help("choose another output path, or remove that file")
+                    .code("output-folder"),
             );
         }
         let empty = fs::read_dir(&out_abs)
@@ -43,7 +44,8 @@ pub fn check_target(root: &Path, bases: &[&Path], out: &Path) -> Result<(), Diag
             )
             .help(format!(
                 "choose an empty or new output folder; tenet only replaces folders that hold its marker file `{MARKER}`"
-            )));
+            ))
+            .code("output-folder"));
         }
     }
     Ok(())
@@ -58,14 +60,16 @@ fn check_outside(root: &Path, out: &Path) -> Result<(), Diagnostic> {
             out,
             "the output folder is the handbook folder or one of its parents",
         )
-        .help("choose an output folder such as `site` inside the handbook, or one elsewhere"));
+        .help("choose an output folder such as `site` inside the handbook, or one elsewhere")
+        .code("output-folder"));
     }
     if out_abs.starts_with(root_abs.join("content")) {
         return Err(Diagnostic::error(
             out,
             "the output folder is inside content/, where it would be read as pages",
         )
-        .help("choose an output folder outside content/, such as `site`"));
+        .help("choose an output folder outside content/, such as `site`")
+        .code("output-folder"));
     }
     for own in ["templates", "static", "themes"] {
         if out_abs.starts_with(root_abs.join(own)) {
@@ -73,7 +77,8 @@ fn check_outside(root: &Path, out: &Path) -> Result<(), Diagnostic> {
                 out,
                 format!("the output folder is inside the handbook's {own}/ folder"),
             )
-            .help("choose an output folder such as `site`"));
+            .help("choose an output folder such as `site`")
+            .code("output-folder"));
         }
     }
     Ok(())

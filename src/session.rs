@@ -60,11 +60,24 @@ pub struct Report {
 
 impl Report {
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count()
+        self.count(diagnostics::Severity::Error)
     }
 
+    /// Warnings (notes are not counted).
     pub fn warnings(&self) -> usize {
-        self.diagnostics.len() - self.errors()
+        self.count(diagnostics::Severity::Warning)
+    }
+
+    /// Notes: things worth knowing that are not problems.
+    pub fn notes(&self) -> usize {
+        self.count(diagnostics::Severity::Note)
+    }
+
+    fn count(&self, severity: diagnostics::Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
 
     pub fn has_errors(&self) -> bool {
@@ -406,18 +419,25 @@ fn run(
         }
     }
 
+    // A relative base_url is the normal case (a site opened from disk, or served under any
+    // path), so a build says nothing of it; `check` tells what it means for the sitemap.
+    if !options.write && config_ok && !parts[0].config.book.has_absolute_base_url() {
+        report.diagnostics.push(
+            Diagnostic::note(
+                display_path(root, Path::new("book.toml")),
+                "sitemap.xml will have root-relative URLs because `base_url` is not an absolute URL",
+            )
+            .help("if the site has a web address, set `base_url = \"https://example.org/handbook/\"` in [book] so search engines can use the sitemap")
+            .code("relative-base-url"),
+        );
+    }
     if let Some(staging) = staging {
-        if !report.has_errors() {
-            let root_config = &parts[0].config;
-            if !root_config.book.has_absolute_base_url() {
-                report.diagnostics.push(
-                    Diagnostic::warning(display_path(root, Path::new("book.toml")), "sitemap.xml has root-relative URLs because `base_url` is not an absolute URL")
-                        .help("set `base_url = \"https://example.org/handbook/\"` in [book] so search engines can use the sitemap"),
-                );
-            }
-            if let Err(e) = staging.write("sitemap.xml", render::sitemap_xml(&sitemap).as_bytes()) {
-                report.diagnostics.push(Diagnostic::error("sitemap.xml", e));
-            }
+        if !report.has_errors()
+            && let Err(e) = staging.write("sitemap.xml", render::sitemap_xml(&sitemap).as_bytes())
+        {
+            report
+                .diagnostics
+                .push(Diagnostic::error("sitemap.xml", e).code("io"));
         }
         report.flushed = staging.has_flushed();
         report.files_written = staging.files_written();
@@ -432,10 +452,13 @@ fn run(
                         memory.entry(prefix).or_default().fingerprints = made;
                     }
                 }
-                Err(e) => report.diagnostics.push(Diagnostic::error(
-                    &out_dir,
-                    format!("cannot move the new output into place: {e}"),
-                )),
+                Err(e) => report.diagnostics.push(
+                    Diagnostic::error(
+                        &out_dir,
+                        format!("cannot move the new output into place: {e}"),
+                    )
+                    .code("io"),
+                ),
             }
         }
         // Otherwise dropping the staging folder removes it; the old output stays.
@@ -487,7 +510,8 @@ fn language_parts(config: &config::Config, root: &Path) -> (Vec<Part>, Vec<Diagn
                 "set `language = \"{}\"` in [book] of {}, or name the table after its language",
                 language.tag,
                 edition.shown.join("book.toml").display()
-            ));
+            ))
+            .code("bad-config");
             if let Some(pos) = language.pos {
                 d = d.at(pos);
             }
@@ -591,7 +615,8 @@ fn gather(
                     &file.shown,
                     format!("the page `{}` would be written in `{tag}/`, the folder of the site in `{tag}`", peek.id),
                 )
-                .help("give the page another id (`id` in its front matter), or move its file"),
+                .help("give the page another id (`id` in its front matter), or move its file")
+                .code("reserved-id"),
             );
         }
     }
@@ -848,10 +873,10 @@ fn build_part(
         match made {
             Ok(made) => *staging = Some(made),
             Err(e) => {
-                report.diagnostics.push(Diagnostic::error(
-                    out_dir,
-                    format!("cannot create the output folder: {e}"),
-                ));
+                report.diagnostics.push(
+                    Diagnostic::error(out_dir, format!("cannot create the output folder: {e}"))
+                        .code("io"),
+                );
             }
         }
     }
@@ -873,7 +898,9 @@ fn build_part(
         for asset in &sources.assets {
             if let Err(e) = out.copy(&asset.rel, &asset.path) {
                 let shown = display_path(display_root, &Path::new("content").join(&asset.rel));
-                report.diagnostics.push(Diagnostic::error(shown, e));
+                report
+                    .diagnostics
+                    .push(Diagnostic::error(shown, e).code("io"));
             }
         }
     }

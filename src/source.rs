@@ -51,8 +51,9 @@ impl SourceFile {
 
     /// Reads and decodes the file.
     pub fn read(&self) -> Result<Source, Diagnostic> {
-        let bytes = std::fs::read(&self.path)
-            .map_err(|err| Diagnostic::error(&self.shown, format!("cannot read file: {err}")))?;
+        let bytes = std::fs::read(&self.path).map_err(|err| {
+            Diagnostic::error(&self.shown, format!("cannot read file: {err}")).code("io")
+        })?;
         Ok(self.with_text(decode(bytes, &self.shown)?))
     }
 
@@ -62,7 +63,7 @@ impl SourceFile {
     pub fn read_header(&self) -> Result<Source, Diagnostic> {
         use std::io::Read;
         let cannot = |err: std::io::Error| {
-            Diagnostic::error(&self.shown, format!("cannot read file: {err}"))
+            Diagnostic::error(&self.shown, format!("cannot read file: {err}")).code("io")
         };
         let mut file = std::fs::File::open(&self.path).map_err(cannot)?;
         let mut bytes = Vec::with_capacity(4096);
@@ -123,7 +124,8 @@ pub fn load(root: &Path, display_root: &Path) -> (Sources, Vec<Diagnostic>) {
     if !content.is_dir() {
         problems.push(
             Diagnostic::error(&shown_content, "the handbook has no `content/` folder")
-                .help("put the markdown pages of the handbook under content/ (content/_index.md is the home page)"),
+                .help("put the markdown pages of the handbook under content/ (content/_index.md is the home page)")
+                .code("missing-content"),
         );
         return (Sources::default(), problems);
     }
@@ -149,13 +151,19 @@ pub fn load(root: &Path, display_root: &Path) -> (Sources, Vec<Diagnostic>) {
                     && !at.exists()
                 {
                     let shown = shown(&at, root, display_root);
-                    problems.push(Diagnostic::warning(shown, "skipped a broken symbolic link"));
+                    problems.push(
+                        Diagnostic::warning(shown, "skipped a broken symbolic link")
+                            .code("skipped-symlink"),
+                    );
                     continue;
                 }
-                problems.push(Diagnostic::error(
-                    shown(&at, root, display_root),
-                    format!("cannot read: {err}"),
-                ));
+                problems.push(
+                    Diagnostic::error(
+                        shown(&at, root, display_root),
+                        format!("cannot read: {err}"),
+                    )
+                    .code("io"),
+                );
                 continue;
             }
         };
@@ -171,7 +179,8 @@ pub fn load(root: &Path, display_root: &Path) -> (Sources, Vec<Diagnostic>) {
                         shown(entry.path(), root, display_root),
                         "skipped a symbolic link that points outside the handbook",
                     )
-                    .help("copy the file into the handbook instead of linking to it"),
+                    .help("copy the file into the handbook instead of linking to it")
+                    .code("skipped-symlink"),
                 );
                 continue;
             }
@@ -183,10 +192,13 @@ pub fn load(root: &Path, display_root: &Path) -> (Sources, Vec<Diagnostic>) {
             continue;
         };
         let Some(rel) = rel_string(rel) else {
-            problems.push(Diagnostic::error(
-                shown(entry.path(), root, display_root),
-                "file name is not valid UTF-8; rename the file",
-            ));
+            problems.push(
+                Diagnostic::error(
+                    shown(entry.path(), root, display_root),
+                    "file name is not valid UTF-8; rename the file",
+                )
+                .code("encoding"),
+            );
             continue;
         };
         if rel.ends_with(".md") {
@@ -228,7 +240,8 @@ pub fn decode(mut bytes: Vec<u8>, shown: &Path) -> Result<String, Diagnostic> {
             let pos = LineIndex::new(valid).pos(valid.len());
             Err(Diagnostic::error(shown, "the file is not valid UTF-8")
                 .at(pos)
-                .help("save the file as UTF-8 (most editors have an 'encoding' option)"))
+                .help("save the file as UTF-8 (most editors have an 'encoding' option)")
+                .code("encoding"))
         }
     }
 }

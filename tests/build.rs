@@ -279,18 +279,44 @@ fn sitemap_lists_every_page_with_absolute_urls_when_base_url_is_absolute() {
     assert_eq!(sitemap.matches("<loc>").count(), 12, "{sitemap}");
     // The 404 page is served at any path: its links start at the base path.
     assert!(h.read("404.html").contains("/hb/assets/tenet.css"));
-    // A relative base_url gives root-relative sitemap entries and a warning.
+    // A relative base_url (the normal case: a site opened from disk or served under any path)
+    // gives root-relative sitemap entries; `build` says nothing about it, `check` says it once,
+    // as a note (not a warning).
     h.write("book.toml", "[book]\ntitle = \"Mini\"\n");
     let report = h.build_ok();
-    assert!(
-        messages(&report)
-            .iter()
-            .any(|m| m.contains("warning: sitemap.xml has root-relative URLs"))
-    );
+    assert!(report.diagnostics.is_empty(), "{:?}", messages(&report));
     assert!(
         h.read("sitemap.xml")
             .contains("<loc>/principles/consent/</loc>")
     );
+    let cli = |command: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tenet"))
+            .arg(command)
+            .current_dir(h.root())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let built = cli("build");
+    assert!(!built.contains("sitemap"), "{built}");
+    assert!(!built.contains("warning"), "{built}");
+    let report = tenet::check(h.root());
+    assert_eq!((report.warnings(), report.notes()), (0, 1));
+    let checked = cli("check");
+    let note = "book.toml: note: sitemap.xml will have root-relative URLs because `base_url` is not an absolute URL";
+    assert_eq!(
+        checked.lines().filter(|l| *l == note).count(),
+        1,
+        "{checked}"
+    );
+    assert!(!checked.contains("warning"), "{checked}");
+    // An absolute base_url: no note.
+    h.write(
+        "book.toml",
+        "[book]\ntitle = \"Mini\"\nbase_url = \"https://example.org/hb/\"\n",
+    );
+    assert!(tenet::check(h.root()).diagnostics.is_empty());
 }
 
 #[test]

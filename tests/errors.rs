@@ -248,3 +248,195 @@ fn an_edition_whose_base_is_missing_or_circular_is_a_clear_error() {
     );
     assert!(!h.root().join("a/site").exists());
 }
+
+/// The codes README.md documents, with the severity of each (its "Diagnostics" table).
+fn documented_codes() -> std::collections::BTreeMap<String, String> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = readme
+        .split("| code | what it means | severity |")
+        .nth(1)
+        .expect("README.md has the table of diagnostic codes");
+    table
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|row| {
+            let cells: Vec<&str> = row.trim_matches('|').split(" | ").map(str::trim).collect();
+            let code = cells[0].trim_matches('`').to_string();
+            (code, cells.last().unwrap().to_string())
+        })
+        .collect()
+}
+
+/// Broken handbooks of every kind the tests know, and what each run reported.
+fn every_kind_of_problem() -> Vec<tenet::diagnostics::Diagnostic> {
+    let mut all = Vec::new();
+    let h = broken();
+    all.extend(h.build().diagnostics);
+    all.extend(tenet::check(h.root()).diagnostics);
+
+    // Pages: front matter, blocks, anchors, links, relations.
+    let h = Handbook::from_files(&[
+        ("book.toml", "[book]\ntitle = \"T\"\n"),
+        ("content/_index.md", "no front matter\n"),
+        ("content/u.md", "+++\ntitle = \"U\"\n"),
+        ("content/y.md", "---\ntitle: [Y\n---\n"),
+        (
+            "content/w.md",
+            "+++\ntitle = \"W\"\nweight = \"heavy\"\n+++\n",
+        ),
+        (
+            "content/principles/consent.md",
+            "+++\ntitle = \"Consent\"\nkind = \"principle\"\n+++\n",
+        ),
+        (
+            "content/glossary/term.md",
+            "+++\ntitle = \"Term\"\nkind = \"term\"\n+++\n",
+        ),
+        (
+            "content/principles.md",
+            "+++\ntitle = \"All principles\"\nkind = \"principle\"\n+++\n",
+        ),
+        ("content/a:b.md", "+++\ntitle = \"Colon\"\n+++\n"),
+        (
+            "content/blocks.md",
+            concat!(
+                "+++\ntitle = \"Blocks\"\nprinciples = [\"glossary/term\"]\n+++\n\n",
+                ":::\n\n",
+                "::: {#x}\nx\n:::\n\n",
+                "::: note oops\nx\n:::\n\n",
+                "::: activity {type=sometimes flag title=\"open}\nx\n:::\n\n",
+                "::: note {#a&b colour=red}\nx\n:::\n\n",
+                "::: note {#same}\nx\n:::\n\n::: note {#same}\nx\n:::\n\n",
+                ":::: note\nx\n:::\n::::\n\n",
+                "## One {#dup}\n\n## Two {#dup}\n\n## Three {#a&b}\n\n",
+                "[out](../../outside.md) and [[glossary/term#nowhere]]\n",
+            ),
+        ),
+    ]);
+    all.extend(tenet::check(h.root()).diagnostics);
+
+    // book.toml.
+    for book in [
+        "[book\ntitle = \"T\"\n",
+        "[book]\nlanguage = \"en\"\n",
+        "[book]\ntitle = \" \"\n",
+        "[book]\ntitle = \"T\"\nlanguage = \"sw\"\ntheme = \"nope\"\n[theme]\nprimary = \"not a colour!\"\nlogo = \"nope.svg\"\n[serach]\n",
+        "search = 3\n[book]\ntitle = \"T\"\n[build]\nminify = \"yes\"\n",
+        "[book]\ntitle = \"T\"\n[languages.x_y]\nedition = \"x\"\n[languages.fr]\n[languages.es]\nedition = \"es\"\n[languages.de]\nedition = \"de\"\n",
+    ] {
+        let h = Handbook::from_files(&[
+            ("book.toml", book),
+            ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+            ("de/book.toml", "[book]\ntitle = \"D\"\nlanguage = \"fr\"\n"),
+            ("de/content/_index.md", "+++\ntitle = \"D\"\n+++\n"),
+        ]);
+        all.extend(tenet::check(h.root()).diagnostics);
+    }
+    let h = Handbook::from_files(&[("book.toml", "[book]\ntitle = \"T\"\n")]);
+    all.extend(tenet::check(h.root()).diagnostics);
+
+    // A theme without search.html.
+    let h = Handbook::from_files(&[
+        ("book.toml", "[book]\ntitle = \"T\"\ntheme = \"t\"\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+    ]);
+    copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
+        &h.root().join("themes/t"),
+    );
+    std::fs::remove_file(h.root().join("themes/t/templates/search.html")).unwrap();
+    all.extend(tenet::check(h.root()).diagnostics);
+
+    // Templates; symbolic links; an output folder tenet must not replace.
+    let h = Handbook::fixture("mini");
+    h.write("templates/term.html", "<p>\n{{ page.no_such_field }}</p>\n");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("/nowhere/at/all.md", h.root().join("content/gone.md")).unwrap();
+        std::os::unix::fs::symlink("/etc/hostname", h.root().join("content/outside.md")).unwrap();
+    }
+    h.write("site/mine.txt", "my own file");
+    all.extend(h.build().diagnostics);
+
+    // Editions: a missing base, none at all, a cycle, a bad and an unused pattern, a reference
+    // to a page left out; and the edition commands.
+    let h = Handbook::from_files(&[
+        ("base/book.toml", "[book]\ntitle = \"Base\"\n"),
+        (
+            "base/content/_index.md",
+            "+++\ntitle = \"Base\"\n+++\n\nSee [[gone]].\n",
+        ),
+        ("base/content/gone.md", "+++\ntitle = \"Gone\"\n+++\n"),
+        (
+            "ed/book.toml",
+            "[book]\ntitle = \"Ed\"\n[edition]\nbase = \"../base\"\nexclude = [\"gone\", \"nothing-*\", \"[\"]\n",
+        ),
+        ("ed/content/own.md", "+++\ntitle = \"Own\"\n+++\n"),
+        (
+            "missing/book.toml",
+            "[book]\ntitle = \"M\"\n[edition]\nbase = \"../nowhere\"\n",
+        ),
+        ("nobase/book.toml", "[book]\ntitle = \"N\"\n[edition]\n"),
+        (
+            "a/book.toml",
+            "[book]\ntitle = \"A\"\n[edition]\nbase = \"../b\"\n",
+        ),
+        (
+            "b/book.toml",
+            "[book]\ntitle = \"B\"\n[edition]\nbase = \"../a\"\n",
+        ),
+    ]);
+    for dir in ["ed", "missing", "nobase", "a"] {
+        all.extend(tenet::check(h.root().join(dir)).diagnostics);
+    }
+    let ed = h.root().join("ed");
+    all.extend(tenet::edition::status(&h.root().join("base")).1);
+    for (id, refresh) in [("nope", false), ("/", true)] {
+        all.extend(tenet::edition::override_page(&ed, id, refresh).unwrap_err());
+    }
+    tenet::edition::override_page(&ed, "/", false).unwrap();
+    all.extend(tenet::edition::override_page(&ed, "/", false).unwrap_err());
+    all.extend(tenet::edition::create(&ed, &h.root().join("base")).unwrap_err());
+    all.extend(tenet::edition::create(&h.root().join("new"), &h.root().join("none")).unwrap_err());
+    all
+}
+
+#[test]
+fn every_diagnostic_has_a_documented_code_of_its_severity() {
+    let documented = documented_codes();
+    assert!(documented.len() > 30, "{documented:?}");
+    for (code, severity) in &documented {
+        assert!(
+            !code.is_empty()
+                && code
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "codes are kebab case: {code}"
+        );
+        assert!(
+            ["error", "warning", "note"].contains(&severity.as_str()),
+            "{code}: {severity}"
+        );
+    }
+    let all = every_kind_of_problem();
+    let mut seen = std::collections::BTreeSet::new();
+    for d in &all {
+        assert!(!d.code.is_empty(), "a diagnostic without a code: {d}");
+        let severity = documented
+            .get(d.code)
+            .unwrap_or_else(|| panic!("`{}` is not in README.md's table: {d}", d.code));
+        assert_eq!(severity, d.severity.label(), "{d}");
+        seen.insert(d.code);
+    }
+    // Every documented code is met here, but those these handbooks cannot bring about (a file
+    // that cannot be read or written, Chromium; tests/diagnostics_json.rs meets
+    // `missing-chromium`).
+    let unmet: Vec<&String> = documented
+        .keys()
+        .filter(|c| !seen.contains(c.as_str()))
+        .filter(|c| !["io", "pdf", "missing-chromium"].contains(&c.as_str()))
+        .collect();
+    assert!(unmet.is_empty(), "no test brings about {unmet:?}");
+}

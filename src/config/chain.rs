@@ -16,7 +16,11 @@ pub(super) fn load_chain(
         Err(err) => {
             problems.push(
                 Diagnostic::error(&shown, format!("cannot read book.toml: {err}"))
-                    .help("a handbook folder needs a book.toml with at least `[book]` and `title`"),
+                    .help("a handbook folder needs a book.toml with at least `[book]` and `title`")
+                    .code(match err.kind() {
+                        std::io::ErrorKind::NotFound => "missing-handbook",
+                        _ => "io",
+                    }),
             );
             return None;
         }
@@ -50,7 +54,8 @@ pub(super) fn load_chain(
                         display_path(shown_root, path).display()
                     ),
                 )
-                .help("name an image file, relative to this book.toml (for example \"static/logo.svg\")");
+                .help("name an image file, relative to this book.toml (for example \"static/logo.svg\")")
+                .code("missing-file");
                 if let Some(pos) = pos {
                     d = d.at(pos);
                 }
@@ -79,9 +84,8 @@ pub(super) fn load_chain(
                         &shown,
                         format!("`exclude` pattern `{text}` is not a valid glob: {}", e.msg),
                     )
-                    .help(
-                        "write page ids with `*` for any part of one name and `**` for any depth",
-                    );
+                    .help("write page ids with `*` for any part of one name and `**` for any depth")
+                    .code("bad-config");
                     if let Some(pos) = pos {
                         d = d.at(pos);
                     }
@@ -95,7 +99,8 @@ pub(super) fn load_chain(
         };
         let Some(base) = edition.base.as_deref() else {
             problems.push(at(Diagnostic::error(&shown, "`[edition]` has no `base`")
-                .help("name the folder of the handbook this edition customises: `base = \"../handbook\"`")));
+                .help("name the folder of the handbook this edition customises: `base = \"../handbook\"`")
+                .code("bad-config")));
             return None;
         };
         let base_root = root.join(base);
@@ -108,7 +113,8 @@ pub(super) fn load_chain(
                     base_shown.join("book.toml").display()
                 ),
             )
-            .help("`base` is the folder of the base handbook (the one holding its book.toml), relative to this book.toml")));
+            .help("`base` is the folder of the base handbook (the one holding its book.toml), relative to this book.toml")
+            .code("missing-handbook")));
             return None;
         }
         let canonical = base_root
@@ -124,7 +130,8 @@ pub(super) fn load_chain(
                 &shown,
                 format!("the editions' bases form a cycle: {}", chain.join(" → ")),
             )
-            .help("a base cannot be built on the edition that uses it: point `base` at the original handbook")));
+            .help("a base cannot be built on the edition that uses it: point `base` at the original handbook")
+            .code("edition-cycle")));
             return None;
         }
         below = load_chain(&base_root, &base_shown, seen, problems)?;

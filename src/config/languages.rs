@@ -17,8 +17,8 @@ pub(super) fn check_languages(
     let mut languages: Vec<LanguageConfig> = Vec::new();
     for (tag, language) in raw {
         let pos = positions.get(&tag).copied();
-        let error = |message: String, help: &str| {
-            let d = Diagnostic::error(shown, message).help(help);
+        let error = |code: &'static str, message: String, help: &str| {
+            let d = Diagnostic::error(shown, message).help(help).code(code);
             match pos {
                 Some(pos) => d.at(pos),
                 None => d,
@@ -26,6 +26,7 @@ pub(super) fn check_languages(
         };
         if !is_language_tag(&tag) {
             problems.push(error(
+                "bad-config",
                 format!("`[languages.{tag}]`: `{tag}` is not a language tag"),
                 "name each language by its BCP 47 tag, such as `fr`, `es-419` or `zh-Hans`; it names the sub-folder of the site",
             ));
@@ -33,6 +34,7 @@ pub(super) fn check_languages(
         }
         if languages.iter().any(|l| l.tag.eq_ignore_ascii_case(&tag)) {
             problems.push(error(
+                "bad-config",
                 format!("`[languages.{tag}]` names a language already listed in another case"),
                 "list each language once; its tag names a folder of the site",
             ));
@@ -41,6 +43,7 @@ pub(super) fn check_languages(
         if tag.eq_ignore_ascii_case(own) {
             if language.edition.is_some() {
                 problems.push(error(
+                    "bad-config",
                     format!("`[languages.{tag}]` is this handbook's own language: it has no edition"),
                     "remove `edition` from this table (keep `name` to name the language in the switcher), or change `[book] language`",
                 ));
@@ -56,6 +59,7 @@ pub(super) fn check_languages(
         }
         let Some(written) = language.edition else {
             problems.push(error(
+                "bad-config",
                 format!("`[languages.{tag}]` names no `edition`"),
                 "give the folder of the local edition that translates this handbook: `edition = \"translations/fr\"` (make one with `tenet edition new`)",
             ));
@@ -66,6 +70,7 @@ pub(super) fn check_languages(
         let folder_shown = display_path(display_root, path);
         if !folder.join("book.toml").is_file() {
             problems.push(error(
+                "missing-handbook",
                 format!(
                     "`[languages.{tag}]`: the edition `{}` was not found: there is no {}",
                     path.display(),

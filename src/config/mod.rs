@@ -261,7 +261,8 @@ fn finish(raw: RawConfig, shown: &Path, problems: &mut Vec<Diagnostic>) -> Optio
     let Some(config) = raw.finish() else {
         problems.push(
             Diagnostic::error(shown, "missing `title` in `[book]`")
-                .help("give the handbook a title: `[book]` then `title = \"...\"`"),
+                .help("give the handbook a title: `[book]` then `title = \"...\"`")
+                .code("missing-title"),
         );
         return None;
     };
@@ -286,7 +287,8 @@ fn check_config(config: &Config, shown: &Path, problems: &mut Vec<Diagnostic>) {
             .help(
                 "add a `[strings]` table to book.toml with your words (the keys are listed in \
                  docs/translations.md), or use en, fr, es, ar, ru or zh",
-            ),
+            )
+            .code("missing-translation"),
         );
     }
 }

@@ -209,7 +209,7 @@ pub(super) struct Parsed {
 pub(super) fn parse_file(text: &str, shown: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
     let lines = LineIndex::new(text);
     let error_at = |span: Option<Range<usize>>, message: String| {
-        let d = Diagnostic::error(shown, message);
+        let d = Diagnostic::error(shown, message).code("bad-config");
         match span {
             Some(span) => d.at(lines.pos(span.start)),
             None => d,
@@ -228,8 +228,8 @@ pub(super) fn parse_file(text: &str, shown: &Path) -> (Option<Parsed>, Vec<Diagn
     if !problems.is_empty() {
         return (None, problems);
     }
-    check_keys(table.get_ref(), &mut |span, message, help| {
-        let mut d = error_at(Some(span), message);
+    check_keys(table.get_ref(), &mut |span, code, message, help| {
+        let mut d = error_at(Some(span), message).code(code);
         d.help = help;
         problems.push(d);
     });
@@ -261,7 +261,8 @@ pub(super) fn parse_file(text: &str, shown: &Path) -> (Option<Parsed>, Vec<Diagn
                     && !is_css_colour(value)
                 {
                     let mut d = Diagnostic::error(shown, format!("`[theme] {key}` = \"{value}\" is not a colour"))
-                        .help("write a CSS colour: \"#1f5fa8\", \"#15a\", \"rgb(31 95 168)\", \"hsl(212 69% 39%)\" or a name like \"teal\"");
+                        .help("write a CSS colour: \"#1f5fa8\", \"#15a\", \"rgb(31 95 168)\", \"hsl(212 69% 39%)\" or a name like \"teal\"")
+                        .code("bad-config");
                     if let Some(pos) = pos {
                         d = d.at(pos);
                     }
@@ -276,7 +277,8 @@ pub(super) fn parse_file(text: &str, shown: &Path) -> (Option<Parsed>, Vec<Diagn
             {
                 problems.push(
                     error_at(None, "`[book] title` is empty".into())
-                        .help("give the handbook a title"),
+                        .help("give the handbook a title")
+                        .code("missing-title"),
                 );
             }
             (Some(Parsed { raw, at }), problems)
@@ -333,7 +335,7 @@ fn first_line(message: &str) -> &str {
     message.lines().next().unwrap_or(message).trim()
 }
 
-type Report<'a> = dyn FnMut(Range<usize>, String, Option<String>) + 'a;
+type Report<'a> = dyn FnMut(Range<usize>, &'static str, String, Option<String>) + 'a;
 
 fn check_keys(table: &DeTable<'_>, report: &mut Report<'_>) {
     let tables: Vec<&str> = SCHEMA.iter().map(|(name, _)| *name).collect();
@@ -344,6 +346,7 @@ fn check_keys(table: &DeTable<'_>, report: &mut Report<'_>) {
                 .unwrap_or_else(|| format!("known tables: {}", tables.join(", ")));
             report(
                 key.span(),
+                "unknown-key",
                 format!("unknown table `[{name}]` in book.toml"),
                 Some(hint),
             );
@@ -379,6 +382,7 @@ fn check_table(
     let DeValue::Table(inner) = value.get_ref() else {
         report(
             value.span(),
+            "bad-config",
             format!("`{name}` must be a table (`[{name}]`)"),
             None,
         );
@@ -391,6 +395,7 @@ fn check_table(
                 .unwrap_or_else(|| format!("known keys of [{name}]: {}", keys.join(", ")));
             report(
                 inner_key.span(),
+                "unknown-key",
                 format!("unknown key `{inner_name}` in `[{name}]`"),
                 Some(hint),
             );

@@ -95,7 +95,7 @@ pub fn preprocess(
     body: &str,
     body_start: usize,
     lines: &LineIndex<'_>,
-    problems: &mut Vec<(Pos, String, Option<String>)>,
+    problems: &mut Vec<super::Problem>,
 ) -> Preprocessed {
     let mut out = Preprocessed {
         markdown: String::with_capacity(body.len() + 256),
@@ -139,6 +139,7 @@ pub fn preprocess(
                         let b = &out.blocks[inner];
                         problems.push((
                             b.pos,
+                            "unclosed-block",
                             format!("the `{}` block opened here is never closed", b.kind.name()),
                             Some(format!(
                                 "close it with a line `{}` before line {}",
@@ -154,6 +155,7 @@ pub fn preprocess(
                 }
                 None if stack.is_empty() => problems.push((
                     pos,
+                    "unmatched-fence",
                     "closing fence `:::` without an open block".into(),
                     Some("remove the line, or open a block above it with `::: kind`".into()),
                 )),
@@ -161,6 +163,7 @@ pub fn preprocess(
                     let (index, n) = *stack.last().expect("non-empty");
                     problems.push((
                         pos,
+                        "unmatched-fence",
                         format!("closing fence has {colons} colons but the open block has {n}"),
                         Some(format!(
                             "write `{}` to close the `{}` block",
@@ -209,6 +212,7 @@ pub fn preprocess(
         let b = &out.blocks[index];
         problems.push((
             b.pos,
+            "unclosed-block",
             format!("the `{}` block opened here is never closed", b.kind.name()),
             Some("add a closing line `:::` after the block's content".into()),
         ));
@@ -254,7 +258,7 @@ fn parse_opening(
     rest_col: usize,
     pos: Pos,
     col: &dyn Fn(usize) -> Pos,
-    problems: &mut Vec<(Pos, String, Option<String>)>,
+    problems: &mut Vec<super::Problem>,
 ) -> Option<Opening> {
     let name_len = rest
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
@@ -265,6 +269,7 @@ fn parse_opening(
     let kind = if name.is_empty() {
         problems.push((
             pos,
+            "unknown-block-kind",
             "a block fence needs a kind, as in `::: key-message`".into(),
             Some(format!("block kinds: {}", BlockKind::names().join(", "))),
         ));
@@ -277,6 +282,7 @@ fn parse_opening(
             .unwrap_or_else(|| format!("block kinds: {}", names.join(", ")));
         problems.push((
             col(rest_col),
+            "unknown-block-kind",
             format!("unknown block kind `{name}`"),
             Some(hint),
         ));
@@ -296,6 +302,7 @@ fn parse_opening(
     else {
         problems.push((
             col(attr_col),
+            "block-attribute",
             "block attributes must be written in braces".into(),
             Some("write them as `{#id key=value key=\"two words\"}`".into()),
         ));
@@ -308,6 +315,7 @@ fn parse_opening(
             Err(message) => {
                 problems.push((
                     token_pos,
+                    "block-attribute",
                     message,
                     Some("quote values that contain spaces: key=\"a value\"".into()),
                 ));
@@ -318,6 +326,7 @@ fn parse_opening(
             if !super::is_valid_anchor(id) {
                 problems.push((
                     token_pos,
+                    "invalid-anchor",
                     format!("invalid block id `#{id}`"),
                     Some("use letters, digits, `-` and `_` only".into()),
                 ));
@@ -329,6 +338,7 @@ fn parse_opening(
         let Some((key, value)) = token.split_once('=') else {
             problems.push((
                 token_pos,
+                "block-attribute",
                 format!("attribute `{token}` has no value"),
                 Some(format!(
                     "write it as `{token}=value`; block ids start with `#`"
@@ -341,6 +351,7 @@ fn parse_opening(
                 .unwrap_or_else(|| format!("known attributes: {}", ATTRIBUTES.join(", ")));
             problems.push((
                 token_pos,
+                "unknown-attribute",
                 format!("unknown block attribute `{key}`"),
                 Some(hint),
             ));
@@ -354,6 +365,7 @@ fn parse_opening(
         {
             problems.push((
                 token_pos,
+                "block-attribute",
                 format!("activity type must be `required` or `optional`, not `{value}`"),
                 None,
             ));
@@ -448,7 +460,7 @@ mod tests {
         let pre = preprocess(body, 0, &lines, &mut problems);
         let problems = problems
             .into_iter()
-            .map(|(pos, message, _)| format!("{}:{}: {message}", pos.line, pos.column))
+            .map(|(pos, _, message, _)| format!("{}:{}: {message}", pos.line, pos.column))
             .collect();
         (pre, problems)
     }

@@ -152,7 +152,7 @@ pub fn split(text: &str) -> Result<Split<'_>, (Pos, String, String)> {
 pub fn parse(
     split: &Split<'_>,
     lines: &LineIndex<'_>,
-    problems: &mut Vec<(Pos, String, Option<String>)>,
+    problems: &mut Vec<super::Problem>,
 ) -> Option<FrontMatter> {
     let at = |offset_in_header: usize| lines.pos(split.header_start + offset_in_header);
     let raw: Raw = match split.format {
@@ -162,6 +162,7 @@ pub fn parse(
                 let pos = e.span().map(|s| at(s.start)).unwrap_or(at(0));
                 problems.push((
                     pos,
+                    "front-matter",
                     format!("invalid TOML front matter: {}", first_line(e.message())),
                     None,
                 ));
@@ -187,7 +188,12 @@ pub fn parse(
                     .next()
                     .unwrap_or(&message)
                     .to_string();
-                problems.push((pos, format!("invalid YAML front matter: {message}"), None));
+                problems.push((
+                    pos,
+                    "front-matter",
+                    format!("invalid YAML front matter: {message}"),
+                    None,
+                ));
                 return None;
             }
         },
@@ -196,13 +202,19 @@ pub fn parse(
         let pos = locate_key(split.header, key).map(at).unwrap_or(at(0));
         let hint = did_you_mean(&suggest(key, KEYS.iter().copied()))
             .unwrap_or_else(|| format!("known keys: {}", KEYS.join(", ")));
-        problems.push((pos, format!("unknown front-matter key `{key}`"), Some(hint)));
+        problems.push((
+            pos,
+            "unknown-key",
+            format!("unknown front-matter key `{key}`"),
+            Some(hint),
+        ));
     }
     let title = match raw.title {
         Some(t) if !t.trim().is_empty() => t,
         _ => {
             problems.push((
                 lines.pos(0),
+                "missing-title",
                 "the page has no `title`".into(),
                 Some("add `title = \"...\"` to the front matter".into()),
             ));
@@ -218,7 +230,12 @@ pub fn parse(
                 let pos = locate_key(split.header, "kind").map(at).unwrap_or(at(0));
                 let hint = did_you_mean(&suggest(name, names.iter().copied()))
                     .unwrap_or_else(|| format!("known kinds: {}", names.join(", ")));
-                problems.push((pos, format!("unknown kind `{name}`"), Some(hint)));
+                problems.push((
+                    pos,
+                    "unknown-kind",
+                    format!("unknown kind `{name}`"),
+                    Some(hint),
+                ));
                 Kind::Page
             }
         },
@@ -295,7 +312,7 @@ mod tests {
         let fm = parse(&split, &lines, &mut problems);
         let problems = problems
             .into_iter()
-            .map(|(pos, message, _)| format!("{}:{}: {message}", pos.line, pos.column))
+            .map(|(pos, _, message, _)| format!("{}:{}: {message}", pos.line, pos.column))
             .collect();
         (fm, problems)
     }

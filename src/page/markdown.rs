@@ -150,7 +150,7 @@ struct HeadingBuffer<'a> {
 pub fn render(
     pre: &Preprocessed,
     cx: &Context<'_>,
-    problems: &mut Vec<(Pos, String, Option<String>)>,
+    problems: &mut Vec<super::Problem>,
 ) -> Rendered {
     let pos_of = |offset: usize| cx.lines.pos(cx.body_start + pre.map.original(offset));
     let mut anchors = Anchors::default();
@@ -158,6 +158,7 @@ pub fn render(
         if !anchors.reserve(&spec.id) {
             problems.push((
                 spec.pos,
+                "duplicate-anchor",
                 format!("duplicate block id `{}` on this page", spec.id),
                 Some("give each block on a page its own id".into()),
             ));
@@ -268,12 +269,14 @@ pub fn render(
                         if !super::is_valid_anchor(explicit) {
                             problems.push((
                                 h.pos,
+                                "invalid-anchor",
                                 format!("invalid heading id `{explicit}`"),
                                 Some("use letters, digits, `-` and `_` only".into()),
                             ));
                         } else if !anchors.reserve(explicit) {
                             problems.push((
                                 h.pos,
+                                "duplicate-anchor",
                                 format!("duplicate anchor `{explicit}` on this page"),
                                 None,
                             ));
@@ -372,6 +375,7 @@ pub fn render(
                     None => {
                         problems.push((
                             pos_of(range.start),
+                            "link-outside-content",
                             format!("link `{dest_url}` points outside content/"),
                             Some("link to pages inside the handbook only".into()),
                         ));
@@ -734,7 +738,7 @@ mod tests {
         let rendered = render(&pre, &cx, &mut problems);
         let problems = problems
             .into_iter()
-            .map(|(p, m, _)| format!("{}:{}: {m}", p.line, p.column))
+            .map(|(p, _, m, _)| format!("{}:{}: {m}", p.line, p.column))
             .collect();
         (rendered, problems)
     }

@@ -21,6 +21,10 @@ pub use crate::model::{BlockKind, Kind};
 pub use blocks::BlockSpec;
 pub use frontmatter::{FrontMatter, Located};
 
+/// A problem found in a page's text, before it becomes a [`Diagnostic`] of the page's file:
+/// where, its code ([`Diagnostic::code`]), the message, and what to do about it.
+pub type Problem = (Pos, &'static str, String, Option<String>);
+
 /// A heading of a page, with its anchor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
@@ -115,12 +119,12 @@ pub struct ParseOptions {
 pub fn parse(source: &Source, options: ParseOptions) -> (Option<Parsed>, Vec<Diagnostic>) {
     let text = source.text.as_str();
     let lines = LineIndex::new(text);
-    let mut problems: Vec<(Pos, String, Option<String>)> = Vec::new();
-    let finish = |problems: Vec<(Pos, String, Option<String>)>| -> Vec<Diagnostic> {
+    let mut problems: Vec<Problem> = Vec::new();
+    let finish = |problems: Vec<Problem>| -> Vec<Diagnostic> {
         problems
             .into_iter()
-            .map(|(pos, message, help)| {
-                let d = Diagnostic::error(&source.shown, message).at(pos);
+            .map(|(pos, code, message, help)| {
+                let d = Diagnostic::error(&source.shown, message).at(pos).code(code);
                 match help {
                     Some(h) => d.help(h),
                     None => d,
@@ -131,7 +135,7 @@ pub fn parse(source: &Source, options: ParseOptions) -> (Option<Parsed>, Vec<Dia
     let split = match frontmatter::split(text) {
         Ok(split) => split,
         Err((pos, message, help)) => {
-            problems.push((pos, message, Some(help)));
+            problems.push((pos, "front-matter", message, Some(help)));
             return (None, finish(problems));
         }
     };
@@ -147,6 +151,7 @@ pub fn parse(source: &Source, options: ParseOptions) -> (Option<Parsed>, Vec<Dia
             if let Err(why) = check_id(&id) {
                 problems.push((
                     located.pos,
+                    "invalid-id",
                     format!("invalid id `{}`: {why}", located.value),
                     None,
                 ));
@@ -160,6 +165,7 @@ pub fn parse(source: &Source, options: ParseOptions) -> (Option<Parsed>, Vec<Dia
     {
         problems.push((
             Pos::START,
+            "invalid-id",
             format!("this file's path gives the invalid id `{id}`: {why}"),
             Some("rename the file or set `id` in the front matter".into()),
         ));

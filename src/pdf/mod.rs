@@ -59,7 +59,8 @@ pub fn print_all(out: &Path, printables: &[Printable]) -> Result<Vec<PathBuf>, V
                 "install it (Debian and Ubuntu: `apt-get install chromium`) or set \
                  TENET_CHROMIUM to a Chromium or Chrome binary; the site itself was built and \
                  does not need it",
-            ),
+            )
+            .code("missing-chromium"),
         ]);
     };
     if printables.is_empty() {
@@ -68,9 +69,11 @@ pub fn print_all(out: &Path, printables: &[Printable]) -> Result<Vec<PathBuf>, V
     let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
     let not_started = |e: String| {
         vec![
-            Diagnostic::error(chromium.as_path(), format!("{e}; no PDF was printed")).help(
-                "set TENET_CHROMIUM to another Chromium or Chrome binary if this one is broken",
-            ),
+            Diagnostic::error(chromium.as_path(), format!("{e}; no PDF was printed"))
+                .help(
+                    "set TENET_CHROMIUM to another Chromium or Chrome binary if this one is broken",
+                )
+                .code("pdf"),
         ]
     };
     let (mut browser, url) = Chromium::launch(&chromium).map_err(not_started)?;

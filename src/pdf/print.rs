@@ -96,7 +96,7 @@ pub fn run(
 }
 
 fn page_error(p: &Printable, message: String) -> Diagnostic {
-    Diagnostic::error(p.html.as_str(), message)
+    Diagnostic::error(p.html.as_str(), message).code("pdf")
 }
 
 impl Printer<'_> {

@@ -160,7 +160,8 @@ pub fn render(
                 display_path(display_root, Path::new("book.toml")),
                 format!("the theme `{}` has no search.html template, so the site has no search page", config.book.theme),
             )
-            .help("add templates/search.html (see the default theme's), or set `enabled = false` in [search]"),
+            .help("add templates/search.html (see the default theme's), or set `enabled = false` in [search]")
+            .code("missing-template"),
         );
     }
     let jobs = jobs::list(site, &theme.tera, search_page);
@@ -203,7 +204,7 @@ pub fn render(
                         };
                         let data = crate::search::document_file(sp, record.bytes(), &header);
                         if let Err(e) = out.write(&path, &data) {
-                            return Some(Diagnostic::error("search", e));
+                            return Some(Diagnostic::error("search", e).code("io"));
                         }
                     }
                 }
@@ -273,7 +274,9 @@ pub fn render(
                     (Some(out), _) => out.write(&path, &bytes),
                     (None, _) => Ok(()),
                 };
-                written.err().map(|e| Diagnostic::error(shown, e))
+                written
+                    .err()
+                    .map(|e| Diagnostic::error(shown, e).code("io"))
             })
             .collect()
     };
@@ -319,7 +322,7 @@ pub fn render(
                     failures
                         .lock()
                         .expect("failures lock")
-                        .push(Diagnostic::error("search", e));
+                        .push(Diagnostic::error("search", e).code("io"));
                 }
             },
         );
@@ -345,7 +348,7 @@ pub fn render(
     if let Some(out) = out
         && let Err(e) = out.write(scripts::TREE_PATH, tree.as_bytes())
     {
-        problems.push(Diagnostic::error("assets", e));
+        problems.push(Diagnostic::error("assets", e).code("io"));
     }
     // Which pages can have changed at all (the others are not even fingerprinted).
     let now = global_fingerprint.map(|global| {
@@ -396,7 +399,7 @@ pub fn render(
             scripts::site_script(&tree_version, &search_version).as_bytes(),
         )
     {
-        problems.push(Diagnostic::error("assets", e));
+        problems.push(Diagnostic::error("assets", e).code("io"));
     }
 
     let sitemap = renderer.sitemap();
@@ -441,10 +444,13 @@ fn show(out: &Folder, showing: &Showing, display_root: &Path, problems: &mut Vec
     match out.flush() {
         Ok(moved) if moved.is_empty() => {}
         Ok(moved) => (showing.done)(moved),
-        Err(e) => problems.push(Diagnostic::error(
-            display_root,
-            format!("cannot move pages into the output folder: {e}"),
-        )),
+        Err(e) => problems.push(
+            Diagnostic::error(
+                display_root,
+                format!("cannot move pages into the output folder: {e}"),
+            )
+            .code("io"),
+        ),
     }
 }
 

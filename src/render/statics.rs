@@ -41,10 +41,13 @@ pub(super) fn write(
         let bytes = match data.bytes() {
             Ok(bytes) => bytes,
             Err(e) => {
-                problems.push(Diagnostic::error(
-                    display_path(display_root, Path::new(rel)),
-                    format!("cannot read static file: {e}"),
-                ));
+                problems.push(
+                    Diagnostic::error(
+                        display_path(display_root, Path::new(rel)),
+                        format!("cannot read static file: {e}"),
+                    )
+                    .code("io"),
+                );
                 continue;
             }
         };
@@ -73,10 +76,9 @@ pub(super) fn write(
         if let Some(out) = out
             && let Err(e) = out.write(rel, &bytes)
         {
-            problems.push(Diagnostic::error(
-                display_path(display_root, Path::new("static")),
-                e,
-            ));
+            problems.push(
+                Diagnostic::error(display_path(display_root, Path::new("static")), e).code("io"),
+            );
         }
     }
     if highlight_css {
@@ -88,7 +90,7 @@ pub(super) fn write(
         if let Some(out) = out
             && let Err(e) = out.write(highlight::PATH, css.as_bytes())
         {
-            problems.push(Diagnostic::error("assets", e));
+            problems.push(Diagnostic::error("assets", e).code("io"));
         }
     }
     // The navigation tree: pages load it on demand, by the version in `assets/site.js`.

@@ -84,10 +84,8 @@ pub fn load(
                     );
                     templates.insert(tpl, text);
                 }
-                Err(e) => problems.push(Diagnostic::error(
-                    path,
-                    format!("cannot read template: {e}"),
-                )),
+                Err(e) => problems
+                    .push(Diagnostic::error(path, format!("cannot read template: {e}")).code("io")),
             },
         );
         read_dir_files(&theme_dir.join("static"), &mut |rel, path| {
@@ -113,7 +111,8 @@ pub fn load(
                 shown,
                 format!("theme `{name}` not found: there is no themes/{name}/ folder"),
             )
-            .help("set `theme = \"default\"` for the built-in theme, or add the theme's folder"),
+            .help("set `theme = \"default\"` for the built-in theme, or add the theme's folder")
+            .code("missing-theme"),
         ]);
     }
 
@@ -128,10 +127,8 @@ pub fn load(
                     );
                     templates.insert(rel.to_string(), text);
                 }
-                Err(e) => problems.push(Diagnostic::error(
-                    path,
-                    format!("cannot read template: {e}"),
-                )),
+                Err(e) => problems
+                    .push(Diagnostic::error(path, format!("cannot read template: {e}")).code("io")),
             },
         );
         read_dir_files(&root.join("static"), &mut |rel, path| {
@@ -150,7 +147,9 @@ pub fn load(
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml", ".svg"]);
     if let Err(e) = tera.set_fallback_prefixes(["theme/"]) {
-        return Err(vec![Diagnostic::error("templates", e.to_string())]);
+        return Err(vec![
+            Diagnostic::error("templates", e.to_string()).code("template"),
+        ]);
     }
     if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
     {
@@ -198,10 +197,12 @@ pub fn template_error(error: &tera::Error, sources: &BTreeMap<String, PathBuf>) 
                 .cloned()
                 .unwrap_or_else(|| PathBuf::from(report.filename()));
             let span = report.span();
-            Diagnostic::error(file, format!("template: {}", report.message())).at(Pos {
-                line: span.start_line,
-                column: span.start_col + 1,
-            })
+            Diagnostic::error(file, format!("template: {}", report.message()))
+                .at(Pos {
+                    line: span.start_line,
+                    column: span.start_col + 1,
+                })
+                .code("template")
         }
         _ => {
             let mut message = error.to_string();
@@ -211,7 +212,7 @@ pub fn template_error(error: &tera::Error, sources: &BTreeMap<String, PathBuf>) 
                 message.push_str(&inner.to_string());
                 source = inner.source();
             }
-            Diagnostic::error("templates", format!("template: {message}"))
+            Diagnostic::error("templates", format!("template: {message}")).code("template")
         }
     }
 }

@@ -8,6 +8,8 @@ use crate::page::ParsedPage;
 
 /// Why a lookup failed, ready to be shown.
 pub struct NotFound {
+    /// `unknown-reference` or `ambiguous-reference` ([`crate::diagnostics::Diagnostic::code`]).
+    pub code: &'static str,
     pub message: String,
     pub help: Option<String>,
 }
@@ -75,6 +77,7 @@ impl<'a> Ids<'a> {
                     names.sort_unstable();
                     let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
                     return Err(NotFound {
+                        code: "ambiguous-reference",
                         message: format!("`{id}` is ambiguous: it names {}", list.join(", ")),
                         help: Some("write the full id".into()),
                     });
@@ -83,6 +86,7 @@ impl<'a> Ids<'a> {
             }
         }
         Err(NotFound {
+            code: "unknown-reference",
             message: format!("unknown reference `{id}`"),
             help: Some(
                 did_you_mean(&suggest(id, self.ids.iter().copied())).unwrap_or_else(|| {

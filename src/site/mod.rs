@@ -18,6 +18,10 @@ use crate::diagnostics::{Diagnostic, Pos, did_you_mean, suggest};
 use crate::page::{BlockKind, FrontMatter, Kind, ParsedPage, RefTarget};
 use ids::Ids;
 
+/// Why a reference or relation cannot be resolved: its code ([`Diagnostic::code`]), the
+/// message and what to do about it.
+type Problem = (&'static str, String, Option<String>);
+
 /// Ids the output layout reserves for generated pages.
 pub const RESERVED_IDS: &[&str] = &["search", "print", "assets", "404"];
 
@@ -141,8 +145,8 @@ pub fn resolve(
             let mut problems = Vec::new();
             let mut relations: Vec<(Source, usize)> = Vec::new();
             let mut unlinked = Vec::new();
-            let error = |pos: Pos, message: String, help: Option<String>| {
-                let d = Diagnostic::error(&page.shown, message).at(pos);
+            let error = |pos: Pos, (code, message, help): Problem| {
+                let d = Diagnostic::error(&page.shown, message).at(pos).code(code);
                 match help {
                     Some(h) => d.help(h),
                     None => d,
@@ -156,7 +160,7 @@ pub fn resolve(
                 for item in list {
                     match relation(&ids, &pages, edition, &item.value, want_principle) {
                         Ok(t) => found.extend(t),
-                        Err((message, help)) => problems.push(error(item.pos, message, help)),
+                        Err(problem) => problems.push(error(item.pos, problem)),
                     }
                 }
                 found
@@ -192,7 +196,7 @@ pub fn resolve(
                                     t,
                                 ));
                             }
-                            Err((message, help)) => problems.push(error(pos, message, help)),
+                            Err(problem) => problems.push(error(pos, problem)),
                         }
                     }
                 }
@@ -217,9 +221,10 @@ pub fn resolve(
                     (Some(t), _) => Ok(t),
                     (None, _) if let Some(excluded) = left_out => Err(excluded.problem()),
                     (None, RefTarget::Id { id, .. }) => {
-                        ids.resolve(id).map_err(|nf| (nf.message, nf.help))
+                        ids.resolve(id).map_err(|nf| (nf.code, nf.message, nf.help))
                     }
                     (None, RefTarget::File { path, written, .. }) => Err((
+                        "broken-link",
                         format!("link to `{written}`: no page at content/{path}"),
                         did_you_mean(&suggest(path, ids.files())),
                     )),
@@ -245,6 +250,7 @@ pub fn resolve(
                                 format!("`{}`", pages[t].id)
                             };
                             (
+                                "unknown-anchor",
                                 format!("{shown_id} has no heading or block `#{a}`"),
                                 did_you_mean(&suggest(a, known.iter().copied())),
                             )
@@ -266,12 +272,12 @@ pub fn resolve(
                         }
                         page_refs.push(Some(resolved));
                     }
-                    Err((message, help)) => {
+                    Err(problem) => {
                         match left_out.filter(|excluded| excluded.unlink) {
                             Some(excluded) => {
                                 unlinked.push(((p, page_refs.len()), excluded.title.clone()));
                             }
-                            None => problems.push(error(r.pos, message, help)),
+                            None => problems.push(error(r.pos, problem)),
                         }
                         page_refs.push(None);
                     }
@@ -372,7 +378,7 @@ fn relation(
     edition: &Edition,
     value: &str,
     want_principle: bool,
-) -> Result<Option<usize>, (String, Option<String>)> {
+) -> Result<Option<usize>, Problem> {
     if ids.lookup(value).is_none() {
         let target = RefTarget::Id {
             id: value.to_string(),
@@ -393,10 +399,13 @@ fn relation_target(
     pages: &[Arc<ParsedPage>],
     value: &str,
     want_principle: bool,
-) -> Result<usize, (String, Option<String>)> {
-    let t = ids.resolve(value).map_err(|nf| (nf.message, nf.help))?;
+) -> Result<usize, Problem> {
+    let t = ids
+        .resolve(value)
+        .map_err(|nf| (nf.code, nf.message, nf.help))?;
     if want_principle && pages[t].fm.kind != Kind::Principle {
         return Err((
+            "not-a-principle",
             format!("`{value}` is a {}, not a principle", pages[t].fm.kind.name()),
             Some("list principle pages (kind = \"principle\") under `principles`, other pages under `related`".into()),
         ));
@@ -447,7 +456,8 @@ fn check_ids(pages: &[Arc<ParsedPage>], problems: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .at(page.id_pos)
-                .help("give one of the pages another `id` in its front matter, or rename the file"),
+                .help("give one of the pages another `id` in its front matter, or rename the file")
+                .code("duplicate-id"),
             );
         } else {
             first.insert(&page.id, i);
@@ -459,7 +469,8 @@ fn check_ids(pages: &[Arc<ParsedPage>], problems: &mut Vec<Diagnostic>) {
             problems.push(
                 Diagnostic::error(&page.shown, format!("the id `{}` is reserved for a generated page", page.id))
                     .at(page.id_pos)
-                    .help("`search`, `print`, `assets`, `404` and ids ending in `/handout` or `/lesson-plan` are taken by the output layout; set another `id`"),
+                    .help("`search`, `print`, `assets`, `404` and ids ending in `/handout` or `/lesson-plan` are taken by the output layout; set another `id`")
+                    .code("reserved-id"),
             );
         }
     }
@@ -586,7 +597,8 @@ fn kind_indexes(
             problems.push(
                 Diagnostic::error(&pages[p].shown, format!("the id `{id}` is the index of all {id}; a {} cannot have it", pages[p].fm.kind.name()))
                     .at(pages[p].id_pos)
-                    .help(format!("give this page another id, or make it a plain page (it then shows the index of {id} below its text)")),
+                    .help(format!("give this page another id, or make it a plain page (it then shows the index of {id} below its text)"))
+                    .code("reserved-id"),
             );
         }
         indexes.push(KindIndex {
