@@ -18,7 +18,8 @@
 //! serve    watch, rebuild, tell the open pages    (on top, with the CLI)
 //! ```
 //!
-//! Beside the pipeline, `scaffold` writes the starter handbook of `tenet new`.
+//! Beside the pipeline, `scaffold` writes the starter handbook of `tenet new`, and `progress`
+//! is what a build tells as it goes (the command line draws it).
 //!
 //! Every stage returns its result together with the problems it found; the build reports
 //! them all at once and only puts the new output in place when there are no errors. A
@@ -35,6 +36,7 @@ pub mod model;
 pub mod output;
 pub mod page;
 pub mod pdf;
+pub mod progress;
 pub mod render;
 pub mod scaffold;
 pub mod search;

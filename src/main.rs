@@ -1,6 +1,7 @@
 //! The `tenet` command line: parses arguments, runs the library, prints what it found and
 //! sets the exit code (0: success, 1: the handbook has errors, 2: bad usage).
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -200,7 +201,17 @@ fn main() -> ExitCode {
             format.format,
         ),
     };
-    let report = tenet::run(&options);
+    // A progress bar on a terminal, for a build that takes more than a second.
+    let bar = (format == Format::Text && !quiet && std::io::stderr().is_terminal())
+        .then(|| std::sync::Arc::new(Bar::new()));
+    let mut session = tenet::Session::new(options.clone());
+    if let Some(bar) = &bar {
+        session = session.with_progress(bar.clone());
+    }
+    let report = session.build();
+    if let Some(bar) = bar {
+        bar.bar.finish_and_clear();
+    }
     if format == Format::Json {
         return json_report(report, timings, pdf, started);
     }
@@ -282,16 +293,20 @@ fn print_summary(
         return false;
     }
     if !quiet {
+        let warnings = match report.warnings() {
+            0 => "no warnings".to_string(),
+            n => format!("{n} warning{}", plural(n)),
+        };
         match &report.output {
             Some(out) => eprintln!(
-                "built {} pages ({} files, {:.1} MB) into {} in {seconds:.2} s",
+                "built {} pages ({} files, {:.1} MB) into {} in {seconds:.2} s, {warnings}",
                 report.pages,
                 report.files_written,
                 report.bytes_written as f64 / 1e6,
                 out.display()
             ),
             None => eprintln!(
-                "checked {} pages in {seconds:.2} s: no errors",
+                "checked {} pages in {seconds:.2} s: no errors, {warnings}",
                 report.pages
             ),
         }
@@ -685,5 +700,69 @@ fn new_handbook(dir: &std::path::Path) -> ExitCode {
             eprintln!("{problem}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// The progress bar of a build on a terminal: hidden for its first second (a quick build shows
+/// none; `TENET_PROGRESS_AFTER_MS` changes the delay), then the stage and the files made.
+struct Bar {
+    bar: indicatif::ProgressBar,
+    started: Instant,
+    after: std::time::Duration,
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl Bar {
+    fn new() -> Bar {
+        let after = std::env::var("TENET_PROGRESS_AFTER_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .unwrap_or(1000);
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{msg:<22} [{bar:30}] {pos}/{len} files, {elapsed}",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message("reading the sources");
+        Bar {
+            bar,
+            started: Instant::now(),
+            after: std::time::Duration::from_millis(after),
+            shown: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// Draws the bar from now on, once the delay is over.
+    fn show_when_due(&self) {
+        use std::sync::atomic::Ordering;
+        if !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() >= self.after
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+}
+
+impl tenet::progress::Progress for Bar {
+    fn stage(&self, ended: &'static str) {
+        let next = match ended {
+            "load" => "parsing the pages",
+            "parse" => "resolving references",
+            "resolve" => "rendering",
+            "render" => "writing",
+            _ => "finishing",
+        };
+        self.bar.set_message(next);
+        self.show_when_due();
+    }
+
+    fn files(&self, done: usize, total: usize) {
+        self.bar.set_length(total as u64);
+        self.bar.set_position(done as u64);
+        self.show_when_due();
     }
 }

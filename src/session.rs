@@ -12,6 +12,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostics::{self, Diagnostic, display_path};
+use crate::progress::Progress;
 use crate::{config, edition, languages, output, page, pdf, render, search, site, source, strings};
 
 /// What to build.
@@ -86,14 +87,18 @@ impl Report {
 }
 
 /// Time spent per stage, summed over the languages of a site.
-struct Clock(Instant);
+/// Told at the end of each stage, with the progress to tell it to.
+struct Clock<'a>(Instant, Option<&'a dyn Progress>);
 
-impl Clock {
+impl Clock<'_> {
     fn lap(&mut self, report: &mut Report, name: &'static str) {
         let elapsed = self.0.elapsed();
         match report.timings.iter_mut().find(|(n, _)| *n == name) {
             Some((_, total)) => *total += elapsed,
             None => report.timings.push((name, elapsed)),
+        }
+        if let Some(progress) = self.1 {
+            progress.stage(name);
         }
         self.0 = Instant::now();
     }
@@ -239,6 +244,8 @@ pub struct Session {
     memory: HashMap<String, Memory>,
     /// The files a watcher saw change since the last build ([`Session::notice`]).
     noticed: Option<Vec<PathBuf>>,
+    /// What to tell as a build goes ([`Session::with_progress`]).
+    progress: Option<std::sync::Arc<dyn Progress + Send>>,
 }
 
 impl Session {
@@ -262,7 +269,14 @@ impl Session {
             output: None,
             memory: HashMap::new(),
             noticed: None,
+            progress: None,
         }
+    }
+
+    /// The same session, telling `progress` how each build goes.
+    pub fn with_progress(mut self, progress: std::sync::Arc<dyn Progress + Send>) -> Session {
+        self.progress = Some(progress);
+        self
     }
 
     /// Tells the session which files changed since its last build, as a file watcher saw them
@@ -298,6 +312,7 @@ impl Session {
             &mut self.memory,
             noticed.as_deref(),
             showing,
+            self.progress.as_deref().map(|p| p as &dyn Progress),
         );
         match manifest {
             Some(manifest) => self.output = Some(manifest),
@@ -323,11 +338,12 @@ fn run(
     memory: &mut HashMap<String, Memory>,
     noticed: Option<&[PathBuf]>,
     showing: Option<&render::Showing<'_>>,
+    progress: Option<&dyn Progress>,
 ) -> (Report, Option<output::Manifest>) {
     let mut report = Report::default();
     let mut manifest = None;
     let root = options.root.as_path();
-    let mut clock = Clock(Instant::now());
+    let mut clock = Clock(Instant::now(), progress);
 
     // Load: the settings of the handbook, and of the editions of its other languages.
     let (loaded, problems) = config::load(root, root);
@@ -660,7 +676,7 @@ fn build_part(
     showing: Option<&render::Showing<'_>>,
     memory: &mut Memory,
     report: &mut Report,
-    clock: &mut Clock,
+    clock: &mut Clock<'_>,
 ) -> render::Rendered {
     let config = &part.config;
     let layers = &part.layers;
@@ -917,6 +933,7 @@ fn build_part(
             track.then_some(&memory.fingerprints),
             showing,
             display_root,
+            clock.1,
         );
         report.pages += rendered.pages;
         report.pages_made += rendered.made;

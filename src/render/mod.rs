@@ -85,6 +85,7 @@ pub fn render(
     remembered: Option<&Fingerprints>,
     showing: Option<&Showing<'_>>,
     display_root: &Path,
+    progress: Option<&dyn crate::progress::Progress>,
 ) -> (Rendered, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let strings = Strings::for_language(&config.book.language, &config.strings);
@@ -179,8 +180,16 @@ pub fn render(
             .insert(path.to_string(), fingerprint);
         remembered.files.get(path) == Some(&fingerprint) && out.is_some_and(|o| o.keep(path))
     };
+    let started = std::sync::atomic::AtomicUsize::new(0);
+    let total = jobs.len();
     let render_jobs = |jobs: &[jobs::Job], to_check: Option<&dirty::ToCheck>| -> Vec<Diagnostic> {
         jobs.par_iter()
+            .inspect(|_| {
+                if let Some(progress) = progress {
+                    let done = started.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    progress.files(done, total);
+                }
+            })
             .filter_map(|job| {
                 // The page's search documents, written alongside it.
                 if let (jobs::Job::Page(p), Some(plan), Some(out)) = (*job, plan.as_ref(), out)
