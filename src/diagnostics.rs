@@ -135,6 +135,28 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// What a handbook's `[check]` table (and `--deny`) make of problems, by code: `allow` drops
+/// the warnings and notes of these codes, `warn` makes errors of these codes warnings, `deny`
+/// makes warnings of these codes, or every warning with `"warnings"`, errors.
+pub fn apply_policy(
+    diagnostics: &mut Vec<Diagnostic>,
+    allow: &[String],
+    warn: &[String],
+    deny: &[String],
+) {
+    let named = |list: &[String], code: &str| list.iter().any(|c| c == code);
+    diagnostics.retain(|d| d.is_error() || !named(allow, d.code));
+    for d in diagnostics.iter_mut() {
+        match d.severity {
+            Severity::Error if named(warn, d.code) => d.severity = Severity::Warning,
+            Severity::Warning if named(deny, d.code) || named(deny, "warnings") => {
+                d.severity = Severity::Error;
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Sorts diagnostics by file, then position, so output is stable across parallel runs.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {

@@ -146,13 +146,17 @@ impl Target {
     }
 }
 
-/// How `build`, `pdf` and `check` print what they found.
+/// How `build`, `pdf` and `check` report what they found.
 #[derive(clap::Args)]
 struct FormatArg {
     /// `text`: problems as `path:line:column: error: message` on stderr; `json`: one JSON
     /// object per problem per line on stdout, then a summary object (README.md, "Diagnostics")
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Make warnings errors: `warnings` for all of them, or a code (README.md, "Diagnostics");
+    /// may be given more than once (as `[check] deny` in book.toml)
+    #[arg(long, value_name = "CODE")]
+    deny: Vec<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -165,7 +169,7 @@ fn main() -> ExitCode {
     keep_freed_memory_a_while();
     let cli = Cli::parse();
     let started = Instant::now();
-    let (options, quiet, timings, pdf, format) = match cli.command {
+    let (options, quiet, timings, pdf, report_as) = match cli.command {
         Command::Build {
             target,
             timings,
@@ -173,11 +177,11 @@ fn main() -> ExitCode {
             format,
         } => {
             let (options, quiet) = target.options();
-            (options, quiet, timings, pdf, format.format)
+            (options, quiet, timings, pdf, format)
         }
         Command::Pdf { target, format } => {
             let (options, quiet) = target.options();
-            (options, quiet, false, true, format.format)
+            (options, quiet, false, true, format)
         }
         Command::Edition { command } => return edition(command),
         Command::New { dir } => return new_handbook(&dir),
@@ -198,13 +202,14 @@ fn main() -> ExitCode {
             false,
             false,
             false,
-            format.format,
+            format,
         ),
     };
+    let format = report_as.format;
     // A progress bar on a terminal, for a build that takes more than a second.
     let bar = (format == Format::Text && !quiet && std::io::stderr().is_terminal())
         .then(|| std::sync::Arc::new(Bar::new()));
-    let mut session = tenet::Session::new(options.clone());
+    let mut session = tenet::Session::new(options.clone()).deny(report_as.deny);
     if let Some(bar) = &bar {
         session = session.with_progress(bar.clone());
     }

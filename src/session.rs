@@ -86,6 +86,13 @@ impl Report {
     }
 }
 
+/// What the session was asked besides its options: whom to tell how a build goes, and which
+/// warnings to make errors.
+struct Asked<'a> {
+    progress: Option<&'a dyn Progress>,
+    deny: &'a [String],
+}
+
 /// Time spent per stage, summed over the languages of a site.
 /// Told at the end of each stage, with the progress to tell it to.
 struct Clock<'a>(Instant, Option<&'a dyn Progress>);
@@ -246,6 +253,8 @@ pub struct Session {
     noticed: Option<Vec<PathBuf>>,
     /// What to tell as a build goes ([`Session::with_progress`]).
     progress: Option<std::sync::Arc<dyn Progress + Send>>,
+    /// Codes (or `"warnings"`) whose warnings are errors, besides the handbook's `[check]`.
+    deny: Vec<String>,
 }
 
 impl Session {
@@ -270,7 +279,15 @@ impl Session {
             memory: HashMap::new(),
             noticed: None,
             progress: None,
+            deny: Vec::new(),
         }
+    }
+
+    /// The same session, making warnings of these codes (or all, with `"warnings"`) errors,
+    /// as `--deny` asks.
+    pub fn deny(mut self, codes: Vec<String>) -> Session {
+        self.deny = codes;
+        self
     }
 
     /// The same session, telling `progress` how each build goes.
@@ -312,7 +329,10 @@ impl Session {
             &mut self.memory,
             noticed.as_deref(),
             showing,
-            self.progress.as_deref().map(|p| p as &dyn Progress),
+            Asked {
+                progress: self.progress.as_deref().map(|p| p as &dyn Progress),
+                deny: &self.deny,
+            },
         );
         match manifest {
             Some(manifest) => self.output = Some(manifest),
@@ -338,8 +358,12 @@ fn run(
     memory: &mut HashMap<String, Memory>,
     noticed: Option<&[PathBuf]>,
     showing: Option<&render::Showing<'_>>,
-    progress: Option<&dyn Progress>,
+    asked: Asked<'_>,
 ) -> (Report, Option<output::Manifest>) {
+    let Asked {
+        progress,
+        deny: deny_also,
+    } = asked;
     let mut report = Report::default();
     let mut manifest = None;
     let root = options.root.as_path();
@@ -446,6 +470,13 @@ fn run(
             .help("if the site has a web address, set `base_url = \"https://example.org/handbook/\"` in [book] so search engines can use the sitemap")
             .code("relative-base-url"),
         );
+    }
+    // What the handbook's `[check]` table, and the session, make of the problems.
+    if config_ok {
+        let check = &parts[0].config.check;
+        let mut deny = check.deny.clone();
+        deny.extend(deny_also.iter().cloned());
+        diagnostics::apply_policy(&mut report.diagnostics, &check.allow, &check.warn, &deny);
     }
     if let Some(staging) = staging {
         if !report.has_errors()
@@ -862,6 +893,7 @@ fn build_part(
             (site, clean)
         }
     };
+    report.diagnostics.extend(site::lints::lints(&site));
     clock.lap(report, "resolve");
 
     // Render and write.

@@ -228,14 +228,21 @@ fn json_lines_tell_what_the_text_tells_with_a_code_each() {
         "a diagnostic without help"
     );
     assert_eq!(summary["errors"], 6, "{summary}");
-    assert_eq!(summary["warnings"], 1, "{summary}");
+    // One of them a lint: the principle no key message is about.
+    assert_eq!(summary["warnings"], 2, "{summary}");
+    assert!(
+        diagnostics
+            .iter()
+            .any(|(_, code)| code == "principle-without-key-message"),
+        "{diagnostics:?}"
+    );
     assert!(summary["output"].is_null());
     assert!(summary["seconds"].as_f64().is_some());
     // The text form's closing line says the same.
     assert!(
         text.stderr
             .lines()
-            .any(|l| l == "error: 6 errors and 1 warning in .; nothing was written"),
+            .any(|l| l == "error: 6 errors and 2 warnings in .; nothing was written"),
         "{}",
         text.stderr
     );

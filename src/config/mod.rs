@@ -40,6 +40,7 @@ pub struct Config {
     pub build: BuildConfig,
     pub search: SearchConfig,
     pub print: PrintConfig,
+    pub check: CheckConfig,
     pub theme: ThemeConfig,
     /// The `[edition]` table of the handbook being built, when it is an edition.
     pub edition: Option<EditionConfig>,
@@ -73,6 +74,16 @@ pub struct LanguageConfig {
     pub edition: Option<LanguageEdition>,
     /// Where the table was written in book.toml.
     pub pos: Option<Pos>,
+}
+
+/// `[check]`: what to make of problems, by code (README.md, "Diagnostics"): `allow` drops the
+/// warnings and notes of these codes, `warn` makes errors of these codes warnings, `deny` makes
+/// warnings of these codes (or all, with `"warnings"`) errors.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckConfig {
+    pub allow: Vec<String>,
+    pub warn: Vec<String>,
+    pub deny: Vec<String>,
 }
 
 /// `[print]`: how handouts and the print view are laid out on paper.

@@ -21,6 +21,7 @@ pub(super) const SCHEMA: &[(&str, &[&str])] = &[
     ("build", &["output", "minify", "highlight"]),
     ("search", &["enabled"]),
     ("print", &["paper"]),
+    ("check", &["allow", "warn", "deny"]),
     ("theme", &["logo", "favicon", "primary", "accent", "footer"]),
     ("edition", &["base", "exclude", "on_excluded_reference"]),
     // Its keys are the strings table's, checked in `check_keys`.
@@ -42,6 +43,7 @@ pub(super) struct RawConfig {
     pub(super) build: RawBuild,
     pub(super) search: RawSearch,
     pub(super) print: RawPrint,
+    pub(super) check: RawCheck,
     pub(super) theme: RawTheme,
     pub(super) edition: Option<RawEdition>,
     pub(super) strings: BTreeMap<String, String>,
@@ -88,6 +90,14 @@ pub(super) struct RawPrint {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
+pub(super) struct RawCheck {
+    pub(super) allow: Option<Vec<String>>,
+    pub(super) warn: Option<Vec<String>>,
+    pub(super) deny: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub(super) struct RawTheme {
     pub(super) logo: Option<PathBuf>,
     pub(super) favicon: Option<PathBuf>,
@@ -130,6 +140,11 @@ impl RawConfig {
             print: RawPrint {
                 paper: self.print.paper.or(base.print.paper),
             },
+            check: RawCheck {
+                allow: self.check.allow.or(base.check.allow),
+                warn: self.check.warn.or(base.check.warn),
+                deny: self.check.deny.or(base.check.deny),
+            },
             theme: RawTheme {
                 logo: self.theme.logo.or(base.theme.logo),
                 favicon: self.theme.favicon.or(base.theme.favicon),
@@ -168,6 +183,11 @@ impl RawConfig {
             },
             print: PrintConfig {
                 paper: self.print.paper.unwrap_or_default(),
+            },
+            check: CheckConfig {
+                allow: self.check.allow.unwrap_or_default(),
+                warn: self.check.warn.unwrap_or_default(),
+                deny: self.check.deny.unwrap_or_default(),
             },
             theme: ThemeConfig {
                 logo: self.theme.logo,

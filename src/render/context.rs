@@ -116,18 +116,7 @@ pub struct PlanCx {
     pub total: String,
 }
 
-/// Minutes in a duration as written: "20 minutes", "20 min", "1 hour", "1.5 h", "90".
-pub fn minutes(duration: &str) -> Option<u32> {
-    let text = duration.trim().to_lowercase();
-    let number: String = text
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.')
-        .collect();
-    let value: f64 = number.parse().ok()?;
-    let unit = text[number.len()..].trim_start();
-    let factor = if unit.starts_with('h') { 60.0 } else { 1.0 };
-    Some((value * factor).round() as u32)
-}
+pub use crate::model::minutes;
 
 /// One page in the print view.
 #[derive(Serialize)]

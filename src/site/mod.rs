@@ -6,6 +6,7 @@
 //! after this stage changes the model; rendering only reads it.
 
 pub mod ids;
+pub mod lints;
 pub mod order;
 
 use std::collections::HashMap;

@@ -1,0 +1,121 @@
+//! Lints trainers want, over the resolved site: each a warning by default, with a code that a
+//! handbook's `[check]` table can allow or deny (README.md, "Diagnostics").
+//!
+//! Input: the [`Site`]. Output: the warnings, at the page (and block) they concern.
+
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::model::{BlockKind, Kind, minutes};
+
+use super::Site;
+
+/// The lints' warnings for a site.
+pub fn lints(site: &Site) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    // Principles some key message is about.
+    let mut taught = vec![false; site.pages.len()];
+    for (p, page) in site.pages.iter().enumerate() {
+        let warn = |pos: Pos, code: &'static str, message: String, help: &str| {
+            Diagnostic::warning(&page.shown, message)
+                .at(pos)
+                .help(help)
+                .code(code)
+        };
+        let key_messages: Vec<usize> = (0..page.blocks.len())
+            .filter(|&b| page.blocks[b].spec.kind == BlockKind::KeyMessage)
+            .collect();
+        for &b in &key_messages {
+            let about = &site.block_principles[p][b];
+            for &principle in about {
+                taught[principle] = true;
+            }
+            // A principle's own key messages are about it.
+            if page.fm.kind == Kind::Principle {
+                taught[p] = true;
+                continue;
+            }
+            if about.is_empty() {
+                found.push(warn(
+                    page.blocks[b].spec.pos,
+                    "key-message-without-principle",
+                    format!(
+                        "key message {} names no principle",
+                        page.blocks[b].spec.ordinal
+                    ),
+                    "say which principle it is about: `::: key-message {principles=consent}`",
+                ));
+            }
+        }
+        if page.fm.kind != Kind::Lesson {
+            continue;
+        }
+        if page.fm.outcomes.is_empty() {
+            found.push(warn(
+                Pos::START,
+                "lesson-without-outcomes",
+                "the lesson has no learning outcomes".into(),
+                "list them in the front matter: `outcomes = [\"Explain ...\", \"Describe ...\"]`",
+            ));
+        }
+        if key_messages.is_empty() {
+            found.push(warn(
+                Pos::START,
+                "lesson-without-key-messages",
+                "the lesson has no key messages".into(),
+                "add what participants must remember as `::: key-message` blocks",
+            ));
+        }
+        // The activities' time against the lesson's.
+        let activities: u32 = page
+            .blocks
+            .iter()
+            .filter(|b| b.spec.kind == BlockKind::Activity)
+            .filter_map(|b| b.spec.attr("duration").and_then(minutes))
+            .sum();
+        if let Some(lesson) = page.fm.duration.as_deref().and_then(minutes)
+            && activities > lesson
+        {
+            found.push(warn(
+                Pos::START,
+                "activities-over-duration",
+                format!(
+                    "the activities take {activities} minutes, more than the lesson's {lesson}"
+                ),
+                "shorten an activity, or give the lesson a longer `duration`",
+            ));
+        }
+        // Slide numbers, each once.
+        let mut numbers: Vec<(&str, Pos)> = Vec::new();
+        for block in page
+            .blocks
+            .iter()
+            .filter(|b| b.spec.kind == BlockKind::Slide)
+        {
+            let Some(number) = block.spec.attr("number") else {
+                continue;
+            };
+            match numbers.iter().find(|(n, _)| *n == number) {
+                Some((_, first)) => found.push(warn(
+                    block.spec.pos,
+                    "duplicate-slide-number",
+                    format!(
+                        "slide {number} is numbered twice in the lesson (first at line {})",
+                        first.line
+                    ),
+                    "give each slide of a lesson its own number",
+                )),
+                None => numbers.push((number, block.spec.pos)),
+            }
+        }
+    }
+    for (p, page) in site.pages.iter().enumerate() {
+        if page.fm.kind == Kind::Principle && !taught[p] {
+            found.push(
+                Diagnostic::warning(&page.shown, "no key message is about this principle")
+                    .at(Pos::START)
+                    .help("name it in a key message: `::: key-message {principles=<this id>}`")
+                    .code("principle-without-key-message"),
+            );
+        }
+    }
+    found
+}
