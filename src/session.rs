@@ -912,6 +912,15 @@ fn build_part(
             None
         }
     };
+    // Links and images to files that are not there (before anything is written).
+    if let Some(theme) = &theme {
+        let assets: std::collections::HashSet<&str> =
+            sources.assets.iter().map(|a| a.rel.as_str()).collect();
+        let exists = |path: &str| assets.contains(path) || theme.statics.contains_key(path);
+        report
+            .diagnostics
+            .extend(site::lints::missing_files(&site, &exists));
+    }
     if write && !report.has_errors() && staging.is_none() {
         let made = if track {
             output::Staging::tracked(out_dir, previous.take())

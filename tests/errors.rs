@@ -432,7 +432,8 @@ fn every_diagnostic_has_a_documented_code_of_its_severity() {
     }
     // Every documented code is met here, but those these handbooks cannot bring about (a file
     // that cannot be read or written, Chromium; tests/diagnostics_json.rs meets
-    // `missing-chromium`) and the lints, which tests/lints.rs meets.
+    // `missing-chromium`), the lints, which tests/lints.rs meets, and `missing-image`, met by
+    // `missing_images_and_files_are_errors_where_they_are_written`.
     let elsewhere = [
         "io",
         "pdf",
@@ -443,6 +444,7 @@ fn every_diagnostic_has_a_documented_code_of_its_severity() {
         "principle-without-key-message",
         "activities-over-duration",
         "duplicate-slide-number",
+        "missing-image",
     ];
     let unmet: Vec<&String> = documented
         .keys()
@@ -450,4 +452,51 @@ fn every_diagnostic_has_a_documented_code_of_its_severity() {
         .filter(|c| !elsewhere.contains(&c.as_str()))
         .collect();
     assert!(unmet.is_empty(), "no test brings about {unmet:?}");
+}
+
+/// A picture or a link to a file that is not there is an error at its line and column; those
+/// that are there (next to the page, under static/, a page's folder, a name with a space) are
+/// not; nothing is written.
+#[test]
+fn missing_images_and_files_are_errors_where_they_are_written() {
+    let h = Handbook::from_files(&[
+        ("book.toml", "[book]\ntitle = \"Files\"\n"),
+        (
+            "content/_index.md",
+            "+++\ntitle = \"Home\"\n+++\n\nWelcome.\n",
+        ),
+        ("content/lessons/map.png", "png"),
+        ("content/lessons/my form.pdf", "pdf"),
+        ("static/forms/sign-in.pdf", "pdf"),
+        (
+            "content/lessons/one.md",
+            "+++\ntitle = \"One\"\n+++\n\n![map](map.png) and ![gone](pic.png)\n\n\
+             [form](my%20form.pdf), [sign in](../forms/sign-in.pdf), [two](../two/),\n\
+             [minutes](minutes.docx) and [away](https://example.org/x.pdf).\n",
+        ),
+        ("content/two.md", "+++\ntitle = \"Two\"\n+++\n\nTwo.\n"),
+    ]);
+    let report = h.build();
+    type Found<'a> = (String, Option<(usize, usize)>, &'a str);
+    let found: Vec<Found> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.message.clone(), d.position, d.code))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "image `pic.png`: no file at lessons/pic.png".to_string(),
+                Some((5, 21)),
+                "missing-image"
+            ),
+            (
+                "link `minutes.docx`: no file at lessons/minutes.docx".to_string(),
+                Some((8, 1)),
+                "broken-link"
+            ),
+        ]
+    );
+    assert!(!h.root().join("site").exists(), "nothing is written");
 }

@@ -13,7 +13,7 @@ use syntect::util::LinesWithEndings;
 use super::blocks::{CLOSE_MARKER, OPEN_MARKER, Preprocessed};
 use super::slug::Anchors;
 use super::tokens::{self, Token};
-use super::{Block, Heading, Ref, RefTarget};
+use super::{Block, FileRef, Heading, Ref, RefTarget};
 use crate::diagnostics::{LineIndex, Pos};
 
 /// The CSS class prefix of highlighted code (`hl-keyword` ...); the theme styles them.
@@ -34,6 +34,7 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     pub blocks: Vec<Block>,
     pub refs: Vec<Ref>,
+    pub files: Vec<FileRef>,
     pub lead: Option<String>,
     pub has_code: bool,
     pub text: Vec<TextPart>,
@@ -167,6 +168,7 @@ pub fn render(
     // Asset links start at the site's root, filled in for each page the body is written to.
     let prefix = tokens::root();
     let mut links_assets = false;
+    let mut files: Vec<FileRef> = Vec::new();
     let base_dir = match cx.rel.rfind('/') {
         Some(i) => &cx.rel[..i],
         None => "",
@@ -394,6 +396,9 @@ pub fn render(
                 },
                 Target::Asset(path) => {
                     links_assets = true;
+                    if let Some(file) = file_ref(base_dir, path, false, pos_of(range.start)) {
+                        files.push(file);
+                    }
                     let dest = rewrite_asset(&prefix, base_dir, path)
                         .map(CowStr::from)
                         .unwrap_or(dest_url);
@@ -440,6 +445,9 @@ pub fn render(
                 let dest = match classify(&dest_url) {
                     Target::Asset(path) | Target::Markdown { path, .. } => {
                         links_assets = true;
+                        if let Some(file) = file_ref(base_dir, path, true, pos_of(range.start)) {
+                            files.push(file);
+                        }
                         rewrite_asset(&prefix, base_dir, path)
                             .map(CowStr::from)
                             .unwrap_or(dest_url)
@@ -512,6 +520,7 @@ pub fn render(
         headings,
         blocks,
         refs,
+        files,
         lead: lead.map(|l| l.trim().to_string()).filter(|l| !l.is_empty()),
         has_code,
         text: text.parts,
@@ -643,6 +652,43 @@ pub fn normalize(base_dir: &str, path: &str) -> Option<String> {
 
 /// A relative asset link from a page's source file → the same file as seen from the page's
 /// output folder.
+/// A link or an image to a file of the handbook (not a page), by its path from the output root
+/// (which is its path under content/, or under static/); None when it leaves content/.
+fn file_ref(base_dir: &str, url: &str, image: bool, pos: Pos) -> Option<FileRef> {
+    let path = &url[..url.find(['?', '#']).unwrap_or(url.len())];
+    let decoded = percent_decode(path);
+    Some(FileRef {
+        path: normalize(base_dir, &decoded)?,
+        written: url.to_string(),
+        image,
+        pos,
+    })
+}
+
+/// `%20` and the like as the characters they stand for (file names are written encoded in
+/// URLs).
+fn percent_decode(path: &str) -> String {
+    if !path.contains('%') {
+        return path.to_string();
+    }
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = path.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| path.to_string())
+}
+
 fn rewrite_asset(prefix: &str, base_dir: &str, url: &str) -> Option<String> {
     let split = url.find(['?', '#']).unwrap_or(url.len());
     let (path, tail) = url.split_at(split);

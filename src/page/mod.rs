@@ -54,6 +54,17 @@ pub enum RefTarget {
     },
 }
 
+/// A markdown link or image to a file that is not a page (`![map](map.png)`, `[form](form.pdf)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRef {
+    /// From the output root: the path under content/ (or under static/, which lands there too).
+    pub path: String,
+    /// As written.
+    pub written: String,
+    pub image: bool,
+    pub pos: Pos,
+}
+
 /// One cross-reference in a page body.
 #[derive(Debug, Clone)]
 pub struct Ref {
@@ -82,6 +93,9 @@ pub struct ParsedPage {
     pub headings: Vec<Heading>,
     pub blocks: Vec<Block>,
     pub refs: Vec<Ref>,
+    /// Links and images to files of the handbook that are not pages, checked once every
+    /// file is known.
+    pub files: Vec<FileRef>,
     /// Plain text of the first paragraph, for summaries.
     pub lead: Option<String>,
     pub has_code: bool,
@@ -193,6 +207,7 @@ pub fn parse(source: &Source, options: ParseOptions) -> (Option<Parsed>, Vec<Dia
         headings: rendered.headings,
         blocks: rendered.blocks,
         refs: rendered.refs,
+        files: rendered.files,
         lead: rendered.lead,
         has_code: rendered.has_code,
         source_len: text.len(),

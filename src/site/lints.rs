@@ -119,3 +119,36 @@ pub fn lints(site: &Site) -> Vec<Diagnostic> {
     }
     found
 }
+
+/// Links and images of the pages to files that are not there: `exists` says whether a path
+/// from the output root is a file of the handbook (under content/ or static/, or the theme's).
+/// A link to a page's folder (`../consent/`) is a page's, not a file's.
+pub fn missing_files(site: &Site, exists: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
+    let pages: std::collections::HashSet<&str> = site.pages.iter().map(|p| p.id.as_str()).collect();
+    let mut found = Vec::new();
+    for page in &site.pages {
+        for file in &page.files {
+            let folder = file
+                .path
+                .trim_end_matches("index.html")
+                .trim_end_matches('/');
+            if exists(&file.path) || (!file.image && pages.contains(folder)) {
+                continue;
+            }
+            let (code, what) = match file.image {
+                true => ("missing-image", "image"),
+                false => ("broken-link", "link"),
+            };
+            found.push(
+                Diagnostic::error(
+                    &page.shown,
+                    format!("{what} `{}`: no file at {}", file.written, file.path),
+                )
+                .at(file.pos)
+                .help("put the file under content/ (next to the page that shows it) or static/, or fix the path")
+                .code(code),
+            );
+        }
+    }
+    found
+}

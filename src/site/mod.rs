@@ -428,6 +428,7 @@ fn synthetic_home(title: &str, display_root: &Path) -> ParsedPage {
         headings: Vec::new(),
         blocks: Vec::new(),
         refs: Vec::new(),
+        files: Vec::new(),
         lead: None,
         has_code: false,
         source_len: 0,
