@@ -323,7 +323,10 @@ pub fn render(
                 dest_url,
                 ..
             }) => {
-                let (id, anchor) = split_anchor(&dest_url);
+                // In a table cell the text's `|` is written `\|` (`[[id\|text]]`), which leaves
+                // the backslash at the end of the target.
+                let dest = dest_url.trim_end_matches('\\');
+                let (id, anchor) = split_anchor(dest);
                 let index = refs.len();
                 refs.push(Ref {
                     target: RefTarget::Id {
@@ -787,6 +790,22 @@ mod tests {
             .map(|(p, _, m, _)| format!("{}:{}: {m}", p.line, p.column))
             .collect();
         (rendered, problems)
+    }
+
+    #[test]
+    fn a_reference_with_its_own_text_works_in_a_table_cell() {
+        let (r, problems) = run("| a |\n|---|\n| [[principles/consent\\|the consent]] |\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(r.refs.len(), 1);
+        assert_eq!(
+            r.refs[0].target,
+            RefTarget::Id {
+                id: "principles/consent".into(),
+                anchor: None
+            }
+        );
+        assert!(r.refs[0].has_text);
+        assert!(r.html.contains("the consent"), "{}", r.html);
     }
 
     #[test]
