@@ -75,6 +75,10 @@ enum Command {
         dir: PathBuf,
         #[command(flatten)]
         format: FormatArg,
+        /// Also list every link to another site (http, https) as a note, where it is written
+        /// (they are not visited)
+        #[arg(long)]
+        external: bool,
     },
     /// Write a ready handbook into DIR (a new or empty folder): a commented book.toml and one
     /// page of every kind, citing each other, to start from
@@ -157,6 +161,9 @@ struct FormatArg {
     /// may be given more than once (as `[check] deny` in book.toml)
     #[arg(long, value_name = "CODE")]
     deny: Vec<String>,
+    /// Set by `check --external`.
+    #[arg(skip)]
+    external: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -193,7 +200,11 @@ fn main() -> ExitCode {
             timings,
         } => return serve(target, Some((bind, port, open)), timings),
         Command::Watch { target, timings } => return serve(target, None, timings),
-        Command::Check { dir, format } => (
+        Command::Check {
+            dir,
+            format,
+            external,
+        } => (
             tenet::Options {
                 root: dir,
                 out: None,
@@ -202,7 +213,7 @@ fn main() -> ExitCode {
             false,
             false,
             false,
-            format,
+            FormatArg { external, ..format },
         ),
     };
     let format = report_as.format;
@@ -210,6 +221,9 @@ fn main() -> ExitCode {
     let bar = (format == Format::Text && !quiet && std::io::stderr().is_terminal())
         .then(|| std::sync::Arc::new(Bar::new()));
     let mut session = tenet::Session::new(options.clone()).deny(report_as.deny);
+    if report_as.external {
+        session = session.list_external();
+    }
     if let Some(bar) = &bar {
         session = session.with_progress(bar.clone());
     }

@@ -86,16 +86,19 @@ impl Report {
     }
 }
 
-/// What the session was asked besides its options: whom to tell how a build goes, and which
-/// warnings to make errors.
+/// What the session was asked besides its options: whom to tell how a build goes, which
+/// warnings to make errors, and whether to list the links to other sites.
+#[derive(Clone, Copy)]
 struct Asked<'a> {
     progress: Option<&'a dyn Progress>,
     deny: &'a [String],
+    external: bool,
 }
 
-/// Time spent per stage, summed over the languages of a site.
-/// Told at the end of each stage, with the progress to tell it to.
-struct Clock<'a>(Instant, Option<&'a dyn Progress>);
+/// Time spent per stage, summed over the languages of a site, told at the end of each stage to
+/// the progress the session was asked to tell (with the rest of what it was asked, which the
+/// stages of each language read).
+struct Clock<'a>(Instant, Asked<'a>);
 
 impl Clock<'_> {
     fn lap(&mut self, report: &mut Report, name: &'static str) {
@@ -104,7 +107,7 @@ impl Clock<'_> {
             Some((_, total)) => *total += elapsed,
             None => report.timings.push((name, elapsed)),
         }
-        if let Some(progress) = self.1 {
+        if let Some(progress) = self.1.progress {
             progress.stage(name);
         }
         self.0 = Instant::now();
@@ -255,6 +258,8 @@ pub struct Session {
     progress: Option<std::sync::Arc<dyn Progress + Send>>,
     /// Codes (or `"warnings"`) whose warnings are errors, besides the handbook's `[check]`.
     deny: Vec<String>,
+    /// List the links to other sites ([`Session::list_external`]).
+    external: bool,
 }
 
 impl Session {
@@ -280,7 +285,14 @@ impl Session {
             noticed: None,
             progress: None,
             deny: Vec::new(),
+            external: false,
         }
+    }
+
+    /// The same session, listing each link to another site as a note (`check --external`).
+    pub fn list_external(mut self) -> Session {
+        self.external = true;
+        self
     }
 
     /// The same session, making warnings of these codes (or all, with `"warnings"`) errors,
@@ -332,6 +344,7 @@ impl Session {
             Asked {
                 progress: self.progress.as_deref().map(|p| p as &dyn Progress),
                 deny: &self.deny,
+                external: self.external,
             },
         );
         match manifest {
@@ -360,14 +373,11 @@ fn run(
     showing: Option<&render::Showing<'_>>,
     asked: Asked<'_>,
 ) -> (Report, Option<output::Manifest>) {
-    let Asked {
-        progress,
-        deny: deny_also,
-    } = asked;
+    let deny_also = asked.deny;
     let mut report = Report::default();
     let mut manifest = None;
     let root = options.root.as_path();
-    let mut clock = Clock(Instant::now(), progress);
+    let mut clock = Clock(Instant::now(), asked);
 
     // Load: the settings of the handbook, and of the editions of its other languages.
     let (loaded, problems) = config::load(root, root);
@@ -894,6 +904,11 @@ fn build_part(
         }
     };
     report.diagnostics.extend(site::lints::lints(&site));
+    if clock.1.external {
+        report
+            .diagnostics
+            .extend(site::lints::external_links(&site));
+    }
     clock.lap(report, "resolve");
 
     // Render and write.
@@ -974,7 +989,7 @@ fn build_part(
             track.then_some(&memory.fingerprints),
             showing,
             display_root,
-            clock.1,
+            clock.1.progress,
         );
         report.pages += rendered.pages;
         report.pages_made += rendered.made;

@@ -136,3 +136,45 @@ fn check_tables_allow_and_deny_by_code() {
         "{said}"
     );
 }
+
+#[test]
+fn check_lists_external_links_only_when_asked() {
+    let h = Handbook::from_files(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"Links\"\nbase_url = \"https://example.org/\"\n",
+        ),
+        (
+            "content/_index.md",
+            "+++\ntitle = \"Home\"\n+++\n\nSee [the charter](https://www.un.org/en/charter) and\n\
+             [a local page](#top) or <http://example.org/a>.\n",
+        ),
+    ]);
+    let check = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tenet"))
+            .arg("check")
+            .args(extra)
+            .arg(h.root())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    assert!(!check(&[]).contains("external"));
+    let listed: Vec<String> = check(&["--external"])
+        .lines()
+        .filter(|l| l.contains("note: external link"))
+        .map(|l| {
+            l.rsplit_once("content/")
+                .map(|(_, r)| r.to_string())
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "_index.md:5:5: note: external link https://www.un.org/en/charter",
+            "_index.md:6:25: note: external link http://example.org/a",
+        ]
+    );
+}

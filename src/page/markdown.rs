@@ -35,6 +35,7 @@ pub struct Rendered {
     pub blocks: Vec<Block>,
     pub refs: Vec<Ref>,
     pub files: Vec<FileRef>,
+    pub external: Vec<(String, Pos)>,
     pub lead: Option<String>,
     pub has_code: bool,
     pub text: Vec<TextPart>,
@@ -169,6 +170,7 @@ pub fn render(
     let prefix = tokens::root();
     let mut links_assets = false;
     let mut files: Vec<FileRef> = Vec::new();
+    let mut external: Vec<(String, Pos)> = Vec::new();
     let base_dir = match cx.rel.rfind('/') {
         Some(i) => &cx.rel[..i],
         None => "",
@@ -418,6 +420,9 @@ pub fn render(
                     );
                 }
                 Target::Other => {
+                    if dest_url.starts_with("http://") || dest_url.starts_with("https://") {
+                        external.push((dest_url.to_string(), pos_of(range.start)));
+                    }
                     links.push(LinkMode::Plain);
                     push(
                         &mut heading,
@@ -524,6 +529,7 @@ pub fn render(
         blocks,
         refs,
         files,
+        external,
         lead: lead.map(|l| l.trim().to_string()).filter(|l| !l.is_empty()),
         has_code,
         text: text.parts,

@@ -96,6 +96,8 @@ pub struct ParsedPage {
     /// Links and images to files of the handbook that are not pages, checked once every
     /// file is known.
     pub files: Vec<FileRef>,
+    /// Links to other sites (`http://`, `https://`), as written, for `check --external`.
+    pub external: Vec<(String, Pos)>,
     /// Plain text of the first paragraph, for summaries.
     pub lead: Option<String>,
     pub has_code: bool,
@@ -208,6 +210,7 @@ pub fn parse(source: &Source, options: ParseOptions) -> (Option<Parsed>, Vec<Dia
         blocks: rendered.blocks,
         refs: rendered.refs,
         files: rendered.files,
+        external: rendered.external,
         lead: rendered.lead,
         has_code: rendered.has_code,
         source_len: text.len(),

@@ -152,3 +152,19 @@ pub fn missing_files(site: &Site, exists: &dyn Fn(&str) -> bool) -> Vec<Diagnost
     }
     found
 }
+
+/// The links to other sites, each as a note at the page and line where it is written
+/// (`check --external`); they are not checked (that needs the network).
+pub fn external_links(site: &Site) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for page in &site.pages {
+        for (url, pos) in &page.external {
+            found.push(
+                Diagnostic::note(&page.shown, format!("external link {url}"))
+                    .at(*pos)
+                    .code("external-link"),
+            );
+        }
+    }
+    found
+}

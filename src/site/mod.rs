@@ -429,6 +429,7 @@ fn synthetic_home(title: &str, display_root: &Path) -> ParsedPage {
         blocks: Vec::new(),
         refs: Vec::new(),
         files: Vec::new(),
+        external: Vec::new(),
         lead: None,
         has_code: false,
         source_len: 0,
