@@ -161,9 +161,6 @@ struct FormatArg {
     /// may be given more than once (as `[check] deny` in book.toml)
     #[arg(long, value_name = "CODE")]
     deny: Vec<String>,
-    /// Set by `check --external`.
-    #[arg(skip)]
-    external: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -176,6 +173,7 @@ fn main() -> ExitCode {
     keep_freed_memory_a_while();
     let cli = Cli::parse();
     let started = Instant::now();
+    let mut external = false;
     let (options, quiet, timings, pdf, report_as) = match cli.command {
         Command::Build {
             target,
@@ -203,25 +201,28 @@ fn main() -> ExitCode {
         Command::Check {
             dir,
             format,
-            external,
-        } => (
-            tenet::Options {
-                root: dir,
-                out: None,
-                write: false,
-            },
-            false,
-            false,
-            false,
-            FormatArg { external, ..format },
-        ),
+            external: list,
+        } => {
+            external = list;
+            (
+                tenet::Options {
+                    root: dir,
+                    out: None,
+                    write: false,
+                },
+                false,
+                false,
+                false,
+                format,
+            )
+        }
     };
     let format = report_as.format;
     // A progress bar on a terminal, for a build that takes more than a second.
     let bar = (format == Format::Text && !quiet && std::io::stderr().is_terminal())
         .then(|| std::sync::Arc::new(Bar::new()));
     let mut session = tenet::Session::new(options.clone()).deny(report_as.deny);
-    if report_as.external {
+    if external {
         session = session.list_external();
     }
     if let Some(bar) = &bar {
@@ -236,9 +237,7 @@ fn main() -> ExitCode {
     }
     if timings {
         print_problems(&report);
-        for (stage, took) in &report.timings {
-            eprintln!("  {stage:<8} {:>8.1} ms", took.as_secs_f64() * 1000.0);
-        }
+        print_timings(&report);
         if !print_summary(&report, &options, quiet, started.elapsed()) {
             return ExitCode::from(1);
         }
@@ -279,6 +278,13 @@ fn print_report(
 ) -> bool {
     print_problems(report);
     print_summary(report, options, quiet, took)
+}
+
+/// `--timings`: the time each stage took, on stderr.
+fn print_timings(report: &tenet::Report) {
+    for (stage, took) in &report.timings {
+        eprintln!("  {stage:<8} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+    }
 }
 
 fn print_problems(report: &tenet::Report) {
@@ -342,9 +348,7 @@ fn json_report(report: tenet::Report, timings: bool, pdf: bool, started: Instant
     use tenet::diagnostics::Severity;
     let seconds = started.elapsed().as_secs_f64();
     if timings {
-        for (stage, took) in &report.timings {
-            eprintln!("  {stage:<8} {:>8.1} ms", took.as_secs_f64() * 1000.0);
-        }
+        print_timings(&report);
     }
     let mut diagnostics = report.diagnostics;
     let mut pdfs = None;

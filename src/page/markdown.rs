@@ -665,37 +665,14 @@ pub fn normalize(base_dir: &str, path: &str) -> Option<String> {
 /// (which is its path under content/, or under static/); None when it leaves content/.
 fn file_ref(base_dir: &str, url: &str, image: bool, pos: Pos) -> Option<FileRef> {
     let path = &url[..url.find(['?', '#']).unwrap_or(url.len())];
-    let decoded = percent_decode(path);
+    // File names are written percent-encoded in URLs (`my%20form.pdf`).
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
     Some(FileRef {
         path: normalize(base_dir, &decoded)?,
         written: url.to_string(),
         image,
         pos,
     })
-}
-
-/// `%20` and the like as the characters they stand for (file names are written encoded in
-/// URLs).
-fn percent_decode(path: &str) -> String {
-    if !path.contains('%') {
-        return path.to_string();
-    }
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = path.get(i + 1..i + 3)
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| path.to_string())
 }
 
 fn rewrite_asset(prefix: &str, base_dir: &str, url: &str) -> Option<String> {

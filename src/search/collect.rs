@@ -206,7 +206,6 @@ impl Collector {
 
     /// Records a page in the collector's `language` (an index): `extra` is front-matter text
     /// that belongs to the opening (summary, aim, outcomes).
-    #[allow(clippy::too_many_arguments)]
     pub fn record(
         &self,
         language: usize,

@@ -354,6 +354,8 @@
     }
     return { ids: ids.subarray(0, n), s: s.subarray(0, n) };
   }
+  // A list with its scores multiplied by `f`.
+  function scaled(l, f) { return { ids: l.ids, s: l.s.map(function (v) { return v * f; }) }; }
   // The documents of both lists, by id, their scores added.
   function both(a, b) {
     var ids = [], s = [], i = 0, j = 0;
@@ -512,14 +514,13 @@
           // The documents with both parts match the compound too, as one word.
           var x = both(scores(exact(p[0])), scores(exact(p[1])));
           p.forEach(function (e) { hits = hits.concat(e.hits); });
-          return union(l, { ids: x.ids, s: x.s.map(function (v) { return v / 2; }) });
+          return union(l, scaled(x, 0.5));
         });
         // A joined pair stands for both its words: (a and b) or ab, scored as two words.
         q.joins.forEach(function (j, k) {
           var e = ex[n + k], a = j[0], st = exact(e);
           if (!st.length || !lists[a] || !lists[a + 1]) return;
-          var l = scores(st), s = l.s.map(function (x) { return 2 * x; });
-          lists[a] = union(both(lists[a], lists[a + 1]), { ids: l.ids, s: s });
+          lists[a] = union(both(lists[a], lists[a + 1]), scaled(scores(st), 2));
           lists[a + 1] = null;
           hits = hits.concat(e.hits);
         });
