@@ -12,7 +12,10 @@
 //! page     front matter, blocks, markdown         -> ParsedPage + its plain text (per file, in parallel)
 //! search   a page's text                          -> PageRecord; after resolve, the index files
 //! site     ids, references, backlinks             -> Site (frozen)
-//! render   tera themes                            -> HTML files, written as they are made (in parallel)
+//! render   tera themes                            -> HTML files, written as they are made (in parallel),
+//!                                                    each scanned for its links as it is made
+//! linkcheck the scanned files, once all are made   -> broken links at their source, unreached pages
+//!          (its HTML scanner sits below `page`, which reads raw HTML's URLs with it)
 //! output   temporary folder, then swap or update  -> the output folder
 //! session  the stages in order, once or again     -> Report (every problem at once)
 //! serve    watch, rebuild, tell the open pages    (on top, with the CLI)
@@ -32,6 +35,7 @@ pub mod diagnostics;
 pub mod edition;
 pub mod languages;
 pub mod layout;
+pub mod linkcheck;
 pub mod model;
 pub mod output;
 pub mod page;

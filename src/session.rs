@@ -13,7 +13,9 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{self, Diagnostic, display_path};
 use crate::progress::Progress;
-use crate::{config, edition, languages, output, page, pdf, render, search, site, source, strings};
+use crate::{
+    config, edition, languages, linkcheck, output, page, pdf, render, search, site, source, strings,
+};
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -446,14 +448,18 @@ fn run(
     // What each language's render made, remembered once the output is committed.
     let mut fingerprints = Vec::new();
     let mut sitemap = Vec::new();
+    // The link check: where the site is published, and what each part made and wrote.
+    let base = linkcheck::Base::of(&parts[0].config.book.base_url);
+    let mut scanned: Vec<linkcheck::File> = Vec::new();
+    let mut written: Vec<linkcheck::Written> = Vec::new();
     for (i, (part, content)) in parts.iter().zip(contents).enumerate() {
         let switcher = several.then_some(languages::Switcher {
             languages: &languages,
             current: i,
         });
         let write = options.write && config_ok;
-        let rendered = build_part(
-            part,
+        let (mut rendered, links) = build_part(
+            (part, i, &base),
             content,
             switcher,
             (write, &out_dir),
@@ -463,6 +469,8 @@ fn run(
             &mut report,
             &mut clock,
         );
+        scanned.append(&mut rendered.links);
+        written.push(links);
         sitemap.extend(rendered.sitemap);
         if let Some(made) = rendered.fingerprints {
             fingerprints.push((part.prefix.clone(), made));
@@ -480,6 +488,33 @@ fn run(
             .help("if the site has a web address, set `base_url = \"https://example.org/handbook/\"` in [book] so search engines can use the sitemap")
             .code("relative-base-url"),
         );
+    }
+    // Every link of the output, settled once every file is known; a problem already reported
+    // where it is written (a missing image found in the markdown) is not reported again. The
+    // output of a site with other errors is not sound enough to tell (an invalid id's page has
+    // no place): fixed, the next run checks.
+    let sound = !report
+        .diagnostics
+        .iter()
+        .any(|d| d.is_error() && !linkcheck::CODES.contains(&d.code));
+    if !scanned.is_empty() && sound {
+        let mut exists: std::collections::HashSet<String> = written
+            .iter()
+            .flat_map(|w| w.known.paths.iter().cloned())
+            .collect();
+        exists.insert("sitemap.xml".to_string());
+        let reported: std::collections::HashSet<_> = report
+            .diagnostics
+            .iter()
+            .map(|d| (d.path.clone(), d.position, d.code))
+            .collect();
+        let found = linkcheck::check(&scanned, &exists, &written);
+        report.diagnostics.extend(
+            found
+                .into_iter()
+                .filter(|d| !reported.contains(&(d.path.clone(), d.position, d.code))),
+        );
+        clock.lap(&mut report, "links");
     }
     // What the handbook's `[check]` table, and the session, make of the problems.
     if config_ok {
@@ -705,7 +740,7 @@ fn gather(
 /// output (made on first use, when nothing has gone wrong so far).
 #[allow(clippy::too_many_arguments)]
 fn build_part(
-    part: &Part,
+    (part, index, base): (&Part, usize, &linkcheck::Base),
     content: Content,
     switcher: Option<languages::Switcher>,
     (write, out_dir): (bool, &Path),
@@ -718,7 +753,7 @@ fn build_part(
     memory: &mut Memory,
     report: &mut Report,
     clock: &mut Clock<'_>,
-) -> render::Rendered {
+) -> (render::Rendered, linkcheck::Written) {
     let config = &part.config;
     let layers = &part.layers;
     let display_root = part.shown.as_path();
@@ -977,6 +1012,14 @@ fn build_part(
         }
     }
     let mut rendered = render::Rendered::default();
+    let copied: Vec<String> = sources.assets.iter().map(|a| a.rel.clone()).collect();
+    let scope = render::LinkScope {
+        base,
+        part: index,
+        prefix: &part.prefix,
+        copied: &copied,
+        print_bodies: !write,
+    };
     if let Some(theme) = theme.as_mut() {
         let problems;
         (rendered, problems) = render::render(
@@ -990,6 +1033,7 @@ fn build_part(
             showing,
             display_root,
             clock.1.progress,
+            &scope,
         );
         report.pages += rendered.pages;
         report.pages_made += rendered.made;
@@ -1004,11 +1048,46 @@ fn build_part(
         report.diagnostics.extend(problems);
     }
     clock.lap(report, "render");
+    // What the pages and templates wrote, to report a broken link where it is written.
+    let links = linkcheck::Written {
+        prefix: part.prefix.clone(),
+        known: std::mem::take(&mut rendered.known),
+        pages: site
+            .pages
+            .iter()
+            .map(|p| linkcheck::PageLinks {
+                shown: p.shown.clone(),
+                urls: p.urls.clone(),
+                files: p
+                    .files
+                    .iter()
+                    .map(|f| (f.path.clone(), f.written.clone(), f.pos))
+                    .collect(),
+            })
+            .collect(),
+        templates: theme
+            .as_ref()
+            .map(|theme| {
+                // The handbook's own templates first: a URL is looked for there before the
+                // theme's.
+                let mut templates: Vec<(String, PathBuf, String)> = theme
+                    .texts
+                    .iter()
+                    .map(|(name, text)| {
+                        let shown = theme.sources.get(name).cloned().unwrap_or_default();
+                        (name.clone(), shown, text.clone())
+                    })
+                    .collect();
+                templates.sort_by_key(|(name, _, _)| name.starts_with("theme/"));
+                templates
+            })
+            .unwrap_or_default(),
+    };
     // Kept for the next build when it was resolved without problems.
     if track && resolved_clean {
         memory.site = Some(site);
     }
-    rendered
+    (rendered, links)
 }
 
 /// When book.toml cannot be read, the content is still checked with default settings.

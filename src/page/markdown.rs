@@ -36,6 +36,9 @@ pub struct Rendered {
     pub refs: Vec<Ref>,
     pub files: Vec<FileRef>,
     pub external: Vec<(String, Pos)>,
+    /// URLs written as they are (raw HTML's, and markdown links to `#anchors` or
+    /// root-relative paths), with their positions.
+    pub urls: Vec<(String, Pos)>,
     pub lead: Option<String>,
     pub has_code: bool,
     pub text: Vec<TextPart>,
@@ -171,6 +174,7 @@ pub fn render(
     let mut links_assets = false;
     let mut files: Vec<FileRef> = Vec::new();
     let mut external: Vec<(String, Pos)> = Vec::new();
+    let mut urls: Vec<(String, Pos)> = Vec::new();
     let base_dir = match cx.rel.rfind('/') {
         Some(i) => &cx.rel[..i],
         None => "",
@@ -250,6 +254,61 @@ pub fn render(
                 out.push(Event::Html(token.into()));
             }
             Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => out.push(event),
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
+                // Raw HTML goes out as written, but for its relative URLs to files, which are
+                // relative to the markdown file (as markdown links are) and so are rewritten
+                // like theirs: they then work on the page, its handout and the print views.
+                let mut kept = String::new();
+                let mut copied = 0;
+                crate::linkcheck::html::scan(html, &mut |found| {
+                    let crate::linkcheck::html::Found::Url {
+                        value,
+                        at,
+                        len,
+                        kind,
+                    } = found
+                    else {
+                        return;
+                    };
+                    let pos = pos_of(range.start + at);
+                    match classify(&value) {
+                        Target::Asset(path) => {
+                            let image = kind == crate::linkcheck::UrlKind::Image;
+                            match file_ref(base_dir, path, image, pos) {
+                                Some(file) => files.push(file),
+                                // Above content/: left as written, for the link check.
+                                None => urls.push((path.to_string(), pos)),
+                            }
+                            if let Some(url) = rewrite_asset(&prefix, base_dir, path) {
+                                links_assets = true;
+                                kept.push_str(&html[copied..at]);
+                                escape_into(&mut kept, &url);
+                                copied = at + len;
+                            }
+                        }
+                        _ if value.starts_with("http://") || value.starts_with("https://") => {
+                            external.push((value.into_owned(), pos));
+                        }
+                        _ => urls.push((value.into_owned(), pos)),
+                    }
+                });
+                if copied == 0 {
+                    push(&mut heading, &mut out, event);
+                } else {
+                    kept.push_str(&html[copied..]);
+                    let inline = matches!(event, Event::InlineHtml(_));
+                    let kept = CowStr::from(kept);
+                    push(
+                        &mut heading,
+                        &mut out,
+                        if inline {
+                            Event::InlineHtml(kept)
+                        } else {
+                            Event::Html(kept)
+                        },
+                    );
+                }
+            }
             Event::Start(Tag::Heading {
                 level,
                 id,
@@ -401,8 +460,10 @@ pub fn render(
                 },
                 Target::Asset(path) => {
                     links_assets = true;
-                    if let Some(file) = file_ref(base_dir, path, false, pos_of(range.start)) {
-                        files.push(file);
+                    match file_ref(base_dir, path, false, pos_of(range.start)) {
+                        Some(file) => files.push(file),
+                        // Above content/: left as written, for the link check.
+                        None => urls.push((path.to_string(), pos_of(range.start))),
                     }
                     let dest = rewrite_asset(&prefix, base_dir, path)
                         .map(CowStr::from)
@@ -422,6 +483,8 @@ pub fn render(
                 Target::Other => {
                     if dest_url.starts_with("http://") || dest_url.starts_with("https://") {
                         external.push((dest_url.to_string(), pos_of(range.start)));
+                    } else {
+                        urls.push((dest_url.to_string(), pos_of(range.start)));
                     }
                     links.push(LinkMode::Plain);
                     push(
@@ -453,14 +516,19 @@ pub fn render(
                 let dest = match classify(&dest_url) {
                     Target::Asset(path) | Target::Markdown { path, .. } => {
                         links_assets = true;
-                        if let Some(file) = file_ref(base_dir, path, true, pos_of(range.start)) {
-                            files.push(file);
+                        match file_ref(base_dir, path, true, pos_of(range.start)) {
+                            Some(file) => files.push(file),
+                            // Above content/: left as written, for the link check.
+                            None => urls.push((path.to_string(), pos_of(range.start))),
                         }
                         rewrite_asset(&prefix, base_dir, path)
                             .map(CowStr::from)
                             .unwrap_or(dest_url)
                     }
-                    Target::Other => dest_url,
+                    Target::Other => {
+                        urls.push((dest_url.to_string(), pos_of(range.start)));
+                        dest_url
+                    }
                 };
                 push(
                     &mut heading,
@@ -530,6 +598,7 @@ pub fn render(
         refs,
         files,
         external,
+        urls,
         lead: lead.map(|l| l.trim().to_string()).filter(|l| !l.is_empty()),
         has_code,
         text: text.parts,

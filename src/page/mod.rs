@@ -98,6 +98,9 @@ pub struct ParsedPage {
     pub files: Vec<FileRef>,
     /// Links to other sites (`http://`, `https://`), as written, for `check --external`.
     pub external: Vec<(String, Pos)>,
+    /// URLs the page writes as they are (raw HTML's, markdown links to `#anchors` and
+    /// root-relative paths), with their positions: where the link check reports a broken one.
+    pub urls: Vec<(String, Pos)>,
     /// Plain text of the first paragraph, for summaries.
     pub lead: Option<String>,
     pub has_code: bool,
@@ -211,6 +214,7 @@ pub fn parse(source: &Source, options: ParseOptions) -> (Option<Parsed>, Vec<Dia
         refs: rendered.refs,
         files: rendered.files,
         external: rendered.external,
+        urls: rendered.urls,
         lead: rendered.lead,
         has_code: rendered.has_code,
         source_len: text.len(),

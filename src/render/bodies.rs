@@ -20,8 +20,9 @@ pub fn print_anchor(id: &str) -> String {
     format!("p-{}", id.replace('/', "_"))
 }
 
-/// Prefixes every `id="x"` with `anchor-`, and every in-page link `href="#x"` to match;
-/// `href="##x"` (a link already within the print view) loses one `#` and is kept.
+/// Prefixes every `id="x"` with `anchor-`, and every in-page link `href="#x"` to match
+/// (but `#` and `#top`, which name the top of any document); `href="##x"` (a link already
+/// within the print view) loses one `#` and is kept.
 fn prefix_ids(html: &str, anchor: &str) -> String {
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
@@ -39,6 +40,10 @@ fn prefix_ids(html: &str, anchor: &str) -> String {
         rest = &rest[at + head.len()..];
         if !is_id && let Some(kept) = rest.strip_prefix('#') {
             rest = kept;
+            continue;
+        }
+        // `#` and `#top` (the top of the document, whatever its ids) stay as they are.
+        if !is_id && (rest.starts_with('"') || rest.starts_with("top\"")) {
             continue;
         }
         out.push_str(anchor);
@@ -71,12 +76,14 @@ impl Renderer<'_> {
     /// `printed` says which pages the print document holds (references to the others link to
     /// their page on the site, from `from`, the document's own id).
     /// Writes a rendered print view, with each page's body in place of its marker; the bodies
-    /// are made a batch at a time, in parallel. Returns the bytes written.
+    /// are made a batch at a time, in parallel, and each is shown to `each_body` with its page
+    /// (on the thread that made it). Returns the bytes written.
     pub fn write_print(
         &self,
         scope: Option<usize>,
         skeleton: &[u8],
         file: &mut dyn std::io::Write,
+        each_body: &(dyn Fn(usize, &str) + Sync),
     ) -> std::io::Result<u64> {
         let skeleton = String::from_utf8_lossy(skeleton);
         let (parts, rest) = scripts::split_print_markers(&skeleton);
@@ -90,7 +97,9 @@ impl Renderer<'_> {
                 .par_iter()
                 .map(|&(_, p)| {
                     if p < self.site.pages.len() {
-                        self.print_body(p, &id, &printed)
+                        let body = self.print_body(p, &id, &printed);
+                        each_body(p, &body);
+                        body
                     } else {
                         String::new()
                     }
@@ -394,6 +403,13 @@ mod print_tests {
         assert_eq!(
             prefix_ids(html, "p-a_b"),
             r###"<h2 id="p-a_b-intro">I</h2><a href="#p-a_b-intro">up</a><sup><a href="#p-a_b-1">1</a></sup><div id="p-a_b-1">n</div><a href="#p-other-km-2">km</a><a href="../x/index.html">x</a>"###
+        );
+        assert_eq!(
+            prefix_ids(
+                r##"<a href="#top">t</a><a href="#">e</a><a href="#topic">x</a>"##,
+                "p-a"
+            ),
+            r##"<a href="#top">t</a><a href="#">e</a><a href="#p-a-topic">x</a>"##
         );
         assert_eq!(
             print_anchor("lessons/module-1/1.3-principles"),

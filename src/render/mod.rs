@@ -45,6 +45,25 @@ pub struct Rendered {
     pub fingerprints: Option<Fingerprints>,
     /// Pages made this time (the others were as last time, and left as they were).
     pub made: usize,
+    /// Every HTML file made (or, in a session, left as last time), and the static HTML and CSS
+    /// files, scanned for the link check.
+    pub links: Vec<crate::linkcheck::File>,
+    /// The files of this part known before its pages were made.
+    pub known: crate::linkcheck::Known,
+}
+
+/// What the link check needs of a render: where the site is published, which part of it this
+/// is (its index among the languages and its folder), and the files copied next to its pages
+/// (paths from that folder).
+pub struct LinkScope<'a> {
+    pub base: &'a crate::linkcheck::Base,
+    pub part: usize,
+    pub prefix: &'a str,
+    pub copied: &'a [String],
+    /// Whether the bodies in the print views are scanned too (`check`): they are the pages'
+    /// bodies, whose links are checked on the pages, with the links between them made to
+    /// work within the view; a build leaves them out, as they cost more than the pages.
+    pub print_bodies: bool,
 }
 
 /// What the search index is made of: the vocabulary, and each page's record (in the site's
@@ -86,6 +105,7 @@ pub fn render(
     showing: Option<&Showing<'_>>,
     display_root: &Path,
     progress: Option<&dyn crate::progress::Progress>,
+    scope: &LinkScope<'_>,
 ) -> (Rendered, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let strings = Strings::for_language(&config.book.language, &config.strings);
@@ -167,6 +187,24 @@ pub fn render(
     }
     let jobs = jobs::list(site, &theme.tera, search_page);
     let minify = config.build.minify;
+    // The link check: the files known before any page is made, and each file as scanned.
+    let known = {
+        let mut paths: Vec<String> = jobs.iter().map(|job| job.path(site)).collect();
+        paths.extend(renderer.assets.keys().cloned());
+        paths.push(scripts::SITE_PATH.to_string());
+        paths.extend(scope.copied.iter().cloned());
+        for path in &mut paths {
+            path.insert_str(0, scope.prefix);
+        }
+        crate::linkcheck::Known::new(paths)
+    };
+    let scans = std::sync::Mutex::new(statics::scan(theme, scope, &known));
+    // A file left as last time: as last time scanned.
+    let keep_scan = |path: &str| {
+        if let Some(file) = remembered.and_then(|r| r.links.get(path)) {
+            scans.lock().expect("scans").push(file.clone());
+        }
+    };
     // Remembers a file's fingerprint; true when it is as last time (and the output folder
     // holds what the last build made of it), so need not be made again.
     let unchanged = |path: &str, fingerprint: Option<u64>| -> bool {
@@ -231,6 +269,7 @@ pub fn render(
                         if let Some(&fingerprint) = before.files.get(&path)
                             && unchanged(&path, Some(fingerprint))
                         {
+                            keep_scan(&path);
                             return None;
                         }
                     }
@@ -250,6 +289,7 @@ pub fn render(
                         cheap.print_fingerprint(scope).hash(&mut h);
                     }
                     if unchanged(&path, Some(h.finish())) {
+                        keep_scan(&path);
                         return None;
                     }
                 }
@@ -270,19 +310,65 @@ pub fn render(
                         return Some(d);
                     }
                 };
+                // Scanned for the link check before minifying (the same URLs and ids, and text
+                // that need not be checked again for UTF-8); a print view's bodies are scanned
+                // as they are made, each on its own.
+                let full_path = format!("{}{path}", scope.prefix);
+                let scanner = std::sync::Mutex::new(crate::linkcheck::Scanner::new(
+                    &full_path, scope.base, &known,
+                ));
+                scanner.lock().expect("scan").feed(&html);
                 let bytes = if minify {
                     minify_html(html.as_bytes())
                 } else {
                     html.into_bytes()
                 };
+                let each_body = |page: usize, body: &str| {
+                    if !scope.print_bodies {
+                        return;
+                    }
+                    let mut part =
+                        crate::linkcheck::Scanner::of_body(&full_path, page, scope.base, &known);
+                    part.feed(body);
+                    scanner.lock().expect("scan").merge(part);
+                };
                 let written = match (out, *job) {
                     // A print view: its pages' bodies go into the file as it is written.
-                    (Some(out), jobs::Job::Print(scope)) => {
-                        out.write_with(&path, &mut |file| renderer.write_print(scope, &bytes, file))
-                    }
+                    (Some(out), jobs::Job::Print(print)) => out.write_with(&path, &mut |file| {
+                        renderer.write_print(print, &bytes, file, &each_body)
+                    }),
                     (Some(out), _) => out.write(&path, &bytes),
+                    (None, jobs::Job::Print(print)) => renderer
+                        .write_print(print, &bytes, &mut std::io::sink(), &each_body)
+                        .map(|_| ())
+                        .map_err(|e| e.to_string()),
                     (None, _) => Ok(()),
                 };
+                let scanner = scanner.into_inner().expect("scan");
+                let page = match *job {
+                    jobs::Job::Page(p) | jobs::Job::Handout(p) | jobs::Job::LessonPlan(p) => {
+                        Some(p)
+                    }
+                    _ => None,
+                };
+                let file = crate::linkcheck::File {
+                    path: full_path.clone(),
+                    scanned: std::sync::Arc::new(scanner.finish()),
+                    origin: crate::linkcheck::Origin::Made {
+                        part: scope.part,
+                        template,
+                        page,
+                        is_page: matches!(*job, jobs::Job::Page(_)),
+                    },
+                };
+                if global_fingerprint.is_some() {
+                    fingerprints
+                        .lock()
+                        .expect("fingerprints")
+                        .links
+                        .insert(path.clone(), file.clone());
+                }
+                scans.lock().expect("scans").push(file);
                 written
                     .err()
                     .map(|e| Diagnostic::error(shown, e).code("io"))
@@ -431,6 +517,8 @@ pub fn render(
                 ..fingerprints.into_inner().expect("fingerprints")
             }),
             made: made.into_inner(),
+            links: scans.into_inner().expect("scans"),
+            known,
         },
         problems,
     )
@@ -471,6 +559,8 @@ pub struct Fingerprints {
     pub dirty: dirty::Remembered,
     /// What minifying made of the static files.
     pub minified: statics::Minified,
+    /// Each HTML file made, as the link check scanned it (by path from the part's folder).
+    pub links: HashMap<String, crate::linkcheck::File>,
 }
 
 fn short_hash(bytes: &[u8]) -> String {

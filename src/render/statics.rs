@@ -104,3 +104,43 @@ pub(super) fn write(
         problems,
     }
 }
+
+/// The theme's and the handbook's static HTML and CSS files, scanned for the link check as
+/// written (their links are reported at their lines).
+pub(super) fn scan(
+    theme: &Theme,
+    scope: &super::LinkScope<'_>,
+    known: &crate::linkcheck::Known,
+) -> Vec<crate::linkcheck::File> {
+    let mut files = Vec::new();
+    for (rel, data) in &theme.statics {
+        let lower = rel.to_ascii_lowercase();
+        let css = lower.ends_with(".css");
+        if !(css || lower.ends_with(".html") || lower.ends_with(".htm")) {
+            continue;
+        }
+        // A file that cannot be read was reported when it was written.
+        let Ok(bytes) = data.bytes() else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let path = format!("{}{rel}", scope.prefix);
+        let mut scanner = crate::linkcheck::Scanner::of_copied(&path, &text, scope.base, known);
+        if css {
+            scanner.feed_css(&text);
+        } else {
+            scanner.feed(&text);
+        }
+        let shown = theme
+            .static_sources
+            .get(rel)
+            .cloned()
+            .unwrap_or_else(|| Path::new("static").join(rel));
+        files.push(crate::linkcheck::File {
+            scanned: Arc::new(scanner.finish()),
+            path,
+            origin: crate::linkcheck::Origin::Copied(shown),
+        });
+    }
+    files
+}

@@ -39,6 +39,10 @@ pub struct Theme {
     pub statics: BTreeMap<String, Data>,
     /// Template name → the file it came from, for error messages.
     pub sources: BTreeMap<String, PathBuf>,
+    /// Template name → its text (what the link check searches for a URL written as it is).
+    pub texts: BTreeMap<String, String>,
+    /// Static file (output path) → the file it comes from, as shown.
+    pub static_sources: BTreeMap<String, PathBuf>,
     /// A hash of every template's name and text.
     pub fingerprint: u64,
 }
@@ -63,6 +67,7 @@ pub fn load(
     let mut templates: BTreeMap<String, String> = BTreeMap::new();
     let mut sources = BTreeMap::new();
     let mut statics = BTreeMap::new();
+    let mut static_sources = BTreeMap::new();
     let mut problems = Vec::new();
     let (_, top_shown) = *handbooks.last().expect("at least the handbook itself");
 
@@ -90,6 +95,10 @@ pub fn load(
         );
         read_dir_files(&theme_dir.join("static"), &mut |rel, path| {
             statics.insert(rel.to_string(), Data::Disk(path.to_path_buf()));
+            static_sources.insert(
+                rel.to_string(),
+                display_path(shown_root, path.strip_prefix(root).unwrap_or(path)),
+            );
         });
     } else if name == "default" {
         for (rel, bytes) in DEFAULT_THEME {
@@ -102,6 +111,10 @@ pub fn load(
                 templates.insert(format!("theme/{tpl}"), text);
             } else if let Some(file) = rel.strip_prefix("static/") {
                 statics.insert(file.to_string(), Data::Embedded(bytes));
+                static_sources.insert(
+                    file.to_string(),
+                    PathBuf::from(format!("(built-in theme)/static/{file}")),
+                );
             }
         }
     } else {
@@ -133,11 +146,16 @@ pub fn load(
         );
         read_dir_files(&root.join("static"), &mut |rel, path| {
             statics.insert(rel.to_string(), Data::Disk(path.to_path_buf()));
+            static_sources.insert(
+                rel.to_string(),
+                display_path(shown_root, path.strip_prefix(root).unwrap_or(path)),
+            );
         });
     }
     for (key, file) in [("logo", &brand.logo), ("favicon", &brand.favicon)] {
         if let Some(file) = file {
             statics.insert(brand_path(key, file), Data::Disk(file.clone()));
+            static_sources.insert(brand_path(key, file), file.clone());
         }
     }
     if !problems.is_empty() {
@@ -165,6 +183,8 @@ pub fn load(
         tera,
         statics,
         sources,
+        texts: templates,
+        static_sources,
         fingerprint,
     })
 }
