@@ -79,6 +79,10 @@ enum Command {
         /// (they are not visited)
         #[arg(long)]
         external: bool,
+        /// With --external: visit each link to another site instead (once per address, a few
+        /// at a time), and warn of those that fail; the only time tenet uses the network
+        #[arg(long, requires = "external")]
+        online: bool,
     },
     /// Write a ready handbook into DIR (a new or empty folder): a commented book.toml and one
     /// page of every kind, citing each other, to start from
@@ -173,7 +177,7 @@ fn main() -> ExitCode {
     keep_freed_memory_a_while();
     let cli = Cli::parse();
     let started = Instant::now();
-    let mut external = false;
+    let mut external = tenet::session::External::Ignore;
     let (options, quiet, timings, pdf, report_as) = match cli.command {
         Command::Build {
             target,
@@ -202,8 +206,13 @@ fn main() -> ExitCode {
             dir,
             format,
             external: list,
+            online,
         } => {
-            external = list;
+            external = match (list, online) {
+                (true, true) => tenet::session::External::Visit,
+                (true, false) => tenet::session::External::List,
+                _ => tenet::session::External::Ignore,
+            };
             (
                 tenet::Options {
                     root: dir,
@@ -222,9 +231,7 @@ fn main() -> ExitCode {
     let bar = (format == Format::Text && !quiet && std::io::stderr().is_terminal())
         .then(|| std::sync::Arc::new(Bar::new()));
     let mut session = tenet::Session::new(options.clone()).deny(report_as.deny);
-    if external {
-        session = session.list_external();
-    }
+    session = session.external(external);
     if let Some(bar) = &bar {
         session = session.with_progress(bar.clone());
     }

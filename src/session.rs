@@ -94,7 +94,19 @@ impl Report {
 struct Asked<'a> {
     progress: Option<&'a dyn Progress>,
     deny: &'a [String],
-    external: bool,
+    external: External,
+}
+
+/// What a session does with the links to other sites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum External {
+    /// Nothing.
+    #[default]
+    Ignore,
+    /// Lists each as a note where it is written (`check --external`).
+    List,
+    /// Visits each, and warns of those that fail (`check --external --online`).
+    Visit,
 }
 
 /// Time spent per stage, summed over the languages of a site, told at the end of each stage to
@@ -260,8 +272,8 @@ pub struct Session {
     progress: Option<std::sync::Arc<dyn Progress + Send>>,
     /// Codes (or `"warnings"`) whose warnings are errors, besides the handbook's `[check]`.
     deny: Vec<String>,
-    /// List the links to other sites ([`Session::list_external`]).
-    external: bool,
+    /// What to do with the links to other sites ([`Session::external`]).
+    external: External,
 }
 
 impl Session {
@@ -287,13 +299,14 @@ impl Session {
             noticed: None,
             progress: None,
             deny: Vec::new(),
-            external: false,
+            external: External::Ignore,
         }
     }
 
-    /// The same session, listing each link to another site as a note (`check --external`).
-    pub fn list_external(mut self) -> Session {
-        self.external = true;
+    /// The same session, listing each link to another site as a note (`check --external`),
+    /// or visiting each (`--online`).
+    pub fn external(mut self, external: External) -> Session {
+        self.external = external;
         self
     }
 
@@ -376,6 +389,7 @@ fn run(
     asked: Asked<'_>,
 ) -> (Report, Option<output::Manifest>) {
     let deny_also = asked.deny;
+    let asked_external = asked.external;
     let mut report = Report::default();
     let mut manifest = None;
     let root = options.root.as_path();
@@ -515,6 +529,28 @@ fn run(
                 .filter(|d| !reported.contains(&(d.path.clone(), d.position, d.code))),
         );
         clock.lap(&mut report, "links");
+    }
+    // The links to other sites, visited when asked (`check --external --online`).
+    if asked_external == External::Visit {
+        let links: Vec<linkcheck::online::External> = written
+            .iter_mut()
+            .flat_map(|w| std::mem::take(&mut w.external))
+            .collect();
+        let visited = linkcheck::online::visit(&links, Duration::from_secs(15));
+        report.diagnostics.push(
+            Diagnostic::note(
+                display_path(root, Path::new("book.toml")),
+                format!(
+                    "visited {} addresses of other sites ({} links): {} failed",
+                    visited.addresses,
+                    links.len(),
+                    visited.failed
+                ),
+            )
+            .code("external-links-visited"),
+        );
+        report.diagnostics.extend(visited.problems);
+        clock.lap(&mut report, "external");
     }
     // What the handbook's `[check]` table, and the session, make of the problems.
     if config_ok {
@@ -939,7 +975,7 @@ fn build_part(
         }
     };
     report.diagnostics.extend(site::lints::lints(&site));
-    if clock.1.external {
+    if clock.1.external == External::List {
         report
             .diagnostics
             .extend(site::lints::external_links(&site));
@@ -1050,6 +1086,22 @@ fn build_part(
     clock.lap(report, "render");
     // What the pages and templates wrote, to report a broken link where it is written.
     let links = linkcheck::Written {
+        external: match clock.1.external {
+            External::Visit => site
+                .pages
+                .iter()
+                .flat_map(|p| {
+                    p.external
+                        .iter()
+                        .map(|(url, pos)| linkcheck::online::External {
+                            url: url.clone(),
+                            shown: p.shown.clone(),
+                            pos: *pos,
+                        })
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
         prefix: part.prefix.clone(),
         known: std::mem::take(&mut rendered.known),
         pages: site

@@ -349,3 +349,145 @@ fn reference_scan(html: &str) -> Vec<String> {
     }
     found
 }
+
+/// A server on this machine standing for other sites: `/ok` answers, `/moved` redirects to it,
+/// `/no-head` refuses HEAD but answers GET, `/gone` is not found, `/broken` fails. Returns its
+/// address and the requests it was sent (method and path).
+fn other_sites() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let address = format!("http://{}", server.server_addr().to_ip().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let method = request.method().to_string();
+            let path = request.url().to_string();
+            log.lock().unwrap().push(format!("{method} {path}"));
+            let status = match (method.as_str(), path.as_str()) {
+                (_, "/ok") => 200,
+                (_, "/moved") => 301,
+                ("HEAD", "/no-head") => 405,
+                ("GET", "/no-head") => 200,
+                (_, "/gone") => 404,
+                _ => 500,
+            };
+            let mut response = tiny_http::Response::from_string("x").with_status_code(status);
+            if status == 301 {
+                response.add_header(
+                    tiny_http::Header::from_bytes(&b"Location"[..], &b"/ok"[..]).unwrap(),
+                );
+            }
+            let _ = request.respond(response);
+        }
+    });
+    (address, seen)
+}
+
+#[test]
+fn links_to_other_sites_are_visited_only_when_asked() {
+    let (site, requests) = other_sites();
+    // A port nothing listens on: a site that does not answer.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        format!("http://127.0.0.1:{port}/")
+    };
+    let h = Handbook::from_files(&[
+        ("book.toml", "[book]\ntitle = \"Elsewhere\"\n"),
+        (
+            "content/_index.md",
+            &format!(
+                "+++\ntitle = \"Home\"\n+++\n\n[ok]({site}/ok#part) and [moved]({site}/moved),\n\
+                 <a href=\"{site}/no-head\">no head</a>, [gone]({site}/gone).\n\n\
+                 [broken]({site}/broken) and [closed]({closed}); [ok again]({site}/ok).\n"
+            ),
+        ),
+    ]);
+    let options = tenet::Options {
+        root: h.root().to_path_buf(),
+        out: None,
+        write: false,
+    };
+    // Listed, not visited.
+    let listed = tenet::Session::new(options.clone())
+        .external(tenet::session::External::List)
+        .build();
+    let notes = listed
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "external-link")
+        .count();
+    assert_eq!(notes, 7, "{}", messages(&listed).join("\n"));
+    assert!(
+        requests.lock().unwrap().is_empty(),
+        "nothing is visited unasked"
+    );
+
+    let visited = tenet::Session::new(options)
+        .external(tenet::session::External::Visit)
+        .build();
+    assert!(!visited.has_errors(), "{}", messages(&visited).join("\n"));
+    let mut warned: Vec<String> = visited
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "external-link-broken")
+        .map(|d| {
+            let (line, column) = d.position.unwrap();
+            format!(
+                "{line}:{column} {}",
+                d.message.replace(&site, "SITE").replace(&closed, "CLOSED/")
+            )
+        })
+        .collect();
+    warned.sort();
+    // Where each is written: the columns follow the server's address.
+    let gone = format!("<a href=\"{site}/no-head\">no head</a>, ")
+        .chars()
+        .count()
+        + 1;
+    let closed_at = format!("[broken]({site}/broken) and ").chars().count() + 1;
+    assert_eq!(warned.len(), 3, "{warned:#?}");
+    assert_eq!(
+        warned[0],
+        format!("6:{gone} external link SITE/gone: not found (HTTP 404)")
+    );
+    assert_eq!(
+        warned[1],
+        "8:1 external link SITE/broken: the server answered HTTP 500"
+    );
+    assert!(
+        warned[2].starts_with(&format!(
+            "8:{closed_at} external link CLOSED/: could not be reached"
+        )),
+        "{warned:#?}"
+    );
+    // Each address once (the fragment is not the server's), HEAD first, GET where HEAD is
+    // refused, the redirect followed.
+    let mut seen = requests.lock().unwrap().clone();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            "GET /no-head",
+            "HEAD /broken",
+            "HEAD /gone",
+            "HEAD /moved",
+            "HEAD /no-head",
+            "HEAD /ok",
+            "HEAD /ok"
+        ],
+    );
+    let summary = visited
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "external-links-visited")
+        .unwrap();
+    assert!(
+        summary
+            .message
+            .contains("visited 6 addresses of other sites (7 links): 3 failed"),
+        "{}",
+        summary.message
+    );
+}

@@ -13,6 +13,7 @@
 //! diagnostics. Links to other sites are not followed (`check --external --online` does).
 
 pub mod html;
+pub mod online;
 
 use std::collections::{HashMap, HashSet};
 
@@ -425,6 +426,8 @@ pub struct Written {
     pub pages: Vec<PageLinks>,
     /// The templates: tera's name, the file as shown, its text; the handbook's own first.
     pub templates: Vec<(String, PathBuf, String)>,
+    /// The links its pages write to other sites, when they are to be visited.
+    pub external: Vec<online::External>,
 }
 
 /// What one page's markdown links to, as the link check needs it.
@@ -918,6 +921,7 @@ mod tests {
                 "<nav>\n<a href=\"../index.html#nav\">".into(),
             )],
             known,
+            external: Vec::new(),
         };
         written.pages[0].files.push((
             "map.png".into(),
