@@ -180,13 +180,21 @@ impl Pos {
 pub struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    /// The last position asked (byte offset, and its column): positions are mostly asked in
+    /// order, so the next one on the same line counts characters from there, not from the
+    /// line's start (a line of a million characters asked a hundred thousand times).
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { text, line_starts }
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex {
+            text,
+            line_starts,
+            last: std::cell::Cell::new((0, 1)),
+        }
     }
 
     /// Line and column of a byte offset (clamped to the text).
@@ -198,9 +206,16 @@ impl<'a> LineIndex<'a> {
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
+        let (last_offset, last_column) = self.last.get();
+        let column = if last_offset >= start && last_offset <= end {
+            last_column + self.text[last_offset..end].chars().count()
+        } else {
+            self.text[start..end].chars().count() + 1
+        };
+        self.last.set((end, column));
         Pos {
             line: line + 1,
-            column: self.text[start..end].chars().count() + 1,
+            column,
         }
     }
 
@@ -211,14 +226,6 @@ impl<'a> LineIndex<'a> {
             .copied()
             .unwrap_or(self.text.len())
     }
-}
-
-fn memchr_iter(needle: u8, haystack: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    haystack
-        .iter()
-        .enumerate()
-        .filter(move |(_, b)| **b == needle)
-        .map(|(i, _)| i)
 }
 
 /// The known names closest to `name`, best first: for "did you mean" hints.
@@ -308,6 +315,33 @@ mod tests {
         assert_eq!(index.pos(4 + 4), Pos { line: 2, column: 4 });
         assert_eq!(index.pos(text.len()), Pos { line: 3, column: 2 });
         assert_eq!(index.line_start(3), text.len() - 1);
+    }
+
+    #[test]
+    fn positions_are_the_same_in_any_order_asked() {
+        let text = "é a\nbçd efg\n\nhé ij\nk";
+        let naive = |offset: usize| {
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
+            Pos {
+                line,
+                column: text[start..offset].chars().count() + 1,
+            }
+        };
+        let offsets: Vec<usize> = (0..=text.len())
+            .filter(|&o| text.is_char_boundary(o))
+            .collect();
+        let index = LineIndex::new(text);
+        // In order, backwards, and jumping about.
+        for &o in offsets.iter().chain(offsets.iter().rev()) {
+            assert_eq!(index.pos(o), naive(o), "at {o}");
+        }
+        for (i, &o) in offsets.iter().enumerate() {
+            let o2 = offsets[(i * 7) % offsets.len()];
+            assert_eq!(index.pos(o), naive(o));
+            assert_eq!(index.pos(o2), naive(o2));
+        }
     }
 
     #[test]

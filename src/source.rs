@@ -132,14 +132,42 @@ pub fn load(root: &Path, display_root: &Path) -> (Sources, Vec<Diagnostic>) {
     let boundary = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
+    // A symbolic link that leads out of the handbook is not followed (nor, for a folder,
+    // walked into); what was left out is told after the walk.
+    let outside = std::cell::RefCell::new(Vec::new());
     let walker = WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+        .filter_entry(|entry| {
+            if entry.depth() > 0 && is_hidden(entry.file_name()) {
+                return false;
+            }
+            let inside = !entry.path_is_symlink()
+                || entry
+                    .path()
+                    .canonicalize()
+                    .is_ok_and(|target| target.starts_with(&boundary));
+            if !inside {
+                outside.borrow_mut().push(entry.path().to_path_buf());
+            }
+            inside
+        });
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
+            Err(err) if err.loop_ancestor().is_some() => {
+                let at = err.path().map(Path::to_path_buf).unwrap_or_default();
+                problems.push(
+                    Diagnostic::warning(
+                        shown(&at, root, display_root),
+                        "skipped a symbolic link that leads back to a folder it is in (a loop)",
+                    )
+                    .help("remove the link, or make it point to another folder")
+                    .code("skipped-symlink"),
+                );
+                continue;
+            }
             Err(err) => {
                 let at = err
                     .path()
@@ -167,24 +195,6 @@ pub fn load(root: &Path, display_root: &Path) -> (Sources, Vec<Diagnostic>) {
                 continue;
             }
         };
-        if entry.path_is_symlink() {
-            let inside = entry
-                .path()
-                .canonicalize()
-                .map(|target| target.starts_with(&boundary))
-                .unwrap_or(false);
-            if !inside {
-                problems.push(
-                    Diagnostic::warning(
-                        shown(entry.path(), root, display_root),
-                        "skipped a symbolic link that points outside the handbook",
-                    )
-                    .help("copy the file into the handbook instead of linking to it")
-                    .code("skipped-symlink"),
-                );
-                continue;
-            }
-        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -215,6 +225,16 @@ pub fn load(root: &Path, display_root: &Path) -> (Sources, Vec<Diagnostic>) {
                 path: entry.into_path(),
             });
         }
+    }
+    for at in outside.into_inner() {
+        problems.push(
+            Diagnostic::warning(
+                shown(&at, root, display_root),
+                "skipped a symbolic link that points outside the handbook",
+            )
+            .help("copy the file into the handbook instead of linking to it")
+            .code("skipped-symlink"),
+        );
     }
     (
         Sources {

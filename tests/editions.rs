@@ -60,6 +60,14 @@ fn the_french_edition_replaces_adds_and_leaves_out_pages() {
         "{tcc}"
     );
     assert!(strip_tags(&tcc).contains("Conduct and Discipline"));
+    // The span is closed as a span (it once ended with `</a>`, which left it open).
+    let unlinked = tcc.split("ref unlinked").nth(1).unwrap();
+    let closed = unlinked.find("</span>").unwrap();
+    assert!(
+        !unlinked[..closed].contains('<'),
+        "the unlinked reference's span holds markup: {}",
+        &unlinked[..closed.min(200)]
+    );
 
     // Added: the local pages are in the navigation, the case-study index and the search.
     let contacts = strip_tags(&read(&site, "local/contacts/index.html"));

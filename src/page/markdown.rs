@@ -19,6 +19,9 @@ use crate::diagnostics::{LineIndex, Pos};
 /// The CSS class prefix of highlighted code (`hl-keyword` ...); the theme styles them.
 pub const HIGHLIGHT_PREFIX: &str = "hl-";
 
+/// How deep quotes and lists may nest; deeper levels are cut (shown flat), with a warning.
+pub const MAX_NESTING: usize = 100;
+
 /// What the pass needs to know about the page.
 pub struct Context<'a> {
     pub rel: &'a str,
@@ -193,7 +196,41 @@ pub fn render(
     let mut skip_depth = 0usize;
     let mut text = TextCollector::new();
 
+    // Containers (quotes, lists, items, footnotes) nested deeper than MAX_NESTING are cut:
+    // their content stays, their boxes go (what reads HTML downstream recurses per level).
+    let mut nesting = 0usize;
+    let mut cut_reported = false;
     for (event, range) in Parser::new_ext(&pre.markdown, options()).into_offset_iter() {
+        match &event {
+            Event::Start(
+                Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_),
+            ) => {
+                nesting += 1;
+                if nesting > MAX_NESTING {
+                    if !cut_reported {
+                        cut_reported = true;
+                        problems.push((
+                            pos_of(range.start),
+                            "nesting-too-deep",
+                            format!(
+                                "quotes and lists are nested more than {MAX_NESTING} deep here; the deeper levels are shown flat"
+                            ),
+                            Some("nest less deeply".into()),
+                        ));
+                    }
+                    continue;
+                }
+            }
+            Event::End(
+                TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition,
+            ) => {
+                nesting = nesting.saturating_sub(1);
+                if nesting >= MAX_NESTING {
+                    continue;
+                }
+            }
+            _ => {}
+        }
         // Text of a reference whose link text we generate: dropped.
         if skip_depth > 0 {
             match &event {
@@ -201,8 +238,13 @@ pub fn render(
                 Event::End(TagEnd::Link) => {
                     skip_depth -= 1;
                     if skip_depth == 0 {
-                        links.pop();
-                        push(&mut heading, &mut out, Event::InlineHtml("</a>".into()));
+                        // Closed as it was opened: a link, or the span of a reference left
+                        // unlinked.
+                        let mut html = String::new();
+                        if let Some(LinkMode::RefWithoutText(index)) = links.pop() {
+                            tokens::push(&mut html, Token::LinkClose(index));
+                        }
+                        push(&mut heading, &mut out, Event::InlineHtml(html.into()));
                     }
                 }
                 _ => {}

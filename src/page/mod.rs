@@ -143,7 +143,12 @@ pub fn parse(source: &Source, options: ParseOptions) -> (Option<Parsed>, Vec<Dia
         problems
             .into_iter()
             .map(|(pos, code, message, help)| {
-                let d = Diagnostic::error(&source.shown, message).at(pos).code(code);
+                let d = match code {
+                    // Cut, and shown all the same.
+                    "nesting-too-deep" => Diagnostic::warning(&source.shown, message),
+                    _ => Diagnostic::error(&source.shown, message),
+                };
+                let d = d.at(pos).code(code);
                 match help {
                     Some(h) => d.help(h),
                     None => d,
@@ -171,7 +176,7 @@ pub fn parse(source: &Source, options: ParseOptions) -> (Option<Parsed>, Vec<Dia
                 problems.push((
                     located.pos,
                     "invalid-id",
-                    format!("invalid id `{}`: {why}", located.value),
+                    format!("invalid id `{}`: {why}", located.value.escape_debug()),
                     None,
                 ));
             }
@@ -185,7 +190,10 @@ pub fn parse(source: &Source, options: ParseOptions) -> (Option<Parsed>, Vec<Dia
         problems.push((
             Pos::START,
             "invalid-id",
-            format!("this file's path gives the invalid id `{id}`: {why}"),
+            format!(
+                "this file's path gives the invalid id `{}`: {why}",
+                id.escape_debug()
+            ),
             Some("rename the file or set `id` in the front matter".into()),
         ));
     }

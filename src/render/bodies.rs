@@ -24,22 +24,25 @@ pub fn print_anchor(id: &str) -> String {
 /// (but `#` and `#top`, which name the top of any document); `href="##x"` (a link already
 /// within the print view) loses one `#` and is kept.
 fn prefix_ids(html: &str, anchor: &str) -> String {
+    const ID: &str = " id=\"";
+    const LINK: &str = "href=\"#";
     let mut out = String::with_capacity(html.len() + 256);
-    let mut rest = html;
-    loop {
-        let id = rest.find(" id=\"");
-        let link = rest.find("href=\"#");
-        let (at, is_id) = match (id, link) {
-            (Some(i), Some(l)) if i < l => (i, true),
-            (Some(i), None) => (i, true),
-            (_, Some(l)) => (l, false),
-            (None, None) => break,
-        };
-        let head = if is_id { " id=\"" } else { "href=\"#" };
-        out.push_str(&rest[..at + head.len()]);
-        rest = &rest[at + head.len()..];
-        if !is_id && let Some(kept) = rest.strip_prefix('#') {
-            rest = kept;
+    // Both kinds of places in one pass, in order (each list is found in linear time).
+    let ids = memchr::memmem::find_iter(html.as_bytes(), ID).map(|at| (at, ID.len(), true));
+    let links = memchr::memmem::find_iter(html.as_bytes(), LINK).map(|at| (at, LINK.len(), false));
+    let mut places: Vec<(usize, usize, bool)> = ids.chain(links).collect();
+    places.sort_unstable();
+    let mut copied = 0;
+    for (at, len, is_id) in places {
+        let value = at + len;
+        if value < copied {
+            continue;
+        }
+        out.push_str(&html[copied..value]);
+        copied = value;
+        let rest = &html[value..];
+        if !is_id && rest.starts_with('#') {
+            copied += 1;
             continue;
         }
         // `#` and `#top` (the top of the document, whatever its ids) stay as they are.
@@ -49,7 +52,7 @@ fn prefix_ids(html: &str, anchor: &str) -> String {
         out.push_str(anchor);
         out.push('-');
     }
-    out.push_str(rest);
+    out.push_str(&html[copied..]);
     out
 }
 

@@ -199,6 +199,8 @@ pub fn render(
         crate::linkcheck::Known::new(paths)
     };
     let scans = std::sync::Mutex::new(statics::scan(theme, scope, &known));
+    // What a page's making found worth telling that did not stop it.
+    let warnings = std::sync::Mutex::new(Vec::new());
     // A file left as last time: as last time scanned.
     let keep_scan = |path: &str| {
         if let Some(file) = remembered.and_then(|r| r.links.get(path)) {
@@ -318,11 +320,25 @@ pub fn render(
                     &full_path, scope.base, &known,
                 ));
                 scanner.lock().expect("scan").feed(&html);
-                let bytes = if minify {
-                    minify_html(html.as_bytes())
-                } else {
-                    html.into_bytes()
-                };
+                let bytes =
+                    if minify && minify::nesting_depth(html.as_bytes()) <= minify::MINIFY_DEPTH {
+                        minify_html(html.as_bytes())
+                    } else {
+                        if minify {
+                            warnings.lock().expect("warnings").push(
+                            Diagnostic::warning(
+                                &shown,
+                                format!(
+                                    "{path} is not minified: its elements nest more than {} deep",
+                                    minify::MINIFY_DEPTH
+                                ),
+                            )
+                            .help("nest raw HTML less deeply")
+                            .code("nesting-too-deep"),
+                        );
+                        }
+                        html.into_bytes()
+                    };
                 let each_body = |page: usize, body: &str| {
                     if !scope.print_bodies {
                         return;
@@ -497,6 +513,7 @@ pub fn render(
         problems.push(Diagnostic::error("assets", e).code("io"));
     }
 
+    problems.extend(warnings.into_inner().expect("warnings"));
     let sitemap = renderer.sitemap();
     let printables = jobs
         .iter()

@@ -444,6 +444,8 @@ fn synthetic_home(title: &str, display_root: &Path) -> ParsedPage {
 fn check_ids(pages: &[Arc<ParsedPage>], problems: &mut Vec<Diagnostic>) {
     let mut first: rustc_hash::FxHashMap<&str, usize> =
         rustc_hash::FxHashMap::with_capacity_and_hasher(pages.len(), Default::default());
+    let mut folded: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::with_capacity(pages.len());
     for (i, page) in pages.iter().enumerate() {
         if let Some(&j) = first.get(page.id.as_str()) {
             let shown_id = if page.id.is_empty() {
@@ -465,6 +467,30 @@ fn check_ids(pages: &[Arc<ParsedPage>], problems: &mut Vec<Diagnostic>) {
             );
         } else {
             first.insert(&page.id, i);
+            // Two ids that differ only in case are one folder where names ignore case
+            // (Windows, macOS): one page would overwrite the other.
+            match folded.entry(page.id.to_lowercase()) {
+                std::collections::hash_map::Entry::Occupied(other) => {
+                    let j = *other.get();
+                    problems.push(
+                        Diagnostic::error(
+                            &page.shown,
+                            format!(
+                                "the id `{}` differs from `{}` ({}) only in case: where file names ignore case (Windows, macOS) the two pages would be one",
+                                page.id,
+                                pages[j].id,
+                                pages[j].shown.display()
+                            ),
+                        )
+                        .at(page.id_pos)
+                        .help("rename one of the files, or give it another `id`")
+                        .code("case-clash"),
+                    );
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(i);
+                }
+            }
         }
         let last = page.id.rsplit('/').next().unwrap_or_default();
         let reserved =
