@@ -189,6 +189,7 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "site".into());
+        recover(&parent, &name);
         let temp = parent.join(format!(".{name}.tenet-{}", std::process::id()));
         if temp.exists() {
             fs::remove_dir_all(&temp)?;
@@ -434,8 +435,26 @@ impl Staging {
         Ok(())
     }
 
-    /// Replaces the output folder by the temporary one.
+    /// Replaces the output folder by the temporary one: by one atomic exchange where the
+    /// system has it (Linux), so that at every moment the folder holds either the earlier site
+    /// or the new one; else by two renames (a build killed between them leaves the earlier
+    /// site beside, which the next build puts back: [`recover`]).
     fn swap(&self) -> std::io::Result<()> {
+        #[cfg(target_os = "linux")]
+        if self.target.exists()
+            && rustix::fs::renameat_with(
+                rustix::fs::CWD,
+                &self.temp,
+                rustix::fs::CWD,
+                &self.target,
+                rustix::fs::RenameFlags::EXCHANGE,
+            )
+            .is_ok()
+        {
+            // The earlier site is now at the temporary path: removed when the staging drops
+            // (it carries the marker: the target was checked to).
+            return Ok(());
+        }
         let old = if self.target.exists() {
             let name = self
                 .target
@@ -462,7 +481,7 @@ impl Staging {
         if let Some(old) = old {
             // Only ever remove a folder that carries our marker.
             if old.join(MARKER).is_file() {
-                fs::remove_dir_all(&old)?;
+                remove_ours(&old)?;
             }
         }
         Ok(())
@@ -506,6 +525,73 @@ impl Staging {
 }
 
 /// The hash a tracked build keeps of a file's bytes (the same however they were written).
+/// What a build killed midway left beside the output folder `name` in `parent`: its temporary
+/// folders (`.name.tenet-<pid>`, `.name.tenet-old-<pid>`) whose process is gone. The earlier
+/// site, moved aside by a build killed before it moved the new one in, is put back; the rest,
+/// each carrying tenet's marker, is removed. Folders of a build still running are left alone.
+pub fn recover(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefix = format!(".{name}.tenet-");
+    let target = parent.join(name);
+    let mut stale: Vec<(PathBuf, bool)> = Vec::new();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let (old, pid) = match rest.strip_prefix("old-") {
+            Some(pid) => (true, pid),
+            None => (false, rest),
+        };
+        let path = entry.path();
+        if pid.parse::<u32>().is_ok_and(|pid| !gone(pid, &path)) || !path.join(MARKER).is_file() {
+            continue;
+        }
+        stale.push((path, old));
+    }
+    for (path, old) in stale {
+        if old && !target.exists() && fs::rename(&path, &target).is_ok() {
+            continue;
+        }
+        let _ = remove_ours(&path);
+    }
+}
+
+/// Removes a folder tenet made, its marker last: a removal cut short leaves a folder that is
+/// still known as tenet's, for the next build to finish.
+fn remove_ours(dir: &Path) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)?.flatten() {
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(&path)?;
+        } else {
+            fs::remove_file(&path)?;
+        }
+    }
+    fs::remove_file(dir.join(MARKER))?;
+    fs::remove_dir(dir)
+}
+
+/// Whether the process `pid`, which made the folder `made`, has ended (this one never has).
+fn gone(pid: u32, made: &Path) -> bool {
+    if pid == std::process::id() {
+        return false;
+    }
+    if cfg!(target_os = "linux") {
+        return !Path::new("/proc").join(pid.to_string()).exists();
+    }
+    // Elsewhere: a folder no build has touched for an hour.
+    made.metadata().and_then(|m| m.modified()).is_ok_and(|t| {
+        t.elapsed()
+            .is_ok_and(|age| age > std::time::Duration::from_secs(3600))
+    })
+}
+
 fn hash_bytes(data: &[u8]) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
     hasher.write(data);
@@ -597,7 +683,7 @@ impl Drop for Staging {
     /// An uncommitted build leaves nothing behind.
     fn drop(&mut self) {
         if self.temp.join(MARKER).is_file() {
-            let _ = fs::remove_dir_all(&self.temp);
+            let _ = remove_ours(&self.temp);
         }
     }
 }
@@ -645,6 +731,48 @@ mod tests {
             1,
             "no temporary folder left"
         );
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn what_a_killed_build_left_is_put_back_or_cleared() {
+        let dir = tempfile::tempdir().unwrap();
+        let ours = |name: &str| {
+            let path = dir.path().join(name);
+            fs::create_dir_all(path.join("a")).unwrap();
+            fs::write(path.join(MARKER), "").unwrap();
+            fs::write(path.join("a/index.html"), name).unwrap();
+            path
+        };
+        // A dead build's earlier site moved aside (the site itself gone), its new one half made,
+        // another's left over; a folder of the same pattern without the marker; a live build's.
+        let dead = 4_000_000_000u32;
+        ours(&format!(".site.tenet-old-{dead}"));
+        ours(&format!(".site.tenet-{dead}"));
+        ours(&format!(".site.tenet-old-{}", dead - 1));
+        let foreign = dir.path().join(format!(".site.tenet-{}", dead - 2));
+        fs::create_dir_all(&foreign).unwrap();
+        let live = ours(&format!(".site.tenet-{}", std::process::id()));
+        recover(dir.path(), "site");
+        let site = dir.path().join("site");
+        assert_eq!(
+            fs::read_to_string(site.join("a/index.html")).unwrap(),
+            format!(".site.tenet-old-{dead}"),
+            "the earlier site is back"
+        );
+        let mut left: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        let mut expected = vec![
+            format!(".site.tenet-{}", dead - 2),
+            format!(".site.tenet-{}", std::process::id()),
+            "site".to_string(),
+        ];
+        expected.sort();
+        assert_eq!(left, expected);
+        assert!(live.exists() && foreign.exists());
     }
 
     #[test]

@@ -114,3 +114,81 @@ fn content_assets_are_copied_and_symlinks_out_of_the_handbook_are_skipped() {
     }
     let _ = report;
 }
+
+/// Every file of a folder (its path inside it, and a hash of its bytes).
+fn snapshot(dir: &std::path::Path) -> std::collections::BTreeMap<String, u64> {
+    use std::hash::{Hash, Hasher};
+    let mut files = std::collections::BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            std::fs::read(entry.path()).unwrap().hash(&mut h);
+            let rel = entry.path().strip_prefix(dir).unwrap();
+            files.insert(rel.to_string_lossy().into_owned(), h.finish());
+        }
+    }
+    files
+}
+
+/// What a build leaves beside the output folder (its temporary folders), by name.
+fn beside(root: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".site.tenet-"))
+        .collect()
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_a_whole_site_and_no_litter() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("handbook");
+    copy_sample(&root);
+    let tenet = env!("CARGO_BIN_EXE_tenet");
+    let build = |out: Option<&std::path::Path>| {
+        let mut command = std::process::Command::new(tenet);
+        command.arg("build").arg(&root).arg("--quiet");
+        if let Some(out) = out {
+            command.arg("--out").arg(out);
+        }
+        command
+    };
+    assert!(build(None).status().unwrap().success());
+    let earlier = snapshot(&root.join("site"));
+    // An edit, and what a whole build makes of it (elsewhere), timed.
+    let page = root.join("content/_index.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{text}\nA sentence added.\n")).unwrap();
+    let started = std::time::Instant::now();
+    assert!(
+        build(Some(&dir.path().join("reference")))
+            .status()
+            .unwrap()
+            .success()
+    );
+    let takes = started.elapsed();
+    let newer = snapshot(&dir.path().join("reference"));
+    assert_ne!(earlier, newer);
+    // Killed (SIGKILL) at moments spread over a whole build: the folder always holds one
+    // whole site, the earlier or the new.
+    let kills = 12;
+    for i in 0..kills {
+        let mut child = build(None).spawn().unwrap();
+        std::thread::sleep(takes * i / kills + std::time::Duration::from_millis(3 * i as u64));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let now = snapshot(&root.join("site"));
+        assert!(
+            now == earlier || now == newer,
+            "killed after {:?} of {takes:?}: the output folder holds neither site ({} files)",
+            takes * i / kills,
+            now.len()
+        );
+    }
+    // The next build cleans up whatever the killed ones left.
+    assert!(build(None).status().unwrap().success());
+    assert_eq!(snapshot(&root.join("site")), newer);
+    assert_eq!(beside(&root), Vec::<String>::new());
+}
