@@ -248,3 +248,58 @@ fn the_layout_works_on_a_desktop_a_phone_and_in_dark_mode() {
     page.screenshot(&shots.join("lesson-dark.png"));
     page.color_scheme("light");
 }
+
+#[test]
+fn without_javascript_the_search_page_says_so_and_offers_the_indexes() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let (_dir, site) = build_sample();
+    let url = file_url(&site.join("search/index.html"));
+    let noscript = "(() => { const n = document.querySelector('.search-noscript'); \
+        return n ? { text: n.innerText, shown: n.getBoundingClientRect().height > 0, \
+        links: [...n.querySelectorAll('a')].map(a => a.href) } : null; })()";
+    // With JavaScript, nothing of it.
+    {
+        let mut page = browser.page();
+        page.goto(&url);
+        assert!(page.eval(noscript).is_null());
+    }
+    // Without: the reason, and a link to every kind index (the glossary among them), each to
+    // a page of the site.
+    let mut page = browser.page();
+    page.call(
+        "Emulation.setScriptExecutionDisabled",
+        json!({"value": true}),
+    );
+    // (Not `goto`, which waits on a timer: timers do not run without JavaScript.)
+    page.call("Page.navigate", json!({"url": url}));
+    let session = page.session.clone();
+    page.browser
+        .wait_event(&session, "Page.loadEventFired", Duration::from_secs(30));
+    let found = page.eval(noscript);
+    assert_eq!(found["shown"], true, "{found}");
+    assert!(
+        found["text"]
+            .as_str()
+            .unwrap()
+            .contains("Search needs JavaScript"),
+        "{found}"
+    );
+    let links: Vec<String> = found["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap().to_string())
+        .collect();
+    assert!(links.len() >= 4, "{links:?}");
+    assert!(
+        links.iter().any(|l| l.ends_with("/glossary/index.html")),
+        "{links:?}"
+    );
+    for link in &links {
+        let path = common::browser::percent_decode(link.strip_prefix("file://").unwrap());
+        assert!(Path::new(&path).is_file(), "{link} leads nowhere");
+    }
+    page.screenshot(&screenshot_dir().join("search-without-javascript.png"));
+}

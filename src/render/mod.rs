@@ -308,6 +308,16 @@ pub fn render(
                     Ok(html) => html,
                     Err(e) => {
                         let mut d = theme::template_error(&e, &theme.sources);
+                        // An error without a place of its own (a recursion without end) is the
+                        // page's template's.
+                        if d.position.is_none()
+                            && let Some(file) = theme
+                                .sources
+                                .get(&template)
+                                .or_else(|| theme.sources.get(&format!("theme/{template}")))
+                        {
+                            d.path = file.clone();
+                        }
                         d.message = format!("{} (rendering {})", d.message, shown.display());
                         return Some(d);
                     }
