@@ -303,3 +303,69 @@ fn without_javascript_the_search_page_says_so_and_offers_the_indexes() {
     }
     page.screenshot(&screenshot_dir().join("search-without-javascript.png"));
 }
+
+/// Landmarks of one role have names of their own on every kind of page (a screen reader's
+/// list of landmarks tells them apart), in light mode and at phone width.
+#[test]
+fn landmarks_are_uniquely_named_on_every_page_kind() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let (_dir, site) = build_sample();
+    let pages = [
+        "index.html",
+        LESSON,
+        "lessons/module-1/1.3-principles/handout/index.html",
+        "lessons/module-1/1.3-principles/lesson-plan/index.html",
+        "lessons/module-1/index.html",
+        "principles/index.html",
+        "glossary/index.html",
+        "search/index.html",
+        "print/index.html",
+        "404.html",
+    ];
+    // Each landmark's role and name (aria-label, else the text its aria-labelledby names).
+    let landmarks = "(() => {
+        const roleOf = e => e.getAttribute('role') || ({NAV: 'navigation', ASIDE: 'complementary',
+            MAIN: 'main', FORM: 'form', SECTION: 'region'})[e.tagName];
+        const nameOf = e => e.getAttribute('aria-label') || (e.getAttribute('aria-labelledby') || '')
+            .split(' ').map(id => (document.getElementById(id) || {}).textContent || '').join(' ').trim();
+        return [...document.querySelectorAll('nav, aside, main, [role=search], form[aria-label], section[aria-label], section[aria-labelledby]')]
+            .filter(e => e.getClientRects().length > 0 || e.closest('[hidden]') === null)
+            // An aside within sectioning content is a landmark only when it has a name.
+            .filter(e => e.tagName !== 'ASIDE' || nameOf(e) ||
+                !(e.parentElement && e.parentElement.closest('article, section, nav, aside')))
+            .map(e => [roleOf(e), nameOf(e)]);
+    })()";
+    for width in [1280, 390] {
+        let mut page = browser.page();
+        page.viewport(width, 900, width < 600);
+        for rel in pages {
+            page.goto(&file_url(&site.join(rel)));
+            let found = page.eval(landmarks);
+            let mut seen = std::collections::HashMap::new();
+            for landmark in found.as_array().unwrap() {
+                let (role, name) = (landmark[0].as_str().unwrap(), landmark[1].as_str().unwrap());
+                *seen
+                    .entry((role.to_string(), name.to_string()))
+                    .or_insert(0) += 1;
+            }
+            let mut by_role = std::collections::HashMap::new();
+            for (role, _) in seen.keys() {
+                *by_role.entry(role.clone()).or_insert(0) += 1;
+            }
+            for ((role, name), count) in &seen {
+                assert!(
+                    *count == 1,
+                    "{rel} at {width}px: {count} {role} landmarks named {name:?}"
+                );
+                if by_role[role] > 1 || *count > 1 {
+                    assert!(
+                        !name.is_empty(),
+                        "{rel} at {width}px: an unnamed {role} among several"
+                    );
+                }
+            }
+        }
+    }
+}
