@@ -316,11 +316,7 @@ pub fn render(
                     match classify(&value) {
                         Target::Asset(path) => {
                             let image = kind == crate::linkcheck::UrlKind::Image;
-                            match file_ref(base_dir, path, image, pos) {
-                                Some(file) => files.push(file),
-                                // Above content/: left as written, for the link check.
-                                None => urls.push((path.to_string(), pos)),
-                            }
+                            note_file(base_dir, path, image, pos, &mut files, &mut urls);
                             if let Some(url) = rewrite_asset(&prefix, base_dir, path) {
                                 links_assets = true;
                                 kept.push_str(&html[copied..at]);
@@ -502,11 +498,8 @@ pub fn render(
                 },
                 Target::Asset(path) => {
                     links_assets = true;
-                    match file_ref(base_dir, path, false, pos_of(range.start)) {
-                        Some(file) => files.push(file),
-                        // Above content/: left as written, for the link check.
-                        None => urls.push((path.to_string(), pos_of(range.start))),
-                    }
+                    let pos = pos_of(range.start);
+                    note_file(base_dir, path, false, pos, &mut files, &mut urls);
                     let dest = rewrite_asset(&prefix, base_dir, path)
                         .map(CowStr::from)
                         .unwrap_or(dest_url);
@@ -558,11 +551,8 @@ pub fn render(
                 let dest = match classify(&dest_url) {
                     Target::Asset(path) | Target::Markdown { path, .. } => {
                         links_assets = true;
-                        match file_ref(base_dir, path, true, pos_of(range.start)) {
-                            Some(file) => files.push(file),
-                            // Above content/: left as written, for the link check.
-                            None => urls.push((path.to_string(), pos_of(range.start))),
-                        }
+                        let pos = pos_of(range.start);
+                        note_file(base_dir, path, true, pos, &mut files, &mut urls);
                         rewrite_asset(&prefix, base_dir, path)
                             .map(CowStr::from)
                             .unwrap_or(dest_url)
@@ -784,6 +774,22 @@ fn file_ref(base_dir: &str, url: &str, image: bool, pos: Pos) -> Option<FileRef>
         image,
         pos,
     })
+}
+
+/// Notes a link or image to a file: checked before rendering when it is under content/ (a
+/// [`FileRef`]); above it, left as written for the link check over the output.
+fn note_file(
+    base_dir: &str,
+    path: &str,
+    image: bool,
+    pos: Pos,
+    files: &mut Vec<FileRef>,
+    urls: &mut Vec<(String, Pos)>,
+) {
+    match file_ref(base_dir, path, image, pos) {
+        Some(file) => files.push(file),
+        None => urls.push((path.to_string(), pos)),
+    }
 }
 
 fn rewrite_asset(prefix: &str, base_dir: &str, url: &str) -> Option<String> {
