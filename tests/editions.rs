@@ -110,8 +110,10 @@ fn the_french_edition_replaces_adds_and_leaves_out_pages() {
     assert!(!handout.contains("Summary of Key Messages"), "{handout}");
 
     // Branding and a template that extends the theme's.
-    assert!(home.contains("--primary:#0b6e4f"), "{home}");
-    assert!(home.contains("--highlight:#b5651d"), "{home}");
+    let brand = read(&site, "assets/book.css");
+    assert!(home.contains("href=\"assets/book.css?v="), "{home}");
+    assert!(brand.contains("--primary:#0b6e4f"), "{brand}");
+    assert!(brand.contains("--highlight:#b5651d"), "{brand}");
     assert!(site.join("assets/brand/logo.svg").is_file());
     assert!(home.contains("src=\"assets/brand/logo.svg?v="), "{home}");
     assert!(
@@ -231,7 +233,8 @@ fn an_edition_of_an_edition_and_an_edition_of_settings_only() {
     // What the middle edition set and this one did not, it keeps: language, branding.
     let home = read(&site, "index.html");
     assert!(home.contains("lang=fr"), "language from ../fr");
-    assert!(home.contains("--primary:#0b6e4f"), "branding from ../fr");
+    let brand = read(&site, "assets/book.css");
+    assert!(brand.contains("--primary:#0b6e4f"), "branding from ../fr");
     assert!(strip_tags(&home).contains("Édition régionale"));
     // The French edition's translation of a base page stays.
     assert!(strip_tags(&read(&site, "principles/consent/index.html")).contains("Le consentement"));

@@ -127,7 +127,17 @@ pub struct BuildConfig {
     pub output: String,
     pub minify: bool,
     pub highlight: bool,
+    /// The policy every page carries in `<meta http-equiv="Content-Security-Policy">`; `None`
+    /// (`content_security_policy = ""`) for none.
+    pub content_security_policy: Option<String>,
 }
+
+/// The default Content-Security-Policy of every page: nothing but the site's own files (and
+/// `data:` images); no inline script or style, no plugins, no `<base>`. `file:` stands beside
+/// `'self'` for browsers that give a page opened from disk an origin of its own (it allows
+/// nothing to a page served over http, which cannot load `file:` URLs).
+pub const DEFAULT_CSP: &str =
+    "default-src 'self' file:; img-src 'self' file: data:; object-src 'none'; base-uri 'none'";
 
 #[derive(Debug, Clone)]
 pub struct SearchConfig {

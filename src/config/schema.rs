@@ -18,7 +18,10 @@ pub(super) const SCHEMA: &[(&str, &[&str])] = &[
             "description",
         ],
     ),
-    ("build", &["output", "minify", "highlight"]),
+    (
+        "build",
+        &["output", "minify", "highlight", "content_security_policy"],
+    ),
     ("search", &["enabled"]),
     ("print", &["paper"]),
     ("check", &["allow", "warn", "deny"]),
@@ -74,6 +77,7 @@ pub(super) struct RawBuild {
     pub(super) output: Option<String>,
     pub(super) minify: Option<bool>,
     pub(super) highlight: Option<bool>,
+    pub(super) content_security_policy: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -133,6 +137,10 @@ impl RawConfig {
                 output: self.build.output.or(base.build.output),
                 minify: self.build.minify.or(base.build.minify),
                 highlight: self.build.highlight.or(base.build.highlight),
+                content_security_policy: self
+                    .build
+                    .content_security_policy
+                    .or(base.build.content_security_policy),
             },
             search: RawSearch {
                 enabled: self.search.enabled.or(base.search.enabled),
@@ -177,6 +185,11 @@ impl RawConfig {
                 output: self.build.output.unwrap_or_else(|| "site".into()),
                 minify: self.build.minify.unwrap_or(true),
                 highlight: self.build.highlight.unwrap_or(true),
+                content_security_policy: match self.build.content_security_policy {
+                    Some(policy) if policy.trim().is_empty() => None,
+                    Some(policy) => Some(policy),
+                    None => Some(super::DEFAULT_CSP.to_string()),
+                },
             },
             search: SearchConfig {
                 enabled: self.search.enabled.unwrap_or(true),

@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
@@ -193,6 +193,10 @@ pub fn render(
     let mut has_code = false;
     let mut lead: Option<String> = None;
     let mut in_lead = false;
+    // The table being written: its cells' alignments become classes, not the `style`
+    // attributes pulldown-cmark's writer gives them (a strict Content-Security-Policy drops
+    // inline styles).
+    let mut table: Option<TableState> = None;
     let mut skip_depth = 0usize;
     let mut text = TextCollector::new();
 
@@ -573,6 +577,60 @@ pub fn render(
                     }),
                 );
             }
+            Event::Start(Tag::Table(aligns)) => {
+                table = Some(TableState {
+                    aligns,
+                    head: false,
+                    body: false,
+                    cell: 0,
+                });
+                out.push(Event::Html("<table>\n".into()));
+            }
+            Event::Start(Tag::TableHead) => {
+                if let Some(t) = table.as_mut() {
+                    t.head = true;
+                    t.cell = 0;
+                }
+                out.push(Event::Html("<thead><tr>".into()));
+            }
+            Event::End(TagEnd::TableHead) => {
+                if let Some(t) = table.as_mut() {
+                    t.head = false;
+                }
+                out.push(Event::Html("</tr></thead>\n".into()));
+            }
+            Event::Start(Tag::TableRow) => {
+                if let Some(t) = table.as_mut() {
+                    if !t.body {
+                        t.body = true;
+                        out.push(Event::Html("<tbody>\n".into()));
+                    }
+                    t.cell = 0;
+                }
+                out.push(Event::Html("<tr>".into()));
+            }
+            Event::End(TagEnd::TableRow) => out.push(Event::Html("</tr>\n".into())),
+            Event::Start(Tag::TableCell) => {
+                let tag = table.as_ref().map_or("<td>".into(), TableState::open_cell);
+                out.push(Event::Html(tag.into()));
+            }
+            Event::End(TagEnd::TableCell) => {
+                text.space();
+                let tag = match table.as_mut() {
+                    Some(t) => {
+                        t.cell += 1;
+                        if t.head { "</th>" } else { "</td>" }
+                    }
+                    None => "</td>",
+                };
+                out.push(Event::Html(tag.into()));
+            }
+            Event::End(TagEnd::Table) => {
+                if table.take().is_some_and(|t| t.body) {
+                    out.push(Event::Html("</tbody>".into()));
+                }
+                out.push(Event::Html("</table>\n".into()));
+            }
             Event::Start(Tag::Paragraph) => {
                 if lead.is_none() && heading.is_none() && block_stack.is_empty() {
                     in_lead = true;
@@ -585,7 +643,7 @@ pub fn render(
                 text.space();
                 out.push(event);
             }
-            Event::End(TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_)) => {
+            Event::End(TagEnd::Item | TagEnd::BlockQuote(_)) => {
                 text.space();
                 push(&mut heading, &mut out, event);
             }
@@ -868,6 +926,29 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// A table as it is written: the columns' alignments, whether the head row or the body is
+/// being written, and the column of the next cell.
+struct TableState {
+    aligns: Vec<Alignment>,
+    head: bool,
+    body: bool,
+    cell: usize,
+}
+
+impl TableState {
+    /// The start tag of the next cell: `th` in the head row, with its column's alignment as a
+    /// class (`align-left`, `align-center`, `align-right`).
+    fn open_cell(&self) -> String {
+        let name = if self.head { "th" } else { "td" };
+        match self.aligns.get(self.cell) {
+            Some(Alignment::Left) => format!("<{name} class=\"align-left\">"),
+            Some(Alignment::Center) => format!("<{name} class=\"align-center\">"),
+            Some(Alignment::Right) => format!("<{name} class=\"align-right\">"),
+            _ => format!("<{name}>"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -890,6 +971,45 @@ mod tests {
             .map(|(p, _, m, _)| format!("{}:{}: {m}", p.line, p.column))
             .collect();
         (rendered, problems)
+    }
+
+    #[test]
+    fn table_alignment_is_a_class_not_a_style() {
+        let (r, _) =
+            run("| a | b | c | d |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |\n| 5 | *6* | 7 | 8 |\n");
+        assert!(!r.html.contains("style="), "{}", r.html);
+        assert!(
+            r.html.contains(
+                "<thead><tr><th class=\"align-left\">a</th><th class=\"align-center\">b</th><th class=\"align-right\">c</th><th>d</th></tr></thead>"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<tbody>\n<tr><td class=\"align-left\">1</td>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<td class=\"align-center\"><em>6</em></td>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<td>8</td></tr>\n</tbody></table>"),
+            "{}",
+            r.html
+        );
+        // A table with only a head row has no body.
+        let (r, _) = run("| a |\n|---|\n");
+        assert!(
+            r.html
+                .contains("<table>\n<thead><tr><th>a</th></tr></thead>\n</table>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

@@ -190,6 +190,7 @@ impl Renderer<'_> {
         cx.insert("sections", &self.sections());
         cx.insert("search_enabled", &self.config.search.enabled);
         cx.insert("print_paper", self.config.print.paper.css());
+        cx.insert("csp", &self.config.build.content_security_policy);
         cx
     }
 

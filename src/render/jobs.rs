@@ -41,6 +41,18 @@ impl Job {
         }
     }
 
+    /// The output path of a handout's or lesson plan's own stylesheet (the running footer's
+    /// words: [`super::stylesheets::page`]).
+    pub fn page_css(self, site: &crate::site::Site) -> Option<String> {
+        match self {
+            Job::Handout(_) | Job::LessonPlan(_) => {
+                let (id, _) = self.printed(site)?;
+                Some(format!("{id}/{}", super::stylesheets::PAGE_FILE))
+            }
+            _ => None,
+        }
+    }
+
     /// For a generated page meant for paper: the id it is written at (its file is
     /// `links::output_path(id)`) and the name of its PDF under `pdf/`.
     pub fn printed(self, site: &crate::site::Site) -> Option<(String, String)> {

@@ -11,6 +11,7 @@ pub mod links;
 pub mod minify;
 pub mod scripts;
 mod statics;
+pub mod stylesheets;
 
 pub mod theme;
 
@@ -112,10 +113,14 @@ pub fn render(
     let highlight_css = config.build.highlight && site.pages.iter().any(|p| p.has_code);
 
     // Static files first: their versions go into every page.
+    let mut generated = vec![(stylesheets::BOOK_PATH, stylesheets::book(config, &strings))];
+    if highlight_css {
+        generated.push((highlight::PATH, highlight::stylesheet()));
+    }
     let statics = statics::write(
         theme,
         config.build.minify,
-        highlight_css,
+        &generated,
         remembered.map(|r| &r.minified),
         out,
         display_root,
@@ -192,6 +197,7 @@ pub fn render(
         let mut paths: Vec<String> = jobs.iter().map(|job| job.path(site)).collect();
         paths.extend(renderer.assets.keys().cloned());
         paths.push(scripts::SITE_PATH.to_string());
+        paths.extend(jobs.iter().filter_map(|job| job.page_css(site)));
         paths.extend(scope.copied.iter().cloned());
         for path in &mut paths {
             path.insert_str(0, scope.prefix);
@@ -231,6 +237,16 @@ pub fn render(
                 }
             })
             .filter_map(|job| {
+                // A printed page's own stylesheet: tiny, so made every time (a build that
+                // tracks its files leaves it alone when it comes out the same).
+                let page_css = renderer.page_css(*job);
+                if let (Some((path, css)), Some(out)) = (&page_css, out)
+                    && let Err(e) = out.write(path, css.as_bytes())
+                {
+                    return Some(
+                        Diagnostic::error(renderer.job_source(*job, display_root), e).code("io"),
+                    );
+                }
                 // The page's search documents, written alongside it.
                 if let (jobs::Job::Page(p), Some(plan), Some(out)) = (*job, plan.as_ref(), out)
                     && let Some(sp) = plan.number[p]
@@ -297,6 +313,14 @@ pub fn render(
                 }
                 let (template, path, mut cx) = renderer.job_context(*job, theme);
                 made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if let Some((_, css)) = &page_css {
+                    let url = format!(
+                        "{}?v={}",
+                        stylesheets::PAGE_FILE,
+                        short_hash(css.as_bytes())
+                    );
+                    cx.insert("page_css", &url);
+                }
                 let languages = match (&renderer.languages, job.output_id(site)) {
                     (Some(switcher), Some(id)) => switcher.links(&id),
                     _ => Vec::new(),
@@ -678,6 +702,22 @@ impl Renderer<'_> {
             };
             write("search/stem.js", &bytes);
         }
+    }
+
+    /// A handout's or lesson plan's own stylesheet (its path and text): the running footer's
+    /// line that names the lesson.
+    fn page_css(&self, job: jobs::Job) -> Option<(String, String)> {
+        let path = job.page_css(self.site)?;
+        let line = match job {
+            jobs::Job::LessonPlan(p) => format!(
+                "{}: {}",
+                self.strings.get("lesson_plan"),
+                page_title(self.site, p)
+            ),
+            jobs::Job::Handout(p) => page_title(self.site, p).to_string(),
+            _ => return None,
+        };
+        Some((path, stylesheets::page(&line)))
     }
 
     fn job_source(&self, job: jobs::Job, display_root: &Path) -> std::path::PathBuf {

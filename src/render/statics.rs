@@ -1,5 +1,6 @@
-//! The static files of the theme and the handbook (and the highlighting stylesheet): minified
-//! where they can be, written, and each given the versioned URL pages name it by.
+//! The static files of the theme and the handbook (and the stylesheets tenet makes: the
+//! handbook's and the highlighting's): minified where they can be, written, and each given the
+//! versioned URL pages name it by.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -9,7 +10,7 @@ use std::sync::Arc;
 
 use super::minify::minify_asset;
 use super::theme::Theme;
-use super::{highlight, links, scripts, short_hash};
+use super::{links, scripts, short_hash};
 use crate::diagnostics::{Diagnostic, display_path};
 use crate::output::Folder;
 
@@ -29,7 +30,7 @@ pub(super) struct Statics {
 pub(super) fn write(
     theme: &Theme,
     minify: bool,
-    highlight_css: bool,
+    generated: &[(&str, String)],
     remembered: Option<&Minified>,
     out: Option<&Folder>,
     display_root: &Path,
@@ -81,14 +82,13 @@ pub(super) fn write(
             );
         }
     }
-    if highlight_css {
-        let css = highlight::stylesheet();
+    for (path, css) in generated {
         urls.insert(
-            highlight::PATH.to_string(),
-            format!("{}?v={}", highlight::PATH, short_hash(css.as_bytes())),
+            path.to_string(),
+            format!("{path}?v={}", short_hash(css.as_bytes())),
         );
         if let Some(out) = out
-            && let Err(e) = out.write(highlight::PATH, css.as_bytes())
+            && let Err(e) = out.write(path, css.as_bytes())
         {
             problems.push(Diagnostic::error("assets", e).code("io"));
         }

@@ -367,6 +367,16 @@ pub struct Server {
 
 impl Server {
     pub fn start(root: &Path) -> Server {
+        Server::with_headers(root, &[])
+    }
+
+    /// A server that sends `headers` (name, value) with every response.
+    pub fn with_headers(root: &Path, headers: &[(&str, &str)]) -> Server {
+        let headers: String = headers
+            .iter()
+            .map(|(name, value)| format!("{name}: {value}\r\n"))
+            .collect();
+        let headers = std::sync::Arc::new(headers);
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let root = root.to_path_buf();
@@ -374,8 +384,8 @@ impl Server {
         let log = served.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (root, log) = (root.clone(), log.clone());
-                std::thread::spawn(move || serve(stream, &root, &log));
+                let (root, log, headers) = (root.clone(), log.clone(), headers.clone());
+                std::thread::spawn(move || serve(stream, &root, &log, &headers));
             }
         });
         Server { port, served }
@@ -392,7 +402,12 @@ impl Server {
     }
 }
 
-fn serve(mut stream: TcpStream, root: &Path, log: &std::sync::Mutex<Vec<(String, u64)>>) {
+fn serve(
+    mut stream: TcpStream,
+    root: &Path,
+    log: &std::sync::Mutex<Vec<(String, u64)>>,
+    headers: &str,
+) {
     // Head and body go out as two writes: without this, Nagle's algorithm holds the body until
     // the client's delayed ACK of the head (40 ms a request on Linux).
     let _ = stream.set_nodelay(true);
@@ -434,7 +449,7 @@ fn serve(mut stream: TcpStream, root: &Path, log: &std::sync::Mutex<Vec<(String,
             _ => "application/octet-stream",
         };
         let head = format!(
-            "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\r\n",
+            "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n{headers}\r\n",
             body.len()
         );
         log.lock().unwrap().push((path.clone(), body.len() as u64));

@@ -1,4 +1,4 @@
-// tenet default theme: the mobile menu, the full contents tree (one shared script, loaded on
+// tenet default theme: the print buttons of printed pages, the mobile menu, the full contents tree (one shared script, loaded on
 // demand), "/" to focus the search box, and the search client (loaded on first use of the box).
 // No framework; works from file:// too.
 (function () {
@@ -6,6 +6,11 @@
   var body = document.body;
   var root = body.getAttribute("data-root") || "";
   var sidebar = document.getElementById("sidebar");
+  // A print button does nothing without a script, so it shows only with one.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
   var toggle = document.querySelector(".menu-toggle");
   if (toggle && sidebar) {
     toggle.addEventListener("click", function () {
