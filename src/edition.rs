@@ -488,7 +488,7 @@ exclude = [
 # logo = "brand/logo.svg"           # files are relative to this book.toml
 # favicon = "brand/favicon.png"
 # primary = "#0b6e4f"               # links and the top bar
-# accent = "#b5651d"                # key messages
+# accent = "#a0561a"                # key messages
 # footer = "Training centre, local edition"
 
 # [strings]                         # any of the theme's words (docs/translations.md)

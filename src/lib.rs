@@ -5,6 +5,7 @@
 //!
 //! ```text
 //! model    kinds of pages and blocks, shown titles   (shared by every stage)
+//! colour   contrast ratios, colour mixing            (shared: the config's check, the code colours)
 //! layout   where a page id's file goes, relative links (the output contract)
 //! config   book.toml (and an edition's bases)     -> Config
 //! source   walk content/                          -> Sources (every page file, assets)
@@ -30,6 +31,7 @@
 //! resolved site and what each output was made from, and makes again only what an edit
 //! touched; the output is the same as a clean build's.
 
+pub mod colour;
 pub mod config;
 pub mod diagnostics;
 pub mod edition;

@@ -232,7 +232,7 @@ fn code_is_highlighted_at_build_time_and_markdown_extensions_work() {
         h.read("assets/highlight.css")
             .contains("prefers-color-scheme: dark")
     );
-    assert!(home.contains("<table>") && home.contains("<del>gone</del>"));
+    assert!(home.contains("<table tabindex=\"0\">") && home.contains("<del>gone</del>"));
     assert!(home.contains("“quotes” – dash"), "smart punctuation");
     assert!(home.contains("type=\"checkbox\""));
     assert!(home.contains("footnote-definition"));

@@ -113,7 +113,7 @@ fn the_french_edition_replaces_adds_and_leaves_out_pages() {
     let brand = read(&site, "assets/book.css");
     assert!(home.contains("href=\"assets/book.css?v="), "{home}");
     assert!(brand.contains("--primary:#0b6e4f"), "{brand}");
-    assert!(brand.contains("--highlight:#b5651d"), "{brand}");
+    assert!(brand.contains("--highlight:#a0561a"), "{brand}");
     assert!(site.join("assets/brand/logo.svg").is_file());
     assert!(home.contains("src=\"assets/brand/logo.svg?v="), "{home}");
     assert!(

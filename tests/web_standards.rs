@@ -1,6 +1,11 @@
-//! Every kind of page of the sample handbook held to the web's standards in headless Chromium:
-//! a strict Content-Security-Policy sent as a header (no violation, no console error, search
-//! still answers).
+//! Every kind of page of the sample handbook held to the web's standards: a strict
+//! Content-Security-Policy sent as a header (in Chromium: no violation, no console error,
+//! search still answers), axe-core's accessibility rules (in Chromium: light, dark, phone, and
+//! an edition's brand colours) and the Nu HTML Checker (every page of the sample and of both
+//! fixture editions).
+//!
+//! axe-core and the checker come from the npm registry (`tests/tools/package.json`, installed
+//! by `.ci/run`); the checker runs on Java.
 //!
 //! Skipped with a notice when Chromium is not installed; `.ci/run` installs it and sets
 //! `TENET_REQUIRE_BROWSER=1` so that there they always run.
@@ -134,4 +139,165 @@ fn every_page_kind_works_under_a_strict_content_security_policy() {
         Duration::from_secs(10),
     );
     assert_eq!(page.eval("window.__violations"), json!([]));
+}
+
+/// The npm packages the tests use (`tests/tools/package.json`; `.ci/run` installs them).
+fn tool(path: &str) -> Option<std::path::PathBuf> {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/tools/node_modules")
+        .join(path);
+    if file.is_file() {
+        return Some(file);
+    }
+    if std::env::var("TENET_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+        panic!(
+            "{} is missing: run `npm ci --prefix tests/tools`",
+            file.display()
+        );
+    }
+    eprintln!(
+        "skipped: {} is missing (npm ci --prefix tests/tools)",
+        file.display()
+    );
+    None
+}
+
+/// axe-core's violations on the page loaded: `rule (impact): target — summary` per node.
+fn axe_violations(page: &mut common::browser::Page, axe: &str) -> Vec<String> {
+    page.eval(axe);
+    let found = page.eval(
+        "axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations.flatMap(v =>
+            v.nodes.map(n => v.id + ' (' + v.impact + '): ' + n.target.join(' ') + ' — ' +
+                (n.failureSummary || '').replace(/\\s+/g, ' '))))",
+    );
+    found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// axe-core finds no violation of any impact on any page kind, in light mode, in dark mode
+/// and at phone width.
+#[test]
+fn no_accessibility_violation_on_any_page_kind_in_any_mode() {
+    let Some(axe) = tool("axe-core/axe.min.js") else {
+        return;
+    };
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let axe = std::fs::read_to_string(axe).unwrap();
+    let (_dir, site) = build_sample();
+    // Over http: the 404 page names its files from the site's root, as a server shows it.
+    let server = Server::start(&site);
+    let mut found = Vec::new();
+    for (mode, width, scheme) in [
+        ("light", 1280, "light"),
+        ("dark", 1280, "dark"),
+        ("phone", 390, "light"),
+        ("phone dark", 390, "dark"),
+    ] {
+        let mut page = browser.page();
+        page.viewport(width, 900, width < 600);
+        page.color_scheme(scheme);
+        for (kind, rel) in PAGE_KINDS {
+            page.goto(&server.url(rel));
+            for violation in axe_violations(&mut page, &axe) {
+                found.push(format!("{mode}, {kind} ({rel}): {violation}"));
+            }
+        }
+    }
+    // An edition's brand colours (the French fixture's green and orange) and its language.
+    let workspace = common::editions_workspace();
+    let french = common::build_site(&workspace.path().join("fr"));
+    let server = Server::start(&french);
+    for scheme in ["light", "dark"] {
+        let mut page = browser.page();
+        page.viewport(1280, 900, false);
+        page.color_scheme(scheme);
+        for (kind, rel) in PAGE_KINDS {
+            if !french.join(rel).is_file() {
+                continue;
+            }
+            page.goto(&server.url(rel));
+            for violation in axe_violations(&mut page, &axe) {
+                found.push(format!(
+                    "French edition, {scheme}, {kind} ({rel}): {violation}"
+                ));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "{} violations:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+/// The Nu HTML Checker (vnu.jar, run with Java) finds no error in any page of the sample, of
+/// both fixture editions (one right to left) or of the link-check fixture's own pages.
+#[test]
+fn the_nu_html_checker_finds_no_error() {
+    let Some(vnu) = tool("vnu-jar/build/dist/vnu.jar") else {
+        return;
+    };
+    if std::process::Command::new("java")
+        .arg("-version")
+        .output()
+        .is_err()
+    {
+        if std::env::var("TENET_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+            panic!("Java is required (TENET_REQUIRE_BROWSER=1) but was not found");
+        }
+        eprintln!("skipped: java not found (apt-get install default-jre-headless)");
+        return;
+    }
+    let (_dir, sample) = build_sample();
+    let workspace = common::editions_workspace();
+    let french = common::build_site(&workspace.path().join("fr"));
+    let arabic = common::build_site(&workspace.path().join("ar"));
+    let output = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(&vnu)
+        .args(["--errors-only", "--format", "json", "--skip-non-html"])
+        .args([&sample, &french, &arabic])
+        .output()
+        .unwrap();
+    // The report is JSON on stderr: {"messages": [{"type": "error", "url": ..., ...}]}.
+    let report: serde_json::Value = serde_json::from_slice(&output.stderr)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
+    let errors: Vec<String> = report["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["type"] != "info")
+        .map(|m| {
+            format!(
+                "{}:{}: {}",
+                m["url"].as_str().unwrap_or(""),
+                m["lastLine"],
+                m["message"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    let pages = [&sample, &french, &arabic]
+        .iter()
+        .map(|site| {
+            common::files(site)
+                .iter()
+                .filter(|f| f.ends_with(".html"))
+                .count()
+        })
+        .sum::<usize>();
+    assert!(pages > 150, "only {pages} pages checked");
+    assert!(
+        errors.is_empty(),
+        "{} errors in {pages} pages:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+    assert!(output.status.success());
 }

@@ -374,6 +374,29 @@ mod tests {
     }
 
     #[test]
+    fn a_theme_colour_hard_to_read_is_a_warning_with_its_ratios() {
+        let (config, problems) = parse_str(
+            "[book]\ntitle = \"T\"\n[theme]\nprimary = \"#ffcc00\"\naccent = \"#a0561a\"\n",
+        );
+        assert!(config.is_some());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("book.toml:4:11: warning: `[theme] primary` = \"#ffcc00\" is hard to read: links in light mode at 1.5:1"), "{problems:?}");
+        assert!(
+            problems[0].contains("[low-contrast]") || problems[0].contains("darker"),
+            "{problems:?}"
+        );
+        // Key messages' label in a mid orange is below AA on their tint.
+        let (_, problems) = parse_str(
+            "[book]\ntitle = \"T\"\n[theme]\nprimary = \"#0b6e4f\"\naccent = \"#b5651d\"\n",
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("`[theme] accent` = \"#b5651d\" is hard to read: key messages in light mode at 4.0:1"), "{problems:?}");
+        // A colour that is no hex colour is not measured.
+        let (_, problems) = parse_str("[book]\ntitle = \"T\"\n[theme]\nprimary = \"yellow\"\n");
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
     fn paper_is_a4_unless_letter_is_asked_for() {
         let (config, _) = parse_str("[book]\ntitle = \"T\"\n");
         assert_eq!(config.unwrap().print.paper, Paper::A4);

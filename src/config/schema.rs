@@ -300,6 +300,14 @@ pub(super) fn parse_file(text: &str, shown: &Path) -> (Option<Parsed>, Vec<Diagn
                         d = d.at(pos);
                     }
                     problems.push(d);
+                } else if let Some(rgb) = value.as_deref().and_then(crate::colour::parse_hex) {
+                    problems.extend(low_contrast(
+                        shown,
+                        key,
+                        value.as_deref().unwrap_or_default(),
+                        rgb,
+                        pos,
+                    ));
                 }
             }
             if raw
@@ -322,6 +330,45 @@ pub(super) fn parse_file(text: &str, shown: &Path) -> (Option<Parsed>, Vec<Diagn
             (None, problems)
         }
     }
+}
+
+/// A warning for each place the default theme shows a `[theme]` colour as text where it reads
+/// below WCAG AA's contrast, with the ratio (one warning per colour, naming every place).
+fn low_contrast(
+    shown: &Path,
+    key: &str,
+    written: &str,
+    colour: crate::colour::Rgb,
+    pos: Option<Pos>,
+) -> Option<Diagnostic> {
+    let weak: Vec<String> = crate::colour::brand_contrasts(key, colour)
+        .into_iter()
+        .filter(|(_, _, ratio)| *ratio < crate::colour::AA)
+        .map(|(scheme, what, ratio)| format!("{what} in {scheme} mode at {ratio:.1}:1"))
+        .collect();
+    if weak.is_empty() {
+        return None;
+    }
+    let lighter = if crate::colour::luminance(colour) > 0.18 {
+        "a darker"
+    } else {
+        "another"
+    };
+    let mut d = Diagnostic::warning(
+        shown,
+        format!(
+            "`[theme] {key}` = \"{written}\" is hard to read: {} (WCAG AA asks 4.5:1)",
+            weak.join(", ")
+        ),
+    )
+    .help(format!(
+        "choose {lighter} colour; the contrast is measured on the default theme's backgrounds"
+    ))
+    .code("low-contrast");
+    if let Some(pos) = pos {
+        d = d.at(pos);
+    }
+    Some(d)
 }
 
 /// Where each `[languages.<tag>]` is written: its `edition` value, or else its name.

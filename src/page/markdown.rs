@@ -583,8 +583,10 @@ pub fn render(
                     head: false,
                     body: false,
                     cell: 0,
+                    cell_start: 0,
                 });
-                out.push(Event::Html("<table>\n".into()));
+                // Focusable, so that a keyboard can scroll a table too wide for the screen.
+                out.push(Event::Html("<table tabindex=\"0\">\n".into()));
             }
             Event::Start(Tag::TableHead) => {
                 if let Some(t) = table.as_mut() {
@@ -611,12 +613,23 @@ pub fn render(
             }
             Event::End(TagEnd::TableRow) => out.push(Event::Html("</tr>\n".into())),
             Event::Start(Tag::TableCell) => {
-                let tag = table.as_ref().map_or("<td>".into(), TableState::open_cell);
+                let tag = table
+                    .as_ref()
+                    .map_or("<td>".into(), |t| t.open_cell(t.head));
+                if let Some(t) = table.as_mut() {
+                    t.cell_start = out.len();
+                }
                 out.push(Event::Html(tag.into()));
             }
             Event::End(TagEnd::TableCell) => {
                 text.space();
                 let tag = match table.as_mut() {
+                    // An empty cell of the head row (a corner) heads nothing: a `td`.
+                    Some(t) if t.head && t.cell_start + 1 == out.len() => {
+                        out[t.cell_start] = Event::Html(t.open_cell(false).into());
+                        t.cell += 1;
+                        "</td>"
+                    }
                     Some(t) => {
                         t.cell += 1;
                         if t.head { "</th>" } else { "</td>" }
@@ -865,7 +878,8 @@ fn syntax_set() -> &'static SyntaxSet {
 /// Highlights a fenced code block at build time (CSS classes; the theme holds the colours).
 fn highlight_block(code: &str, lang: &str, highlight: bool) -> String {
     let mut html = String::with_capacity(code.len() * 2 + 64);
-    html.push_str("<pre class=\"code\"");
+    // Focusable, so that a keyboard can scroll a line too long for the screen.
+    html.push_str("<pre class=\"code\" tabindex=\"0\"");
     if !lang.is_empty() {
         html.push_str(" data-lang=\"");
         escape_into(&mut html, lang);
@@ -927,19 +941,20 @@ pub fn escape(text: &str) -> String {
 }
 
 /// A table as it is written: the columns' alignments, whether the head row or the body is
-/// being written, and the column of the next cell.
+/// being written, the column of the next cell and where in the events its start tag is.
 struct TableState {
     aligns: Vec<Alignment>,
     head: bool,
     body: bool,
     cell: usize,
+    cell_start: usize,
 }
 
 impl TableState {
-    /// The start tag of the next cell: `th` in the head row, with its column's alignment as a
-    /// class (`align-left`, `align-center`, `align-right`).
-    fn open_cell(&self) -> String {
-        let name = if self.head { "th" } else { "td" };
+    /// The start tag of the next cell, a `th` (`header`) or `td`, with its column's alignment
+    /// as a class (`align-left`, `align-center`, `align-right`).
+    fn open_cell(&self, header: bool) -> String {
+        let name = if header { "th" } else { "td" };
         match self.aligns.get(self.cell) {
             Some(Alignment::Left) => format!("<{name} class=\"align-left\">"),
             Some(Alignment::Center) => format!("<{name} class=\"align-center\">"),
@@ -1006,7 +1021,15 @@ mod tests {
         let (r, _) = run("| a |\n|---|\n");
         assert!(
             r.html
-                .contains("<table>\n<thead><tr><th>a</th></tr></thead>\n</table>"),
+                .contains("<table tabindex=\"0\">\n<thead><tr><th>a</th></tr></thead>\n</table>"),
+            "{}",
+            r.html
+        );
+        // An empty corner cell heads nothing.
+        let (r, _) = run("| | x |\n|--|:-:|\n| y | 1 |\n");
+        assert!(
+            r.html
+                .contains("<thead><tr><td></td><th class=\"align-center\">x</th></tr></thead>"),
             "{}",
             r.html
         );
