@@ -66,6 +66,7 @@ impl Catalog {
         }
         outputs.entry(String::new()).or_insert(true);
         outputs.insert("print".into(), true);
+        outputs.insert("contents".into(), true);
         if search {
             outputs.insert("search".into(), true);
         }

@@ -43,6 +43,7 @@ const PAGE_KINDS: &[(&str, &str)] = &[
     ("print view", "print/index.html"),
     ("module print view", "print/lessons/module-1/index.html"),
     ("search", "search/index.html"),
+    ("contents", "contents/index.html"),
     ("not found", "404.html"),
 ];
 
@@ -300,4 +301,134 @@ fn the_nu_html_checker_finds_no_error() {
         errors.join("\n")
     );
     assert!(output.status.success());
+}
+
+/// Taps the middle of the first element `selector` finds, as a finger would (no script of the
+/// page's runs for it).
+fn tap(page: &mut common::browser::Page, selector: &str) {
+    let rect = page.eval(&format!(
+        "(() => {{ const r = document.querySelector({selector:?}).getBoundingClientRect();
+            return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
+    ));
+    let (x, y) = (rect[0].as_f64().unwrap(), rect[1].as_f64().unwrap());
+    for kind in ["mousePressed", "mouseReleased"] {
+        page.call(
+            "Input.dispatchMouseEvent",
+            json!({"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}),
+        );
+    }
+}
+
+/// Loads `url` with scripts off and waits for its load event (not with `goto`, whose wait
+/// is a timer, and timers do not run without JavaScript).
+fn open_without_scripts(page: &mut common::browser::Page, url: &str) {
+    let session = page.session.clone();
+    page.browser.take_events(&session, "Page.loadEventFired");
+    page.call("Page.navigate", json!({ "url": url }));
+    page.browser
+        .wait_event(&session, "Page.loadEventFired", Duration::from_secs(30));
+}
+
+/// With JavaScript off, on a phone: the menu opens (it is a link to the sidebar, which CSS
+/// opens), the full contents are a tap away (a page of their own, every page on it), and
+/// trainer tips open and close (`<details>`).
+#[test]
+fn without_javascript_the_menu_contents_and_trainer_tips_work() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let (_dir, site) = build_sample();
+    let mut page = browser.page();
+    page.viewport(390, 844, true);
+    page.call(
+        "Emulation.setScriptExecutionDisabled",
+        json!({"value": true}),
+    );
+    let lesson = common::browser::file_url(&site.join(PAGE_KINDS[7].1));
+    open_without_scripts(&mut page, &lesson);
+    let sidebar_shown =
+        "(() => { const r = document.getElementById('sidebar').getBoundingClientRect();
+        return r.right > 100 && r.left >= -1 && r.left < 390; })()";
+    assert_eq!(
+        page.eval(sidebar_shown),
+        json!(false),
+        "the menu starts closed"
+    );
+    tap(&mut page, ".menu-toggle");
+    // The sidebar slides in (a transition of .2 s).
+    let start = std::time::Instant::now();
+    while page.eval(sidebar_shown) != json!(true) {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "the menu did not open"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    page.screenshot(&common::browser::screenshot_dir().join("no-script-phone-menu.png"));
+
+    // "Show all contents" leads to the contents page, which lists every page of the site.
+    assert_eq!(
+        page.eval(
+            "getComputedStyle(document.querySelector('#sidebar .show-tree')).display !== 'none'"
+        ),
+        json!(true)
+    );
+    tap(&mut page, "#sidebar .show-tree");
+    let session = page.session.clone();
+    page.browser
+        .wait_event(&session, "Page.loadEventFired", Duration::from_secs(30));
+    assert!(
+        page.eval("location.pathname")
+            .as_str()
+            .unwrap()
+            .ends_with("/contents/index.html")
+    );
+    let listed: Vec<String> = page
+        .eval("[...document.querySelectorAll('.contents-tree a')].map(a => decodeURIComponent(a.pathname))")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    let site_path = std::fs::canonicalize(&site).unwrap();
+    let site_path = site_path.to_str().unwrap();
+    let pages: Vec<String> = common::files(&site)
+        .into_iter()
+        .filter(|f| f.ends_with("index.html"))
+        .filter(|f| {
+            !["handout/", "lesson-plan/", "print/", "search/", "contents/"]
+                .iter()
+                .any(|generated| f.contains(generated))
+        })
+        .filter(|f| f != "index.html")
+        .collect();
+    for rel in &pages {
+        // The kind indexes are pages of the tree only where a page is theirs.
+        let index = [
+            "principles/",
+            "lessons/",
+            "case-studies/",
+            "glossary/",
+            "modules/",
+            "chapters/",
+        ]
+        .iter()
+        .any(|i| rel == &format!("{i}index.html"));
+        let want = format!("{site_path}/{rel}");
+        assert!(
+            index || listed.contains(&want),
+            "{rel} is not on the contents page"
+        );
+    }
+    assert!(listed.len() >= 60, "{} links", listed.len());
+
+    // A trainer tip closes and opens again.
+    open_without_scripts(&mut page, &lesson);
+    let tip_open = "document.querySelector('.trainer-tip').open";
+    assert_eq!(page.eval(tip_open), json!(true));
+    page.eval("document.querySelector('.trainer-tip > summary').scrollIntoView({block: 'center'})");
+    tap(&mut page, ".trainer-tip > summary");
+    assert_eq!(page.eval(tip_open), json!(false));
+    tap(&mut page, ".trainer-tip > summary");
+    assert_eq!(page.eval(tip_open), json!(true));
 }

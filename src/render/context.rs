@@ -402,6 +402,23 @@ impl Renderer<'_> {
                 cx.insert("backlinks", &Vec::<GroupCx>::new());
                 ("search.html".to_string(), links::output_path("search"), cx)
             }
+            Job::Contents => {
+                let mut cx = JobCx::new(self.cheap);
+                let root = links::root_of("contents");
+                let title = self.strings.get("contents").to_string();
+                cx.insert("page", &self.generated_page("contents", &title));
+                let mut nav = NavCx::default();
+                nav.ancestors.push(self.link(self.site.home, "contents"));
+                cx.insert("nav", &nav);
+                cx.insert("backlinks", &Vec::<GroupCx>::new());
+                cx.insert("contents", &super::contents::tree_html(self.site, &root));
+                cx.insert("root", &root);
+                (
+                    "contents.html".to_string(),
+                    links::output_path("contents"),
+                    cx,
+                )
+            }
         }
     }
 

@@ -16,6 +16,8 @@ pub enum Job {
     Index(usize),
     NotFound,
     Search,
+    /// The whole contents tree on one page: `contents/index.html`.
+    Contents,
 }
 
 impl Job {
@@ -26,6 +28,7 @@ impl Job {
             Job::Page(p) => Some(site.pages[p].id.clone()),
             Job::Index(i) => Some(site.indexes[i].id.to_string()),
             Job::Search => Some("search".into()),
+            Job::Contents => Some("contents".into()),
             Job::NotFound => None,
             Job::Handout(_) | Job::LessonPlan(_) | Job::Print(_) => {
                 self.printed(site).map(|(id, _)| id)
@@ -65,7 +68,9 @@ impl Job {
             ),
             Job::Print(None) => ("print".to_string(), "handbook".to_string()),
             Job::Print(Some(m)) => (format!("print/{}", id(m)), id(m).to_string()),
-            Job::Page(_) | Job::Index(_) | Job::NotFound | Job::Search => return None,
+            Job::Page(_) | Job::Index(_) | Job::NotFound | Job::Search | Job::Contents => {
+                return None;
+            }
         })
     }
 }
@@ -87,6 +92,7 @@ pub fn open(site: &crate::site::Site, jobs: &[Job], open: &[String], prefix: &st
             None if rel == "404.html" => Some(Job::NotFound),
             None => None,
             Some("search") => Some(Job::Search),
+            Some("contents") => Some(Job::Contents),
             Some(id) => match (id.strip_suffix("/handout"), id.strip_suffix("/lesson-plan")) {
                 (Some(lesson), _) => page(lesson).map(Job::Handout),
                 (_, Some(lesson)) => page(lesson).map(Job::LessonPlan),
@@ -110,8 +116,8 @@ pub fn open(site: &crate::site::Site, jobs: &[Job], open: &[String], prefix: &st
 }
 
 /// Every page a render makes: the pages, the generated indexes (where no page has their id), a
-/// handout and a lesson plan per lesson, the 404 page, the search page (`search_page`), and the
-/// print views, each where the theme has its template.
+/// handout and a lesson plan per lesson, the 404 page, the search page (`search_page`), the
+/// contents page, and the print views, each where the theme has its template.
 pub fn list(site: &crate::site::Site, tera: &tera::Tera, search_page: bool) -> Vec<Job> {
     use crate::page::Kind;
     // A generated page per page of a kind, when the theme has its template.
@@ -133,6 +139,10 @@ pub fn list(site: &crate::site::Site, tera: &tera::Tera, search_page: bool) -> V
         .chain(per_page(Kind::Lesson, "lesson-plan.html", Job::LessonPlan))
         .chain([Job::NotFound])
         .chain(search_page.then_some(Job::Search))
+        .chain(
+            tera.contains_template("contents.html")
+                .then_some(Job::Contents),
+        )
         .chain(print.then_some(Job::Print(None)))
         .chain(per_page(Kind::Module, "print.html", |m| {
             Job::Print(Some(m))

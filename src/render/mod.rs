@@ -2,6 +2,7 @@
 //! tree and static files), through tera, in parallel, each file written as soon as it is made.
 
 pub mod bodies;
+mod contents;
 pub mod context;
 pub mod dirty;
 pub mod highlight;
@@ -728,6 +729,7 @@ impl Renderer<'_> {
             jobs::Job::Index(i) => display_path(display_root, Path::new(self.site.indexes[i].id)),
             jobs::Job::NotFound => display_path(display_root, Path::new("404.html")),
             jobs::Job::Search => display_path(display_root, Path::new("search/index.html")),
+            jobs::Job::Contents => display_path(display_root, Path::new("contents/index.html")),
             jobs::Job::Print(None) => display_path(display_root, Path::new("print/index.html")),
             jobs::Job::Print(Some(m)) => self.site.pages[m].shown.clone(),
         }

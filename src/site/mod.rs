@@ -24,7 +24,7 @@ use ids::Ids;
 type Problem = (&'static str, String, Option<String>);
 
 /// Ids the output layout reserves for generated pages.
-pub const RESERVED_IDS: &[&str] = &["search", "print", "assets", "404"];
+pub const RESERVED_IDS: &[&str] = &["search", "contents", "print", "assets", "404"];
 
 /// What a local edition tells the resolve stage.
 #[derive(Debug, Default)]

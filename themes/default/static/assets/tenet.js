@@ -12,10 +12,20 @@
     button.addEventListener("click", function () { window.print(); });
   });
   var toggle = document.querySelector(".menu-toggle");
+  // The menu: without a script, a link to the sidebar (which CSS opens as the link's target);
+  // with one, a button that opens and closes it in place.
   if (toggle && sidebar) {
-    toggle.addEventListener("click", function () {
+    toggle.setAttribute("role", "button");
+    toggle.setAttribute("aria-controls", "sidebar");
+    toggle.setAttribute("aria-expanded", "false");
+    var flip = function (e) {
+      e.preventDefault();
       var open = sidebar.classList.toggle("open");
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    };
+    toggle.addEventListener("click", flip);
+    toggle.addEventListener("keydown", function (e) {
+      if (e.key === " ") flip(e);
     });
   }
 
@@ -60,9 +70,11 @@
     nav.replaceChild(ol, old);
     button.hidden = true;
   }
+  // Without a script, a link to the contents page; with one, it opens the tree in place.
   if (button) {
-    button.hidden = false;
-    button.addEventListener("click", function () {
+    button.setAttribute("role", "button");
+    button.addEventListener("click", function (e) {
+      e.preventDefault();
       if (window.TENET_TREE) return showTree();
       // assets/site.js names the tree's version; the tree itself may come from a cache.
       var http = /^https?:$/.test(location.protocol);
