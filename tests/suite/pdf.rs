@@ -5,12 +5,10 @@
 //! Skipped with a notice when Chromium or poppler-utils is missing, unless
 //! `TENET_REQUIRE_BROWSER=1` (set by `.ci/run`, which installs both).
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{ids_with_class, text_of_id};
+use crate::common::{ids_with_class, text_of_id};
 
 fn tools() -> bool {
     let have = |tool: &str| Command::new(tool).arg("-v").output().is_ok();

@@ -1,9 +1,7 @@
 //! The build never deletes or overwrites what it did not make, and never writes outside the
 //! output folder.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn a_folder_tenet_did_not_make_is_refused_and_kept() {

@@ -2,12 +2,12 @@
 //! `tenet serve` does) leaves its output folder byte for byte the same as a clean `build` of
 //! the same sources, for every kind of edit, and writes only what the edit changed.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{copy_sample, files, messages};
+use crate::common::{copy_sample, files, messages};
 use tenet::{Options, Report, Session};
 
 /// A handbook being edited, built incrementally into `inc/` and cleanly into `clean/`.

@@ -3,14 +3,14 @@
 //! anchor), typos and phrases work, the top-bar box is a working combobox, content is escaped,
 //! and the client splits words exactly as the indexer does.
 //!
-//! Skipped with a notice when Chromium is missing (see tests/browser.rs).
+//! Skipped with a notice when Chromium is missing (see `common::browser`).
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
-use common::browser::{Browser, Page, Server, file_url};
-use common::{Handbook, build_sample};
+use crate::common::browser::{Browser, Page, Server, file_url};
+use crate::common::{Handbook, build_sample};
 use serde_json::{Value, json};
 
 /// Fails unless each query's expected page (a URL ending) is among the first three results of
@@ -324,7 +324,7 @@ fn one_edit_is_forgiven_in_words_of_five_letters_or_more() {
 fn the_search_code_is_minified_under_19_kb() {
     let (_keep, site) = build_sample();
     let shipped = std::fs::read_to_string(site.join("assets/search.js")).unwrap();
-    let source = include_str!("../themes/default/static/assets/search.js");
+    let source = include_str!("../../themes/default/static/assets/search.js");
     // 15 KB before query stemming, typo naming, compounds and link texts (issue 14); what
     // counts is the whole of a query's bytes (BENCHMARKS.md), this keeps the code's share.
     assert!(
@@ -570,7 +570,7 @@ fn the_client_stems_english_as_the_indexer_does() {
     same_stems(
         &mut browser,
         rust_stemmers::Algorithm::English,
-        include_str!("../src/search/stem/en.js"),
+        include_str!("../../src/search/stem/en.js"),
         &words,
     );
 }
@@ -658,7 +658,7 @@ fn the_client_stems_french_as_the_indexer_does() {
     same_stems(
         &mut browser,
         rust_stemmers::Algorithm::French,
-        include_str!("../src/search/stem/fr.js"),
+        include_str!("../../src/search/stem/fr.js"),
         &words,
     );
 }
@@ -731,7 +731,7 @@ fn the_client_stems_spanish_as_the_indexer_does() {
     same_stems(
         &mut browser,
         rust_stemmers::Algorithm::Spanish,
-        include_str!("../src/search/stem/es.js"),
+        include_str!("../../src/search/stem/es.js"),
         &words,
     );
 }
@@ -853,7 +853,7 @@ fn the_client_stems_russian_as_the_indexer_does() {
     same_stems(
         &mut browser,
         rust_stemmers::Algorithm::Russian,
-        include_str!("../src/search/stem/ru.js"),
+        include_str!("../../src/search/stem/ru.js"),
         &words,
     );
 }
@@ -1109,7 +1109,7 @@ fn the_client_stems_arabic_as_the_indexer_does() {
     same_stems(
         &mut browser,
         rust_stemmers::Algorithm::Arabic,
-        include_str!("../src/search/stem/ar.js"),
+        include_str!("../../src/search/stem/ar.js"),
         &words,
     );
 }

@@ -8,7 +8,7 @@
 //! `TENET_BLESS=1` writes what a run finds into `expected.stderr` (to review, then commit).
 //! A folder that no case below names fails the test.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -246,7 +246,7 @@ fn every_case_folder_is_a_case() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         assert!(
             named.contains(&name.as_str()),
-            "tests/cases/bad-input/{name} is not a case of tests/bad_input.rs"
+            "tests/cases/bad-input/{name} is not a case of the bad_input tests"
         );
     }
 }

@@ -3,14 +3,12 @@
 //! the errors `[languages]` can meet; and, in headless Chromium, switching language and
 //! searching in one.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use common::browser::{Browser, file_url, screenshot_dir};
-use common::{
+use crate::common::browser::{Browser, file_url, screenshot_dir};
+use crate::common::{
     broken_links, build_site as build_ok, editions_workspace, errors, files, read_output as read,
 };
 use serde_json::json;

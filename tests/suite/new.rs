@@ -2,8 +2,6 @@
 //! page of every kind citing the others; a folder that is not empty is refused and left as it
 //! was.
 
-mod common;
-
 use std::process::Command;
 
 fn tenet() -> Command {

@@ -1,11 +1,9 @@
 //! The repository's own sample handbook (book.toml + content/ at the root): it builds without
 //! errors, has what the demo must show, every link works, and a lesson page stays light.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 fn count_kind(site: &Path, kind_class: &str) -> usize {
     files(site)

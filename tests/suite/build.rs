@@ -1,8 +1,6 @@
 //! Whole builds of fixture handbooks: what the output holds, checked in the HTML.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn the_mini_handbook_builds_into_the_contract_layout() {

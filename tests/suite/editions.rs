@@ -2,14 +2,12 @@
 //! handbook, each replacing, adding and leaving out pages; an edition of an edition; the
 //! errors an edition can meet; and, in headless Chromium, the pages as a reader sees them.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use common::browser::{Browser, file_url, screenshot_dir};
-use common::{
+use crate::common::browser::{Browser, file_url, screenshot_dir};
+use crate::common::{
     broken_links, build_site as build_ok, editions_workspace as workspace, errors, files, messages,
     read_output as read, strip_tags,
 };

@@ -2,7 +2,7 @@
 //! progress bar, then one summary line; without one (CI, pipes), no bar and no control
 //! characters, only plain lines; `--quiet` prints only problems.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

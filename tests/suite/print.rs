@@ -2,9 +2,9 @@
 //! its key messages in order, and nothing a trainer keeps (trainer tips, slides, activities);
 //! the lesson page links to it.
 
-mod common;
+use crate::common;
 
-use common::{Handbook, build_sample, ids_with_class, strip_tags, text_of_id};
+use crate::common::{Handbook, build_sample, ids_with_class, strip_tags, text_of_id};
 
 /// The sample's lessons: (id, source text).
 fn sample_lessons() -> Vec<(String, String)> {

@@ -1,11 +1,11 @@
 //! Bad input: every problem of a run reported at once as `path:line:column: error: message`,
 //! a non-zero exit, and the earlier output left exactly as it was.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 fn broken() -> Handbook {
     let h = Handbook::from_files(&[
@@ -431,8 +431,8 @@ fn every_diagnostic_has_a_documented_code_of_its_severity() {
         seen.insert(d.code);
     }
     // Every documented code is met here, but those these handbooks cannot bring about (a file
-    // that cannot be read or written, Chromium; tests/diagnostics_json.rs meets
-    // `missing-chromium`), the lints, which tests/lints.rs meets, and `missing-image`, met by
+    // that cannot be read or written, Chromium; the diagnostics_json tests meet
+    // `missing-chromium`), the lints, which the lints tests meet, and `missing-image`, met by
     // `missing_images_and_files_are_errors_where_they_are_written`.
     let elsewhere = [
         "io",
@@ -446,12 +446,12 @@ fn every_diagnostic_has_a_documented_code_of_its_severity() {
         "duplicate-slide-number",
         "missing-image",
         "external-link",
-        // tests/links.rs
+        // the links tests
         "missing-anchor",
         "unreachable-page",
         "external-link-broken",
         "external-links-visited",
-        // tests/bad_input.rs
+        // the bad_input tests
         "case-clash",
         "nesting-too-deep",
     ];

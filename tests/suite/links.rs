@@ -3,12 +3,12 @@
 //! markdown file and line, the template file and line, the static file and line); links that
 //! work, and links to other sites, are not reported; pages no link reaches are warnings.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;
 
-use common::{Handbook, errors, messages};
+use crate::common::{Handbook, errors, messages};
 
 /// The diagnostics of a report whose code is one of the link check's, as `file:line:col:
 /// severity: message` (first line), paths from the handbook.

@@ -2,12 +2,10 @@
 //! each with its stable code, then one summary object; nothing else on stdout; the same exit
 //! codes.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// Several errors (with and without a position), a warning (without one).

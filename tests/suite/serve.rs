@@ -5,8 +5,6 @@
 //! in place after an edit, keeping its scroll position, and shows the errors over the page
 //! until they are fixed. Every wait is bounded; none is a fixed sleep.
 
-mod common;
-
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -15,8 +13,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::browser::{Browser, screenshot_dir};
-use common::copy_sample;
+use crate::common::browser::{Browser, screenshot_dir};
+use crate::common::copy_sample;
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(60);

@@ -1,9 +1,7 @@
 //! Lints trainers want (each a warning with its code, at the page and line it concerns), and
 //! what `[check]` and `--deny` make of problems.
 
-mod common;
-
-use common::Handbook;
+use crate::common::Handbook;
 
 /// A handbook that trips every lint once.
 fn untidy(book_extra: &str) -> Handbook {

@@ -5,13 +5,13 @@
 //! Skipped with a notice when Chromium is not installed; `.ci/run` installs it and sets
 //! `TENET_REQUIRE_BROWSER=1` so that there they always run.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::browser::{Browser, Page, Request, Server, file_url, screenshot_dir};
-use common::build_sample;
+use crate::common::browser::{Browser, Page, Request, Server, file_url, screenshot_dir};
+use crate::common::build_sample;
 use serde_json::json;
 
 const LESSON: &str = "lessons/module-1/1.3-principles/index.html";
