@@ -1,50 +1,40 @@
-//! Headless Chromium for the tests, driven over the DevTools protocol (a websocket), and a
-//! small static file server so pages can be tested both from disk (file://) and over http.
+//! Headless Chromium for the tests, driven through the library's own DevTools client
+//! (`tenet::pdf::cdp`, the one `tenet pdf` prints with): a browser with tabs to load pages in,
+//! evaluate scripts, emulate devices and take screenshots; and a small static file server so
+//! pages can be tested both from disk (file://) and over http.
 //!
 //! Chromium is Debian's `chromium` package (`TENET_CHROMIUM` names another binary). When it is
 //! missing, [`Browser::launch`] returns `None` and the browser tests are skipped with a notice,
 //! unless `TENET_REQUIRE_BROWSER=1` (set by `.ci/run`, which installs Chromium) makes that a
 //! failure.
 
-use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use tungstenite::{Message, WebSocket};
+use tenet::pdf::cdp::{CallError, Chromium, Connection, Event};
 
-/// The flags the brief asks for (the same `tenet pdf` uses), and a DevTools port.
-fn flags() -> Vec<&'static str> {
-    let mut flags = tenet::pdf::CHROMIUM_FLAGS.to_vec();
-    flags.extend(["--hide-scrollbars", "--remote-debugging-port=0"]);
-    flags
-}
+/// How long one command may take to be answered (evaluating a script over 50,000 words takes
+/// seconds on a loaded machine).
+const CALL_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The Chromium binary, if there is one (as `tenet pdf` finds it).
 pub fn chromium() -> Option<PathBuf> {
     tenet::pdf::find_chromium()
 }
 
+/// One headless Chromium and the connection to it. Dropping it stops Chromium and removes its
+/// profile.
 pub struct Browser {
-    child: Child,
-    _profile: tempfile::TempDir,
-    socket: WebSocket<TcpStream>,
-    next_id: u64,
-    events: VecDeque<Value>,
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+    connection: Connection,
+    _chromium: Chromium,
 }
 
 impl Browser {
-    /// Starts headless Chromium, or returns `None` (after saying why) when it is not installed.
+    /// Starts headless Chromium (the flags `tenet pdf` uses, scrollbars hidden for
+    /// screenshots), or returns `None` (after saying why) when it is not installed.
     pub fn launch() -> Option<Browser> {
         let Some(binary) = chromium() else {
             if std::env::var("TENET_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
@@ -55,44 +45,12 @@ impl Browser {
             );
             return None;
         };
-        let profile = tempfile::tempdir().unwrap();
-        let child = Command::new(&binary)
-            .args(flags())
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg("about:blank")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
+        let (chromium, url) = Chromium::launch_with(&binary, &["--hide-scrollbars"])
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
-        // Chromium writes its port and the browser's websocket path to this file.
-        let port_file = profile.path().join("DevToolsActivePort");
-        let start = Instant::now();
-        let (port, path) = loop {
-            if let Ok(text) = std::fs::read_to_string(&port_file) {
-                let mut lines = text.lines();
-                if let (Some(port), Some(path)) = (lines.next(), lines.next()) {
-                    break (port.to_string(), path.to_string());
-                }
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "Chromium did not start within 30 s"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        };
-        let stream = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .unwrap();
-        let (socket, _) =
-            tungstenite::client(format!("ws://127.0.0.1:{port}{path}"), stream).unwrap();
+        let connection = Connection::open(&url).unwrap_or_else(|e| panic!("{e}"));
         Some(Browser {
-            child,
-            _profile: profile,
-            socket,
-            next_id: 1,
-            events: VecDeque::new(),
+            connection,
+            _chromium: chromium,
         })
     }
 
@@ -102,73 +60,33 @@ impl Browser {
             .unwrap_or_else(|error| panic!("{method} failed: {error}"))
     }
 
-    /// [`Browser::call`], the browser's error (a page navigating away meanwhile, say) an `Err`.
+    /// [`Browser::call`], the browser's error (a page navigating away meanwhile, say) an `Err`
+    /// with what it said; a command not answered in time, or a lost connection, fails the test.
     pub fn try_call(
         &mut self,
         session: Option<&str>,
         method: &str,
         params: Value,
     ) -> Result<Value, Value> {
-        let id = self.next_id;
-        self.next_id += 1;
-        let mut message = json!({"id": id, "method": method, "params": params});
-        if let Some(session) = session {
-            message["sessionId"] = json!(session);
-        }
-        self.socket
-            .send(Message::text(message.to_string()))
-            .unwrap();
-        loop {
-            let reply = self.receive();
-            if reply["id"] == json!(id) {
-                if let Some(error) = reply.get("error") {
-                    return Err(error.clone());
-                }
-                return Ok(reply["result"].clone());
-            }
-            if reply.get("method").is_some() {
-                self.events.push_back(reply);
-            }
-        }
-    }
-
-    fn receive(&mut self) -> Value {
-        loop {
-            match self.socket.read().expect("reading from Chromium") {
-                Message::Text(text) => return serde_json::from_str(text.as_str()).unwrap(),
-                Message::Close(_) => panic!("Chromium closed the connection"),
-                _ => continue,
-            }
+        match self.connection.call(session, method, params, CALL_TIMEOUT) {
+            Ok(result) => Ok(result),
+            Err(CallError::Refused(said)) => Err(Value::String(said)),
+            Err(other) => panic!("{method}: {other}"),
         }
     }
 
     /// Waits for an event of `session` named `method` (events seen earlier are kept in order).
-    pub fn wait_event(&mut self, session: &str, method: &str, timeout: Duration) -> Value {
-        let start = Instant::now();
-        loop {
-            if let Some(i) = self
-                .events
-                .iter()
-                .position(|e| e["method"] == method && e["sessionId"] == session)
-            {
-                return self.events.remove(i).unwrap();
-            }
-            assert!(start.elapsed() < timeout, "no {method} within {timeout:?}");
-            let event = self.receive();
-            if event.get("method").is_some() {
-                self.events.push_back(event);
-            }
+    pub fn wait_event(&mut self, session: &str, method: &str, timeout: Duration) -> Event {
+        match self.connection.wait_event(Some(session), method, timeout) {
+            Ok(event) => event,
+            Err(CallError::TimedOut) => panic!("no {method} within {timeout:?}"),
+            Err(other) => panic!("waiting for {method}: {other}"),
         }
     }
 
-    /// Takes every queued event of `session` named `method`.
-    pub fn take_events(&mut self, session: &str, method: &str) -> Vec<Value> {
-        let (taken, kept): (VecDeque<Value>, VecDeque<Value>) = self
-            .events
-            .drain(..)
-            .partition(|e| e["method"] == method && e["sessionId"] == session);
-        self.events = kept;
-        taken.into()
+    /// Takes every event of `session` named `method` read so far.
+    pub fn take_events(&mut self, session: &str, method: &str) -> Vec<Event> {
+        self.connection.take_events(Some(session), method)
     }
 
     /// Opens a new tab and returns a page handle.
@@ -253,19 +171,19 @@ impl Page<'_> {
             .browser
             .take_events(&session, "Network.loadingFailed")
             .iter()
-            .map(|e| e["params"]["requestId"].as_str().unwrap_or("").to_string())
+            .map(|e| e.params["requestId"].as_str().unwrap_or("").to_string())
             .collect();
         self.browser
             .take_events(&session, "Network.requestWillBeSent")
             .iter()
             .map(|e| Request {
-                url: e["params"]["request"]["url"]
+                url: e.params["request"]["url"]
                     .as_str()
                     .unwrap_or("")
                     .to_string(),
                 failed: failed
                     .iter()
-                    .any(|f| f == e["params"]["requestId"].as_str().unwrap_or("")),
+                    .any(|f| f == e.params["requestId"].as_str().unwrap_or("")),
             })
             .collect()
     }
@@ -306,14 +224,15 @@ impl Page<'_> {
         self.browser
             .take_events(&session, "Runtime.exceptionThrown")
             .iter()
-            .map(|e| e["params"]["exceptionDetails"].to_string())
+            .map(|e| e.params["exceptionDetails"].to_string())
             .collect()
     }
 
     /// A PNG screenshot of the viewport, saved to `path`.
     pub fn screenshot(&mut self, path: &Path) {
         let data = self.call("Page.captureScreenshot", json!({"format": "png"}));
-        let bytes = base64_decode(data["data"].as_str().unwrap());
+        let bytes = tenet::search::encode::decode_base64(data["data"].as_str().unwrap())
+            .expect("Chromium's screenshot is base64");
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, bytes).unwrap();
     }
@@ -336,26 +255,6 @@ pub fn screenshot_dir() -> PathBuf {
 pub fn file_url(path: &Path) -> String {
     let path = path.canonicalize().unwrap();
     format!("file://{}", path.display())
-}
-
-fn base64_decode(text: &str) -> Vec<u8> {
-    let value = |c: u8| match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        _ => 63,
-    };
-    let clean: Vec<u8> = text.bytes().filter(|&c| c != b'=' && c != b'\n').collect();
-    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
-    for chunk in clean.chunks(4) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &c)| n | (u32::from(value(c)) << (18 - 6 * i)));
-        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
-    }
-    out
 }
 
 /// A static file server for one folder, on a free local port, for the life of the value.
