@@ -8,17 +8,14 @@
 //! `TENET_BLESS=1` writes what a run finds into `expected.stderr` (to review, then commit).
 //! A folder that no case below names fails the test.
 
-use crate::common;
-
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-fn cases_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/bad-input")
-}
+use crate::common::{case_dir, cases_root, copy_dir};
 
-/// A case: its folder's name, and what to add to a copy of the folder before checking it.
+/// A case: its name (`bad-input/<folder>`, see `common::case_dir`), and what to add to a copy
+/// of its folder before checking it.
 struct Case {
     name: &'static str,
     make: fn(&Path),
@@ -36,7 +33,7 @@ fn page(title: &str, body: &str) -> String {
 
 const CASES: &[Case] = &[
     Case {
-        name: "deep-quotes",
+        name: "bad-input/deep-quotes",
         make: |root| {
             write(
                 root,
@@ -46,7 +43,7 @@ const CASES: &[Case] = &[
         },
     },
     Case {
-        name: "deep-list",
+        name: "bad-input/deep-list",
         make: |root| {
             let list: String = (0..3000)
                 .map(|i| format!("{}- item\n", "  ".repeat(i)))
@@ -55,14 +52,14 @@ const CASES: &[Case] = &[
         },
     },
     Case {
-        name: "deep-raw-html",
+        name: "bad-input/deep-raw-html",
         make: |root| {
             let html = format!("{}deep{}", "<div>".repeat(20_000), "</div>".repeat(20_000));
             write(root, "content/raw.md", &page("Raw", &html));
         },
     },
     Case {
-        name: "deep-blocks",
+        name: "bad-input/deep-blocks",
         make: |root| {
             let mut body = String::new();
             for i in 0..2000 {
@@ -76,7 +73,7 @@ const CASES: &[Case] = &[
         },
     },
     Case {
-        name: "deep-front-matter",
+        name: "bad-input/deep-front-matter",
         make: |root| {
             let deep = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
             write(
@@ -92,7 +89,7 @@ const CASES: &[Case] = &[
         },
     },
     Case {
-        name: "deep-config",
+        name: "bad-input/deep-config",
         make: |root| {
             let deep = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
             write(
@@ -103,7 +100,7 @@ const CASES: &[Case] = &[
         },
     },
     Case {
-        name: "many-references",
+        name: "bad-input/many-references",
         make: |root| {
             write(
                 root,
@@ -113,7 +110,7 @@ const CASES: &[Case] = &[
         },
     },
     Case {
-        name: "huge-page",
+        name: "bad-input/huge-page",
         make: |root| {
             // 5 MB here (the tests run unoptimised); 50 MB was measured by hand (HARDENING.md).
             let line =
@@ -131,7 +128,7 @@ const CASES: &[Case] = &[
         },
     },
     Case {
-        name: "odd-files",
+        name: "bad-input/odd-files",
         make: |root| {
             fs::write(
                 root.join("content/nul.md"),
@@ -146,7 +143,7 @@ const CASES: &[Case] = &[
         },
     },
     Case {
-        name: "symlinks",
+        name: "bad-input/symlinks",
         make: |root| {
             #[cfg(unix)]
             {
@@ -168,23 +165,23 @@ const CASES: &[Case] = &[
         },
     },
     Case {
-        name: "bad-ids",
+        name: "bad-input/bad-ids",
         make: |_| {},
     },
     Case {
-        name: "reference-cycles",
+        name: "bad-input/reference-cycles",
         make: |_| {},
     },
     Case {
-        name: "template-recursion",
+        name: "bad-input/template-recursion",
         make: |_| {},
     },
     Case {
-        name: "template-include-cycle",
+        name: "bad-input/template-include-cycle",
         make: |_| {},
     },
     Case {
-        name: "template-error",
+        name: "bad-input/template-error",
         make: |_| {},
     },
 ];
@@ -194,7 +191,7 @@ const CASES: &[Case] = &[
 fn run(case: &Case, limit: Duration) -> (String, bool) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("handbook");
-    common::copy_dir(&cases_dir().join(case.name), &root);
+    copy_dir(&case_dir(case.name), &root);
     fs::remove_file(root.join("expected.stderr")).ok();
     (case.make)(&root);
     let (send, receive) = std::sync::mpsc::channel();
@@ -222,7 +219,7 @@ fn every_bad_input_ends_with_a_clear_report() {
     let mut failed = Vec::new();
     for case in CASES {
         let (found, _) = run(case, Duration::from_secs(120));
-        let expected_path = cases_dir().join(case.name).join("expected.stderr");
+        let expected_path = case_dir(case.name).join("expected.stderr");
         if bless {
             fs::write(&expected_path, &found).unwrap();
             continue;
@@ -242,11 +239,11 @@ fn every_bad_input_ends_with_a_clear_report() {
 #[test]
 fn every_case_folder_is_a_case() {
     let named: Vec<&str> = CASES.iter().map(|c| c.name).collect();
-    for entry in fs::read_dir(cases_dir()).unwrap() {
-        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+    for entry in fs::read_dir(cases_root().join("bad-input")).unwrap() {
+        let name = format!("bad-input/{}", entry.unwrap().file_name().to_string_lossy());
         assert!(
             named.contains(&name.as_str()),
-            "tests/cases/bad-input/{name} is not a case of the bad_input tests"
+            "tests/cases/{name} is not a case of the bad_input tests"
         );
     }
 }

@@ -5,11 +5,10 @@
 //! Skipped with a notice when Chromium is not installed; `.ci/run` installs it and sets
 //! `TENET_REQUIRE_BROWSER=1` so that there they always run.
 
-use crate::common;
-
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::common;
 use crate::common::browser::{Browser, Page, Request, Server, file_url, screenshot_dir};
 use crate::common::build_sample;
 use serde_json::json;

@@ -1,10 +1,11 @@
-//! Whole builds of fixture handbooks: what the output holds, checked in the HTML.
+//! Whole builds of case handbooks (tests/cases/build/): what the output holds, checked in the
+//! HTML.
 
 use crate::common::*;
 
 #[test]
 fn the_mini_handbook_builds_into_the_contract_layout() {
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     let report = h.build_ok();
     let files = files(&h.site());
     for expected in [
@@ -33,7 +34,7 @@ fn the_mini_handbook_builds_into_the_contract_layout() {
 
 #[test]
 fn lesson_pages_number_their_key_messages_and_resolve_block_references() {
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     h.build_ok();
     let lesson = h.read("lessons/module-1/1.1-basics/index.html");
     assert_eq!(count_class(&lesson, "key-message"), 2, "two key messages");
@@ -79,7 +80,7 @@ fn lesson_pages_number_their_key_messages_and_resolve_block_references() {
 
 #[test]
 fn principle_pages_show_everything_that_refers_to_them_grouped_by_kind() {
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     h.build_ok();
     let consent = h.read("principles/consent/index.html");
     let backlinks = &consent[consent
@@ -121,7 +122,7 @@ fn principle_pages_show_everything_that_refers_to_them_grouped_by_kind() {
 
 #[test]
 fn every_link_is_relative_and_lands_on_a_file_and_anchor() {
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     h.build_ok();
     assert_eq!(broken_links(&h.site()), Vec::<String>::new());
     // Also with minified output, where attribute quotes are dropped.
@@ -135,7 +136,7 @@ fn every_link_is_relative_and_lands_on_a_file_and_anchor() {
 
 #[test]
 fn navigation_carries_the_branch_breadcrumbs_and_reading_order() {
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     h.build_ok();
     let lesson = h.read("lessons/module-1/1.1-basics/index.html");
     let crumbs = text_of_id_class(&lesson, "breadcrumbs");
@@ -264,7 +265,7 @@ fn crlf_and_bom_are_accepted_and_positions_stay_right() {
 
 #[test]
 fn sitemap_lists_every_page_with_absolute_urls_when_base_url_is_absolute() {
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     h.write(
         "book.toml",
         "[book]\ntitle = \"Mini\"\nbase_url = \"https://example.org/hb/\"\n",
@@ -318,7 +319,7 @@ fn sitemap_lists_every_page_with_absolute_urls_when_base_url_is_absolute() {
 
 #[test]
 fn templates_override_the_theme_by_name_and_can_extend_it() {
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     h.write(
         "templates/lesson.html",
         "{% extends \"theme/lesson.html\" %}{% block title %}LESSON: {{ page.title }}{% endblock title %}",
@@ -348,7 +349,7 @@ fn templates_override_the_theme_by_name_and_can_extend_it() {
 
 #[test]
 fn kind_indexes_do_not_overwrite_content_pages() {
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     h.build_ok();
     // content/principles/_index.md has the id `principles`: it shows its text and the index.
     let principles = h.read("principles/index.html");

@@ -260,7 +260,7 @@ fn json_lines_tell_what_the_text_tells_with_a_code_each() {
 
 #[test]
 fn a_clean_build_prints_only_the_summary() {
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     let run = tenet(h.root(), &["build", "--format", "json"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stderr.is_empty(), "{}", run.stderr);
@@ -291,7 +291,7 @@ fn a_clean_build_prints_only_the_summary() {
 
 #[test]
 fn pdf_problems_are_json_lines_too_and_usage_errors_exit_2() {
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     // TENET_CHROMIUM names no file: no Chromium.
     let run = tenet(h.root(), &["pdf", "--format", "json"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);

@@ -1,4 +1,4 @@
-//! Local editions: a French and an Arabic edition (tests/fixtures/editions/) of the sample
+//! Local editions: a French and an Arabic edition (tests/cases/editions/) of the sample
 //! handbook, each replacing, adding and leaving out pages; an edition of an edition; the
 //! errors an edition can meet; and, in headless Chromium, the pages as a reader sees them.
 
@@ -441,7 +441,7 @@ fn edition_new_override_and_status_follow_the_base() {
     );
     assert_eq!(copy.matches("base_hash").count(), 1);
 
-    // The French fixture: added, replaced without a hash, removed.
+    // The French edition: added, replaced without a hash, removed.
     let (ok, out, err) = tenet(&["edition", "status", "fr"], w.path());
     assert!(ok, "{err}");
     assert!(

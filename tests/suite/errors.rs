@@ -1,10 +1,9 @@
 //! Bad input: every problem of a run reported at once as `path:line:column: error: message`,
 //! a non-zero exit, and the earlier output left exactly as it was.
 
-use crate::common;
-
 use std::process::Command;
 
+use crate::common;
 use crate::common::*;
 
 fn broken() -> Handbook {
@@ -111,7 +110,7 @@ fn every_error_is_reported_at_once_with_its_position() {
 
 #[test]
 fn a_failed_build_leaves_the_earlier_output_exactly_as_it_was() {
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     h.build_ok();
     let before: Vec<(String, Vec<u8>)> = files(&h.site())
         .into_iter()
@@ -177,7 +176,7 @@ fn the_cli_exits_non_zero_and_prints_every_error() {
 
 #[test]
 fn check_writes_nothing_and_succeeds_on_a_good_handbook() {
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     let out = Command::new(env!("CARGO_BIN_EXE_tenet"))
         .arg("check")
         .arg(h.root())
@@ -193,7 +192,7 @@ fn check_writes_nothing_and_succeeds_on_a_good_handbook() {
 
 #[test]
 fn template_errors_name_the_template_file_and_line() {
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     h.write("templates/term.html", "<p>\n{{ page.no_such_field }}</p>\n");
     let report = h.build();
     let errors = errors(&report, h.root());
@@ -208,7 +207,7 @@ fn template_errors_name_the_template_file_and_line() {
 
 #[test]
 fn an_edition_whose_base_is_missing_or_circular_is_a_clear_error() {
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     h.write(
         "book.toml",
         "[book]\ntitle = \"Édition locale\"\n\n[edition]\nbase = \"../base\"\n",
@@ -350,7 +349,7 @@ fn every_kind_of_problem() -> Vec<tenet::diagnostics::Diagnostic> {
     all.extend(tenet::check(h.root()).diagnostics);
 
     // Templates; symbolic links; an output folder tenet must not replace.
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     h.write("templates/term.html", "<p>\n{{ page.no_such_field }}</p>\n");
     #[cfg(unix)]
     {

@@ -2,11 +2,10 @@
 //! `tenet serve` does) leaves its output folder byte for byte the same as a clean `build` of
 //! the same sources, for every kind of edit, and writes only what the edit changed.
 
-use crate::common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::common;
 use crate::common::{copy_sample, files, messages};
 use tenet::{Options, Report, Session};
 

@@ -1,5 +1,5 @@
 //! A site in several languages: the sample handbook with `[languages]` naming its French and
-//! Arabic editions (tests/fixtures/editions/), built into one output with a language switcher;
+//! Arabic editions (tests/cases/editions/), built into one output with a language switcher;
 //! the errors `[languages]` can meet; and, in headless Chromium, switching language and
 //! searching in one.
 

@@ -3,12 +3,11 @@
 //! markdown file and line, the template file and line, the static file and line); links that
 //! work, and links to other sites, are not reported; pages no link reaches are warnings.
 
-use crate::common;
-
 use std::fs;
 use std::path::Path;
 
-use crate::common::{Handbook, errors, messages};
+use crate::common;
+use crate::common::{Handbook, case_dir, errors, messages};
 
 /// The diagnostics of a report whose code is one of the link check's, as `file:line:col:
 /// severity: message` (first line), paths from the handbook.
@@ -29,12 +28,9 @@ fn link_problems(report: &tenet::Report, root: &Path) -> Vec<String> {
     found
 }
 
-/// The fixture's `expected.txt`: one diagnostic a line.
-fn expected(fixture: &str) -> Vec<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(fixture)
-        .join("expected.txt");
+/// The case's `expected.txt`: one diagnostic a line.
+fn expected(case: &str) -> Vec<String> {
+    let path = case_dir(case).join("expected.txt");
     let mut lines: Vec<String> = fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         .lines()
@@ -47,7 +43,7 @@ fn expected(fixture: &str) -> Vec<String> {
 
 #[test]
 fn every_broken_link_is_reported_where_it_is_written() {
-    let h = Handbook::fixture("links/broken");
+    let h = Handbook::case("links/broken");
     let report = h.build();
     assert_eq!(
         link_problems(&report, h.root()),
@@ -65,7 +61,7 @@ fn every_broken_link_is_reported_where_it_is_written() {
 
 #[test]
 fn check_finds_the_same_and_exits_1() {
-    let h = Handbook::fixture("links/broken");
+    let h = Handbook::case("links/broken");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_tenet"))
         .args(["check", "--format", "json"])
         .arg(h.root())
@@ -96,7 +92,7 @@ fn check_finds_the_same_and_exits_1() {
 
 #[test]
 fn fixed_links_build_and_check_allows_what_it_is_told() {
-    let h = Handbook::fixture("links/broken");
+    let h = Handbook::case("links/broken");
     // `[check]` makes the anchors warnings: the build goes through with them.
     let toml = fs::read_to_string(h.root().join("book.toml")).unwrap();
     h.write(
@@ -216,7 +212,7 @@ fn pages_no_link_reaches_are_warnings() {
 
 #[test]
 fn a_session_checks_links_into_pages_it_did_not_make_again() {
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     h.write(
         "content/principles/impartiality.md",
         &fs::read_to_string(h.root().join("content/principles/impartiality.md"))

@@ -1,7 +1,7 @@
 //! Lints trainers want (each a warning with its code, at the page and line it concerns), and
 //! what `[check]` and `--deny` make of problems.
 
-use crate::common::Handbook;
+use crate::common::{Handbook, case_dir};
 
 /// A handbook that trips every lint once.
 fn untidy(book_extra: &str) -> Handbook {
@@ -84,14 +84,11 @@ fn every_lint_warns_at_its_page() {
 
 #[test]
 fn a_tidy_handbook_has_no_lint() {
-    for root in ["tests/fixtures/mini", "."] {
+    for root in [case_dir("build/mini"), env!("CARGO_MANIFEST_DIR").into()] {
         let dir = tempfile::tempdir().unwrap();
-        let report = tenet::build(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(root),
-            Some(dir.path().join("out")),
-        );
+        let report = tenet::build(&root, Some(dir.path().join("out")));
         let problems: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
-        assert!(problems.is_empty(), "{root}: {problems:#?}");
+        assert!(problems.is_empty(), "{}: {problems:#?}", root.display());
     }
 }
 

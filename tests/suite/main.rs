@@ -2,6 +2,9 @@
 //! feature's tests, and `common`, the helpers they share (handbooks copied into temporary
 //! folders, builds, small readers for the output, headless Chromium and a static file server).
 //!
+//! The handbooks the tests build are folders of `tests/cases/<feature>/<case>/`, each one a
+//! test names (`Handbook::case("build/mini")`); `cases` fails on a folder no test names.
+//!
 //! `cargo test --test suite editions::` runs one module's tests.
 
 mod common;
@@ -9,6 +12,7 @@ mod common;
 mod bad_input;
 mod browser;
 mod build;
+mod cases;
 mod diagnostics_json;
 mod editions;
 mod errors;

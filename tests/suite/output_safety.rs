@@ -5,7 +5,7 @@ use crate::common::*;
 
 #[test]
 fn a_folder_tenet_did_not_make_is_refused_and_kept() {
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     let theirs = h.root().join("site");
     std::fs::create_dir_all(&theirs).unwrap();
     std::fs::write(theirs.join("thesis.docx"), "years of work").unwrap();
@@ -25,7 +25,7 @@ fn a_folder_tenet_did_not_make_is_refused_and_kept() {
 
 #[test]
 fn the_handbook_itself_or_a_parent_is_never_an_output() {
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     for out in [
         h.root().to_path_buf(),
         h.root().parent().unwrap().to_path_buf(),
@@ -39,7 +39,7 @@ fn the_handbook_itself_or_a_parent_is_never_an_output() {
 
 #[test]
 fn a_second_build_replaces_its_own_output_and_removes_stale_pages() {
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     h.build_ok();
     assert!(h.site().join("glossary/ceasefire/index.html").exists());
     std::fs::remove_file(h.root().join("content/glossary/ceasefire.md")).unwrap();
@@ -61,7 +61,7 @@ fn a_second_build_replaces_its_own_output_and_removes_stale_pages() {
 
 #[test]
 fn content_assets_are_copied_and_symlinks_out_of_the_handbook_are_skipped() {
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     h.write_bytes("content/principles/map.png", b"\x89PNG fake");
     h.write(
         "content/principles/consent.md",

@@ -3,7 +3,6 @@
 //! the lesson page links to it.
 
 use crate::common;
-
 use crate::common::{Handbook, build_sample, ids_with_class, strip_tags, text_of_id};
 
 /// The sample's lessons: (id, source text).

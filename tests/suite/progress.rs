@@ -2,10 +2,10 @@
 //! progress bar, then one summary line; without one (CI, pipes), no bar and no control
 //! characters, only plain lines; `--quiet` prints only problems.
 
-use crate::common;
-
 use std::path::Path;
 use std::process::Command;
+
+use crate::common;
 
 /// Runs `tenet ARGS` under a pseudo-terminal; returns what it printed (None without `script`).
 fn on_a_terminal(args: &str) -> Option<String> {

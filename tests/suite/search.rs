@@ -5,12 +5,11 @@
 //!
 //! Skipped with a notice when Chromium is missing (see `common::browser`).
 
-use crate::common;
-
 use std::time::Duration;
 
+use crate::common;
 use crate::common::browser::{Browser, Page, Server, file_url};
-use crate::common::{Handbook, build_sample};
+use crate::common::{Handbook, build_sample, case_dir, cases_root};
 use serde_json::{Value, json};
 
 /// Fails unless each query's expected page (a URL ending) is among the first three results of
@@ -357,7 +356,7 @@ fn versions(h: &Handbook) -> (String, String) {
 
 #[test]
 fn site_js_names_the_index_version_which_changes_with_the_text() {
-    let h = Handbook::fixture("mini");
+    let h = Handbook::case("build/mini");
     h.build_ok();
     let (first, named) = versions(&h);
     assert_eq!(first, named, "site.js names the version meta.js carries");
@@ -488,11 +487,11 @@ fn the_client_stems_english_as_the_indexer_does() {
         return;
     };
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    // Every word of the sample and the fixtures, the same with common endings added (forms
+    // Every word of the sample and the case handbooks, the same with common endings added (forms
     // those handbooks do not use), and the words the algorithm treats apart.
     let mut words = std::collections::BTreeSet::new();
     words_under(&repo.join("content"), true, &mut words);
-    words_under(&repo.join("tests/fixtures"), true, &mut words);
+    words_under(&cases_root(), true, &mut words);
     let bases: Vec<String> = words.iter().filter(|w| w.len() >= 3).cloned().collect();
     const ENDINGS: [&str; 36] = [
         "s", "es", "ed", "ing", "ly", "ingly", "edly", "er", "ers", "est", "ness", "ment", "ments",
@@ -611,11 +610,10 @@ fn the_client_stems_french_as_the_indexer_does() {
     let Some(mut browser) = Browser::launch() else {
         return;
     };
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    // Every word of the French fixture edition, French words of the field, and each of them
+    // Every word of the French edition (the case editions/fr), French words of the field, and each of them
     // with French endings of nouns, adjectives and verbs added.
     let mut words = std::collections::BTreeSet::new();
-    words_under(&repo.join("tests/fixtures/editions/fr"), false, &mut words);
+    words_under(&case_dir("editions/fr"), false, &mut words);
     const BASES: &str = "consent accord impartial neutr légitim crédib mandat protég protect \
         civil pouvoir forc défens sécur paix maintien opér mission observ négoci désarm démobilis \
         réintégr transit retir assist humanit cess feu coopér particip command discipl conduit \
@@ -858,7 +856,7 @@ fn the_client_stems_russian_as_the_indexer_does() {
     );
 }
 
-/// In the French fixture edition, French forms that occur nowhere in it find the French pages
+/// In the French edition (the case editions/fr), French forms that occur nowhere in it find the French pages
 /// of their other forms (`consentiraient` → consentement), over file:// and http.
 #[test]
 fn french_forms_the_edition_never_uses_find_their_stem() {
@@ -992,13 +990,12 @@ fn the_client_stems_arabic_as_the_indexer_does() {
     let Some(mut browser) = Browser::launch() else {
         return;
     };
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    // Every word of the Arabic fixture edition; Arabic stems of the field with noun and verb
+    // Every word of the Arabic edition (the case editions/ar); Arabic stems of the field with noun and verb
     // prefixes and suffixes, and with diacritics, tatweel and other hamza and alef forms; every
     // word of one to three letters (and many of four) among those the algorithm looks at; and
     // presentation forms, Arabic-Indic digits, the punctuation it drops, and Latin and mixed words.
     let mut words = std::collections::BTreeSet::new();
-    words_under(&repo.join("tests/fixtures/editions/ar"), false, &mut words);
+    words_under(&case_dir("editions/ar"), false, &mut words);
     const STEMS: &str = "سلام حفظ عمل عملي إنسان إنساني موافق رضا حياد نزاه ولاي تفويض حماي \
         مدن مدني قو قوة شرط جيش عسكر تفاوض مفاوض حوار وساط مصالح تدريب تعليم درس دروس وحد \
         فصل مبدأ مبادئ أساس طرف أطراف دول حكوم أمم متحد مجلس أمن قرار نزاع صراع حرب عنف \

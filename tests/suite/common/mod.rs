@@ -1,12 +1,29 @@
-//! Helpers shared by the integration tests: fixture handbooks in temporary folders, builds,
-//! and small readers for the output.
+//! Helpers shared by the integration tests: the case handbooks of `tests/cases/` (and the
+//! repository's sample) copied into temporary folders, builds, and small readers for the
+//! output. `browser` holds headless Chromium and a static file server.
 #![allow(dead_code)]
+
+pub mod browser;
 
 use std::collections::BTreeMap;
 use std::fs;
-pub mod browser;
-
 use std::path::{Path, PathBuf};
+
+/// `tests/cases/`: a folder per feature, a folder per case in it (see the `cases` module).
+pub fn cases_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases")
+}
+
+/// The folder of the case `name`, `<feature>/<case>` ("editions/fr"): a handbook, or several
+/// side by side, that a test builds (from a copy) and a person can build by hand.
+pub fn case_dir(name: &str) -> PathBuf {
+    let dir = cases_root().join(name);
+    assert!(
+        name.split('/').count() == 2 && dir.is_dir(),
+        "no case tests/cases/{name} (a case is named <feature>/<case>)"
+    );
+    dir
+}
 
 /// Builds the repository's own sample handbook into a fresh temporary folder; returns the
 /// folder (keep it alive) and the site inside it.
@@ -18,17 +35,13 @@ pub fn build_sample() -> (tempfile::TempDir, PathBuf) {
     (out_parent, out)
 }
 
-/// A folder with `base/` (the repository's sample handbook) and the fixture editions `fr/`
-/// and `ar/` next to it (tests/fixtures/editions/), as a training centre would keep them.
+/// A folder with `base/` (the repository's sample handbook) and the editions `fr/` and `ar/`
+/// next to it (the cases editions/fr and editions/ar), as a training centre would keep them.
 pub fn editions_workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     copy_sample(&dir.path().join("base"));
-    for edition in ["fr", "ar"] {
-        copy_dir(
-            &repo.join("tests/fixtures/editions").join(edition),
-            &dir.path().join(edition),
-        );
+    for (edition, case) in [("fr", "editions/fr"), ("ar", "editions/ar")] {
+        copy_dir(&case_dir(case), &dir.path().join(edition));
     }
     dir
 }
@@ -58,20 +71,17 @@ pub fn read_output(site: &Path, rel: &str) -> String {
     fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
+/// A handbook in a temporary folder of its own, removed with it.
 pub struct Handbook {
     pub dir: tempfile::TempDir,
 }
 
 impl Handbook {
-    /// A copy of `tests/fixtures/<name>` in a fresh temporary folder.
-    pub fn fixture(name: &str) -> Handbook {
+    /// A copy of the case `name` (`tests/cases/<name>`, see [`case_dir`]) in a fresh temporary
+    /// folder.
+    pub fn case(name: &str) -> Handbook {
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(
-            &Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures")
-                .join(name),
-            dir.path(),
-        );
+        copy_dir(&case_dir(name), dir.path());
         Handbook { dir }
     }
 
