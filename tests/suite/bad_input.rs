@@ -12,7 +12,7 @@ use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::common::{case_dir, cases_root, copy_dir};
+use crate::common::{case_dir, cases_root, copy_case};
 
 /// A case: its name (`bad-input/<folder>`, see `common::case_dir`), and what to add to a copy
 /// of its folder before checking it.
@@ -191,7 +191,7 @@ const CASES: &[Case] = &[
 fn run(case: &Case, limit: Duration) -> (String, bool) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("handbook");
-    copy_dir(&case_dir(case.name), &root);
+    copy_case(case.name, &root);
     fs::remove_file(root.join("expected.stderr")).ok();
     (case.make)(&root);
     let (send, receive) = std::sync::mpsc::channel();

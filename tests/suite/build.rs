@@ -162,35 +162,7 @@ fn text_of_id_class(html: &str, class: &str) -> String {
 
 #[test]
 fn pages_are_ordered_by_weight_then_number_then_title() {
-    let h = Handbook::from_files(&[
-        (
-            "book.toml",
-            "[book]\ntitle = \"Order\"\n[build]\nminify = false\n",
-        ),
-        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
-        (
-            "content/m/_index.md",
-            "+++\ntitle = \"Module\"\nkind = \"module\"\n+++\n",
-        ),
-        (
-            "content/m/a.md",
-            "+++\ntitle = \"Lesson ten\"\nkind = \"lesson\"\nnumber = \"1.10\"\n+++\n",
-        ),
-        (
-            "content/m/b.md",
-            "+++\ntitle = \"Lesson nine\"\nkind = \"lesson\"\nnumber = \"1.9\"\n+++\n",
-        ),
-        (
-            "content/m/c.md",
-            "+++\ntitle = \"First by weight\"\nweight = 1\nnumber = \"9.9\"\n+++\n",
-        ),
-        ("content/m/d.md", "+++\ntitle = \"Beta\"\n+++\n"),
-        ("content/m/e.md", "+++\ntitle = \"alpha\"\n+++\n"),
-        (
-            "content/m/f.md",
-            "+++\ntitle = \"Hidden\"\ndraft = true\n+++\n",
-        ),
-    ]);
+    let h = Handbook::case("build/order");
     h.build_ok();
     let tree = h.read("assets/tree.js");
     let order: Vec<usize> = [
@@ -210,16 +182,7 @@ fn pages_are_ordered_by_weight_then_number_then_title() {
 
 #[test]
 fn code_is_highlighted_at_build_time_and_markdown_extensions_work() {
-    let h = Handbook::from_files(&[
-        (
-            "book.toml",
-            "[book]\ntitle = \"Ext\"\n[build]\nminify = false\n",
-        ),
-        (
-            "content/_index.md",
-            "+++\ntitle = \"Home\"\n+++\n\n```rust\nfn main() {}\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ and \"quotes\" -- dash\n\n- [x] done\n\nA note.[^1]\n\n[^1]: The footnote.\n\n## Same\n\n## Same\n",
-        ),
-    ]);
+    let h = Handbook::case("build/markdown-extensions");
     h.build_ok();
     let home = h.read("index.html");
     assert!(home.contains("<span class=\"hl-"), "syntect classes");
@@ -367,21 +330,7 @@ fn kind_indexes_do_not_overwrite_content_pages() {
 
 #[test]
 fn a_reference_inside_a_key_message_is_a_backlink_from_that_key_message() {
-    let h = Handbook::from_files(&[
-        (
-            "book.toml",
-            "[book]\ntitle = \"KM\"\n[build]\nminify = false\n",
-        ),
-        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
-        (
-            "content/consent.md",
-            "+++\ntitle = \"Consent\"\nkind = \"principle\"\n+++\n",
-        ),
-        (
-            "content/l.md",
-            "+++\ntitle = \"Lesson\"\nkind = \"lesson\"\nnumber = \"2.1\"\n+++\n\n::: key-message\nWithout [[consent]], nothing.\n:::\n",
-        ),
-    ]);
+    let h = Handbook::case("build/key-message-reference");
     h.build_ok();
     let consent = h.read("consent/index.html");
     let backlinks = &consent[consent.find("class=\"backlinks\"").unwrap()..];

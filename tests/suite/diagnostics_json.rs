@@ -10,24 +10,7 @@ use serde_json::Value;
 
 /// Several errors (with and without a position), a warning (without one).
 fn broken() -> Handbook {
-    Handbook::from_files(&[
-        (
-            "book.toml",
-            "[book]\ntitle = \"Broken\"\nlanguage = \"sw\"\ntheme = \"nope\"\ntilte = \"x\"\n",
-        ),
-        (
-            "content/_index.md",
-            "+++\ntitle = \"Home\"\n+++\n\nSee [[consnt]] and [a page](missing.md).\n",
-        ),
-        (
-            "content/principles/consent.md",
-            "+++\ntitle = \"Consent\"\nkind = \"principle\"\n+++\n\n::: keymessage\nx\n:::\n",
-        ),
-        (
-            "content/b.md",
-            "+++\ntitle = \"B\"\nid = \"principles/consent\"\n+++\n",
-        ),
-    ])
+    Handbook::case("diagnostics-json/broken")
 }
 
 struct Run {

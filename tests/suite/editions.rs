@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use crate::common::browser::{Browser, file_url, screenshot_dir};
 use crate::common::{
-    broken_links, build_site as build_ok, editions_workspace as workspace, errors, files, messages,
-    read_output as read, strip_tags,
+    broken_links, build_site as build_ok, copy_case, editions_workspace as workspace, errors,
+    files, messages, read_output as read, strip_tags,
 };
 
 /// Every HTML page of the site, with its path.
@@ -199,17 +199,7 @@ fn an_edition_of_an_edition_and_an_edition_of_settings_only() {
     // A regional edition built on the French one: replaces its contacts page, leaves out
     // its local case study.
     let region = w.path().join("fr-region");
-    fs::create_dir_all(region.join("content/local")).unwrap();
-    fs::write(
-        region.join("book.toml"),
-        "[book]\ntitle = \"Édition régionale\"\n\n[edition]\nbase = \"../fr\"\nexclude = [\"case-studies/minusma-*\", \"glossary/nothing-*\"]\non_excluded_reference = \"unlink\"\n",
-    )
-    .unwrap();
-    fs::write(
-        region.join("content/local/contacts.md"),
-        "+++\ntitle = \"Contacts régionaux\"\n+++\n\nLe bureau régional.\n",
-    )
-    .unwrap();
+    copy_case("editions/fr-region", &region);
     let report = tenet::build(&region, None);
     assert!(!report.has_errors(), "{}", messages(&report).join("\n"));
     // The pattern that matched nothing is a warning at its line.

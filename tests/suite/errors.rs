@@ -6,59 +6,9 @@ use std::process::Command;
 use crate::common;
 use crate::common::*;
 
+/// A handbook with many errors, each of another kind (`content/g.md` is not UTF-8).
 fn broken() -> Handbook {
-    let h = Handbook::from_files(&[
-        (
-            "book.toml",
-            "[book]\ntitle = \"Broken\"\ntilte = \"x\"\n\n[build]\nminfy = true\n",
-        ),
-        (
-            "content/_index.md",
-            "+++\ntitle = \"Home\"\n+++\n\nSee [[consnt]] and [[principles/consent#nope]].\n",
-        ),
-        (
-            "content/principles/consent.md",
-            "+++\ntitle = \"Consent\"\nkind = \"principle\"\n+++\n\n## Meaning\n",
-        ),
-        (
-            "content/glossary/consent.md",
-            "+++\ntitle = \"Consent (term)\"\nkind = \"term\"\n+++\n",
-        ),
-        (
-            "content/a.md",
-            "+++\ntitle = \"A\"\n+++\n\n[a missing page](missing.md) and [[consent]].\n",
-        ),
-        ("content/b.md", "+++\ntitle = \"B\"\nid = \"a\"\n+++\n"),
-        ("content/c.md", "+++\ntitle = \"C\"\nweight = = 3\n+++\n"),
-        ("content/d.md", "+++\nkind = \"page\"\n+++\n"),
-        (
-            "content/e.md",
-            "+++\ntitle = \"E\"\nkind = \"lessen\"\n+++\n",
-        ),
-        (
-            "content/f.md",
-            "+++\ntitle = \"F\"\n+++\n\n::: key-message\nnever closed\n",
-        ),
-        (
-            "content/h.md",
-            "+++\ntitle = \"H\"\nid = \"../../etc\"\n+++\n",
-        ),
-        (
-            "content/i.md",
-            "---\ntitle: I\nprinciples:\n  - consent\n---\n",
-        ),
-        ("content/search.md", "+++\ntitle = \"Search\"\n+++\n"),
-        (
-            "content/k.md",
-            "+++\ntitle = \"K\"\nid = \"lessons/one/lesson-plan\"\n+++\n",
-        ),
-        (
-            "content/j.md",
-            "+++\ntitle = \"J\"\nprincipals = [\"principles/consent\"]\n+++\n\n::: keymessage\nx\n:::\n",
-        ),
-    ]);
-    h.write_bytes("content/g.md", b"+++\ntitle = \"G\"\n+++\n\nab\xffcd\n");
-    h
+    Handbook::case("errors/broken")
 }
 
 #[test]
@@ -227,17 +177,7 @@ fn an_edition_whose_base_is_missing_or_circular_is_a_clear_error() {
     assert!(!h.site().exists());
 
     // a → b → a
-    let h = Handbook::from_files(&[
-        (
-            "a/book.toml",
-            "[book]\ntitle = \"A\"\n[edition]\nbase = \"../b\"\n",
-        ),
-        (
-            "b/book.toml",
-            "[book]\ntitle = \"B\"\n[edition]\nbase = \"../a\"\n",
-        ),
-        ("a/content/_index.md", "+++\ntitle = \"A\"\n+++\n"),
-    ]);
+    let h = Handbook::case("errors/edition-cycle");
     let report = tenet::build(h.root().join("a"), None);
     let errors = common::errors(&report, h.root());
     assert_eq!(errors.len(), 1, "{errors:?}");
@@ -276,44 +216,9 @@ fn every_kind_of_problem() -> Vec<tenet::diagnostics::Diagnostic> {
     all.extend(tenet::check(h.root()).diagnostics);
 
     // Pages: front matter, blocks, anchors, links, relations.
-    let h = Handbook::from_files(&[
-        ("book.toml", "[book]\ntitle = \"T\"\n"),
-        ("content/_index.md", "no front matter\n"),
-        ("content/u.md", "+++\ntitle = \"U\"\n"),
-        ("content/y.md", "---\ntitle: [Y\n---\n"),
-        (
-            "content/w.md",
-            "+++\ntitle = \"W\"\nweight = \"heavy\"\n+++\n",
-        ),
-        (
-            "content/principles/consent.md",
-            "+++\ntitle = \"Consent\"\nkind = \"principle\"\n+++\n",
-        ),
-        (
-            "content/glossary/term.md",
-            "+++\ntitle = \"Term\"\nkind = \"term\"\n+++\n",
-        ),
-        (
-            "content/principles.md",
-            "+++\ntitle = \"All principles\"\nkind = \"principle\"\n+++\n",
-        ),
-        ("content/a:b.md", "+++\ntitle = \"Colon\"\n+++\n"),
-        (
-            "content/blocks.md",
-            concat!(
-                "+++\ntitle = \"Blocks\"\nprinciples = [\"glossary/term\"]\n+++\n\n",
-                ":::\n\n",
-                "::: {#x}\nx\n:::\n\n",
-                "::: note oops\nx\n:::\n\n",
-                "::: activity {type=sometimes flag title=\"open}\nx\n:::\n\n",
-                "::: note {#a&b colour=red}\nx\n:::\n\n",
-                "::: note {#same}\nx\n:::\n\n::: note {#same}\nx\n:::\n\n",
-                ":::: note\nx\n:::\n::::\n\n",
-                "## One {#dup}\n\n## Two {#dup}\n\n## Three {#a&b}\n\n",
-                "[out](../../outside.md) and [[glossary/term#nowhere]]\n",
-            ),
-        ),
-    ]);
+    let h = Handbook::case("errors/page-problems");
+    // (A file name with a colon is made here: a checkout on Windows could not hold it.)
+    h.write("content/a:b.md", "+++\ntitle = \"Colon\"\n+++\n");
     all.extend(tenet::check(h.root()).diagnostics);
 
     // book.toml.
@@ -361,32 +266,7 @@ fn every_kind_of_problem() -> Vec<tenet::diagnostics::Diagnostic> {
 
     // Editions: a missing base, none at all, a cycle, a bad and an unused pattern, a reference
     // to a page left out; and the edition commands.
-    let h = Handbook::from_files(&[
-        ("base/book.toml", "[book]\ntitle = \"Base\"\n"),
-        (
-            "base/content/_index.md",
-            "+++\ntitle = \"Base\"\n+++\n\nSee [[gone]].\n",
-        ),
-        ("base/content/gone.md", "+++\ntitle = \"Gone\"\n+++\n"),
-        (
-            "ed/book.toml",
-            "[book]\ntitle = \"Ed\"\n[edition]\nbase = \"../base\"\nexclude = [\"gone\", \"nothing-*\", \"[\"]\n",
-        ),
-        ("ed/content/own.md", "+++\ntitle = \"Own\"\n+++\n"),
-        (
-            "missing/book.toml",
-            "[book]\ntitle = \"M\"\n[edition]\nbase = \"../nowhere\"\n",
-        ),
-        ("nobase/book.toml", "[book]\ntitle = \"N\"\n[edition]\n"),
-        (
-            "a/book.toml",
-            "[book]\ntitle = \"A\"\n[edition]\nbase = \"../b\"\n",
-        ),
-        (
-            "b/book.toml",
-            "[book]\ntitle = \"B\"\n[edition]\nbase = \"../a\"\n",
-        ),
-    ]);
+    let h = Handbook::case("errors/edition-problems");
     for dir in ["ed", "missing", "nobase", "a"] {
         all.extend(tenet::check(h.root().join(dir)).diagnostics);
     }
@@ -467,23 +347,7 @@ fn every_diagnostic_has_a_documented_code_of_its_severity() {
 /// not; nothing is written.
 #[test]
 fn missing_images_and_files_are_errors_where_they_are_written() {
-    let h = Handbook::from_files(&[
-        ("book.toml", "[book]\ntitle = \"Files\"\n"),
-        (
-            "content/_index.md",
-            "+++\ntitle = \"Home\"\n+++\n\nWelcome.\n",
-        ),
-        ("content/lessons/map.png", "png"),
-        ("content/lessons/my form.pdf", "pdf"),
-        ("static/forms/sign-in.pdf", "pdf"),
-        (
-            "content/lessons/one.md",
-            "+++\ntitle = \"One\"\n+++\n\n![map](map.png) and ![gone](pic.png)\n\n\
-             [form](my%20form.pdf), [sign in](../forms/sign-in.pdf), [two](../two/),\n\
-             [minutes](minutes.docx) and [away](https://example.org/x.pdf).\n",
-        ),
-        ("content/two.md", "+++\ntitle = \"Two\"\n+++\n\nTwo.\n"),
-    ]);
+    let h = Handbook::case("errors/missing-files");
     let report = h.build();
     type Found<'a> = (String, Option<(usize, usize)>, &'a str);
     let found: Vec<Found> = report

@@ -154,39 +154,7 @@ fn fixed_links_build_and_check_allows_what_it_is_told() {
 /// pages and on section pages, the home page's list), over a handbook whose home page links to
 /// one page.
 fn without_navigation() -> Handbook {
-    Handbook::from_files(&[
-        ("book.toml", "[book]\ntitle = \"Reach\"\n"),
-        (
-            "content/_index.md",
-            "+++\ntitle = \"Home\"\n+++\n\nStart with [[principles/consent]].\n",
-        ),
-        (
-            "content/principles/consent.md",
-            "+++\ntitle = \"Consent\"\nkind = \"principle\"\n+++\n\nSee [[glossary/mandate]].\n",
-        ),
-        (
-            "content/glossary/mandate.md",
-            "+++\ntitle = \"Mandate\"\nkind = \"term\"\n+++\n\nWhat the Council asks.\n",
-        ),
-        (
-            "content/principles/impartiality.md",
-            "+++\ntitle = \"Impartiality\"\nkind = \"principle\"\n+++\n\nAlone.\n",
-        ),
-        (
-            "templates/partials/nav.html",
-            "<nav aria-label=\"x\"></nav>\n",
-        ),
-        ("templates/partials/pager.html", ""),
-        ("templates/partials/children.html", ""),
-        (
-            "templates/home.html",
-            "{% extends \"base.html\" %}{% block content %}{{ page.content | safe }}{% endblock content %}\n",
-        ),
-        (
-            "templates/list.html",
-            "{% extends \"base.html\" %}{% block content %}<h1>{{ page.display_title }}</h1>{% endblock content %}\n",
-        ),
-    ])
+    Handbook::case("links/unreachable")
 }
 
 #[test]

@@ -3,39 +3,12 @@
 
 use crate::common::{Handbook, case_dir};
 
-/// A handbook that trips every lint once.
+/// A handbook that trips every lint once, with `book_extra` added to its book.toml.
 fn untidy(book_extra: &str) -> Handbook {
-    Handbook::from_files(&[
-        (
-            "book.toml",
-            &format!("[book]\ntitle = \"Untidy\"\n{book_extra}"),
-        ),
-        (
-            "content/_index.md",
-            "+++\ntitle = \"Home\"\n+++\n\nWelcome.\n",
-        ),
-        (
-            "content/principles/consent.md",
-            "+++\ntitle = \"Consent\"\nkind = \"principle\"\n+++\n\nConsent.\n",
-        ),
-        (
-            "content/principles/impartiality.md",
-            "+++\ntitle = \"Impartiality\"\nkind = \"principle\"\n+++\n\nNobody teaches it.\n",
-        ),
-        (
-            "content/lessons/bare.md",
-            "+++\ntitle = \"Bare\"\nkind = \"lesson\"\n+++\n\nNothing yet.\n",
-        ),
-        (
-            "content/lessons/busy.md",
-            "+++\ntitle = \"Busy\"\nkind = \"lesson\"\nduration = \"30 minutes\"\n\
-             outcomes = [\"Explain consent.\"]\n+++\n\n\
-             ::: key-message {principles=consent}\nConsent first.\n:::\n\n\
-             ::: key-message\nAbout nothing.\n:::\n\n\
-             ::: activity {duration=\"20 minutes\"}\nOne.\n\n:::: slide {number=2}\nA\n::::\n:::\n\n\
-             ::: activity {duration=\"15 minutes\"}\nTwo.\n\n:::: slide {number=2}\nB\n::::\n:::\n",
-        ),
-    ])
+    let h = Handbook::case("lints/untidy");
+    let book = std::fs::read_to_string(h.root().join("book.toml")).unwrap();
+    h.write("book.toml", &format!("{book}{book_extra}"));
+    h
 }
 
 fn found(h: &Handbook, report: &tenet::Report) -> Vec<String> {
@@ -134,17 +107,7 @@ fn check_tables_allow_and_deny_by_code() {
 
 #[test]
 fn check_lists_external_links_only_when_asked() {
-    let h = Handbook::from_files(&[
-        (
-            "book.toml",
-            "[book]\ntitle = \"Links\"\nbase_url = \"https://example.org/\"\n",
-        ),
-        (
-            "content/_index.md",
-            "+++\ntitle = \"Home\"\n+++\n\nSee [the charter](https://www.un.org/en/charter) and\n\
-             [a local page](#top) or <http://example.org/a>.\n",
-        ),
-    ]);
+    let h = Handbook::case("lints/external-links");
     let check = |extra: &[&str]| {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_tenet"))
             .arg("check")

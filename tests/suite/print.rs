@@ -113,20 +113,7 @@ fn each_lesson_has_a_handout_with_exactly_its_key_messages_in_order() {
 
 #[test]
 fn a_trainer_tip_inside_a_key_message_stays_out_of_the_handout() {
-    let h = Handbook::from_files(&[
-        ("book.toml", "[book]\ntitle = \"Tips\"\n"),
-        (
-            "content/_index.md",
-            "+++\ntitle = \"Home\"\n+++\n\nWelcome.\n",
-        ),
-        (
-            "content/lessons/one.md",
-            "+++\ntitle = \"One\"\nkind = \"lesson\"\nnumber = \"1\"\naim = \"To test.\"\n+++\n\n\
-             :::: key-message\n\nSay *this* to learners:\n\n- first point\n- second point\n\n\
-             ::: trainer-tip\n\nWhisper this only to trainers.\n\n:::\n\n::::\n\n\
-             ::: trainer-tip\n\nAnother secret.\n\n:::\n",
-        ),
-    ]);
+    let h = Handbook::case("print/tip-in-key-message");
     h.build_ok();
     let handout = h.read("lessons/one/handout/index.html");
     let lesson = h.read("lessons/one/index.html");
@@ -361,24 +348,18 @@ fn a_module_prints_with_its_lessons_and_links_out_for_the_rest() {
     assert_eq!(common::broken_links(&site), Vec::<String>::new());
 }
 
-/// A one-lesson handbook in `language`, with a `[strings]` table of its own.
+/// A one-lesson handbook (in French as it is kept) in `language`, with `strings` (a
+/// `[strings]` table of its own) added to its book.toml.
 fn one_lesson(language: &str, strings: &str) -> Handbook {
-    let book = format!(
-        "[book]\ntitle = \"Manuel\"\nlanguage = \"{language}\"\n[build]\nminify = false\n{strings}"
+    let h = Handbook::case("print/one-lesson");
+    let book = std::fs::read_to_string(h.root().join("book.toml")).unwrap();
+    assert!(book.contains("\nlanguage = \"fr\"\n"), "{book}");
+    let book = book.replace(
+        "\nlanguage = \"fr\"\n",
+        &format!("\nlanguage = \"{language}\"\n"),
     );
-    Handbook::from_files(&[
-        ("book.toml", &book),
-        ("content/_index.md", "+++\ntitle = \"Accueil\"\n+++\n"),
-        (
-            "content/lessons/1.1-consent.md",
-            "+++\ntitle = \"Le consentement\"\nkind = \"lesson\"\nnumber = \"1.1\"\n\
-             aim = \"Comprendre le consentement.\"\noutcomes = [\"Définir le consentement\"]\n+++\n\
-             ::: key-message\nLe consentement des parties principales est nécessaire.\n:::\n\n\
-             ::: trainer-tip\nDemandez un exemple.\n:::\n\n\
-             ::: activity {type=required duration=\"20 min\"}\nDiscussion.\n:::\n\n\
-             ::: activity {type=optional}\nLecture.\n:::\n",
-        ),
-    ])
+    h.write("book.toml", &format!("{book}{strings}"));
+    h
 }
 
 #[test]
@@ -440,28 +421,7 @@ fn the_fixed_words_of_handouts_and_plans_follow_the_language() {
 
 #[test]
 fn images_and_file_links_work_on_the_page_and_in_every_print_of_it() {
-    let h = Handbook::from_files(&[
-        (
-            "book.toml",
-            "[book]\ntitle = \"H\"\n[build]\nminify = false\n",
-        ),
-        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
-        (
-            "content/lessons/module-1/_index.md",
-            "+++\ntitle = \"Module 1\"\nkind = \"module\"\nnumber = \"1\"\n+++\n",
-        ),
-        (
-            "content/lessons/module-1/1.1-map.md",
-            "+++\ntitle = \"Map\"\nkind = \"lesson\"\nnumber = \"1.1\"\n+++\n\
-             ::: key-message\nThe area of operations: ![Map of the area](img/area.svg)\n:::\n\n\
-             Read [the order](files/order.txt).\n",
-        ),
-        (
-            "content/lessons/module-1/img/area.svg",
-            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
-        ),
-        ("content/lessons/module-1/files/order.txt", "order"),
-    ]);
+    let h = Handbook::case("print/images-and-files");
     h.build_ok();
     let pages = [
         "lessons/module-1/1.1-map/index.html",

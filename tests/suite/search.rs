@@ -214,17 +214,7 @@ fn content_is_escaped_in_results() {
     let Some(mut browser) = Browser::launch() else {
         return;
     };
-    let h = Handbook::from_files(&[
-        ("book.toml", "[book]\ntitle = \"Escapes\"\n"),
-        (
-            "content/_index.md",
-            "+++\ntitle = \"Home\"\n+++\nWelcome.\n",
-        ),
-        (
-            "content/evil.md",
-            "+++\ntitle = \"<img src=x onerror=alert(1)>\"\n+++\nThe zanzibar <b>bold</b> text &amp; more.\n",
-        ),
-    ]);
+    let h = Handbook::case("search/escapes");
     h.build_ok();
     let mut page = browser.page();
     let found = results(&mut page, &format!("{}/", file_url(&h.site())), "zanzibar");
@@ -384,21 +374,7 @@ fn the_generated_text_of_a_reference_is_searchable() {
     let Some(mut browser) = Browser::launch() else {
         return;
     };
-    let h = Handbook::from_files(&[
-        ("book.toml", "[book]\ntitle = \"Refs\"\n"),
-        (
-            "content/_index.md",
-            "+++\ntitle = \"Home\"\n+++\n\nWelcome.\n",
-        ),
-        (
-            "content/glossary/quorum.md",
-            "+++\ntitle = \"Quorum of wombats\"\nkind = \"term\"\n+++\n\nEnough to decide.\n",
-        ),
-        (
-            "content/notes.md",
-            "+++\ntitle = \"Notes\"\n+++\n\nBefore voting, check the [[glossary/quorum]] first.\n",
-        ),
-    ]);
+    let h = Handbook::case("search/reference-text");
     h.build_ok();
     let mut page = browser.page();
     page.goto(&format!("{}/search/index.html", file_url(&h.site())));
@@ -922,25 +898,7 @@ fn compounds_are_found_however_they_are_written() {
     let Some(mut browser) = Browser::launch() else {
         return;
     };
-    let h = Handbook::from_files(&[
-        ("book.toml", "[book]\ntitle = \"Compounds\"\n"),
-        (
-            "content/_index.md",
-            "+++\ntitle = \"Home\"\n+++\n\nWelcome.\n",
-        ),
-        (
-            "content/joined.md",
-            "+++\ntitle = \"Joined\"\n+++\n\nThe ceasefire held while peacekeeping went on. A fireplan was drawn.\n",
-        ),
-        (
-            "content/hyphen.md",
-            "+++\ntitle = \"Hyphenated\"\n+++\n\nA cease-fire allows self-defence only.\n",
-        ),
-        (
-            "content/spaced.md",
-            "+++\ntitle = \"Spaced\"\n+++\n\nTo cease fire, peace keeping needs a self defence plan.\n",
-        ),
-    ]);
+    let h = Handbook::case("search/compounds");
     h.build_ok();
     let server = Server::start(&h.site());
     let mut page = browser.page();
@@ -1183,18 +1141,9 @@ fn a_typo_is_found_across_a_shard_boundary() {
     let Some(mut browser) = Browser::launch() else {
         return;
     };
-    // Enough made-up words under "cons" and "conc" for each to get a shard of its own.
-    let mut files: Vec<(String, String)> = vec![
-        ("book.toml".into(), "[book]\ntitle = \"Shards\"\n".into()),
-        (
-            "content/_index.md".into(),
-            "+++\ntitle = \"Home\"\n+++\n\nWelcome.\n".into(),
-        ),
-        (
-            "content/consent.md".into(),
-            "+++\ntitle = \"Agreement\"\n+++\n\nThe consent of the parties.\n".into(),
-        ),
-    ];
+    // A page about consent, and enough made-up words under "cons" and "conc" for each to get a
+    // shard of its own (made here: 7,200 words of noise are no case to read).
+    let h = Handbook::case("search/shards");
     let mut n = 7u64;
     for page in 0..12 {
         let mut body = String::new();
@@ -1208,16 +1157,11 @@ fn a_typo_is_found_across_a_shard_boundary() {
                 .collect();
             body.push_str(&format!("{stem}{tail}q "));
         }
-        files.push((
-            format!("content/filler-{page}.md"),
-            format!("+++\ntitle = \"Filler {page}\"\n+++\n\n{body}\n"),
-        ));
+        h.write(
+            &format!("content/filler-{page}.md"),
+            &format!("+++\ntitle = \"Filler {page}\"\n+++\n\n{body}\n"),
+        );
     }
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let h = Handbook::from_files(&refs);
     h.build_ok();
     let server = Server::start(&h.site());
     let mut page = browser.page();

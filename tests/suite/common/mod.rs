@@ -25,6 +25,14 @@ pub fn case_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// Copies the case `name` into the folder `to`, but for the output of a build made by hand in
+/// it (a folder holding tenet's marker file, `cargo run -- build tests/cases/<name>`'s `site/`).
+pub fn copy_case(name: &str, to: &Path) {
+    copy_dir_but(&case_dir(name), to, &|dir| {
+        dir.join(tenet::output::MARKER).is_file()
+    });
+}
+
 /// Builds the repository's own sample handbook into a fresh temporary folder; returns the
 /// folder (keep it alive) and the site inside it.
 pub fn build_sample() -> (tempfile::TempDir, PathBuf) {
@@ -41,7 +49,7 @@ pub fn editions_workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_sample(&dir.path().join("base"));
     for (edition, case) in [("fr", "editions/fr"), ("ar", "editions/ar")] {
-        copy_dir(&case_dir(case), &dir.path().join(edition));
+        copy_case(case, &dir.path().join(edition));
     }
     dir
 }
@@ -81,7 +89,7 @@ impl Handbook {
     /// folder.
     pub fn case(name: &str) -> Handbook {
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(&case_dir(name), dir.path());
+        copy_case(name, dir.path());
         Handbook { dir }
     }
 
@@ -148,13 +156,21 @@ pub fn errors(report: &tenet::Report, root: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Copies the folder `from` and everything in it into `to`.
 pub fn copy_dir(from: &Path, to: &Path) {
+    copy_dir_but(from, to, &|_| false);
+}
+
+/// [`copy_dir`], leaving out the folders `skip` is true of.
+fn copy_dir_but(from: &Path, to: &Path, skip: &dyn Fn(&Path) -> bool) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let target = to.join(entry.file_name());
         if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
+            if !skip(&entry.path()) {
+                copy_dir_but(&entry.path(), &target, skip);
+            }
         } else {
             fs::copy(entry.path(), target).unwrap();
         }
