@@ -281,7 +281,8 @@ impl Server {
     }
 
     /// The requests answered since the last call: path and body bytes (seen by the server, so
-    /// also those a page's workers make).
+    /// also those a page's workers make). For the search benchmark, which includes this file.
+    #[allow(dead_code)]
     pub fn take_served(&self) -> Vec<(String, u64)> {
         std::mem::take(&mut *self.served.lock().unwrap())
     }

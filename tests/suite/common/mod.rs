@@ -1,7 +1,6 @@
 //! Helpers shared by the integration tests: the case handbooks of `tests/cases/` (and the
 //! repository's sample) copied into temporary folders, builds, and small readers for the
 //! output. `browser` holds headless Chromium and a static file server.
-#![allow(dead_code)]
 
 pub mod browser;
 
