@@ -10,7 +10,7 @@
 //! then the data of the first results). `--page` is the page the query is typed on (default:
 //! the home page). Prints one JSON object per line.
 
-#[path = "../tests/common/browser.rs"]
+#[path = "../tests/suite/common/browser.rs"]
 #[allow(dead_code)]
 mod browser;
 

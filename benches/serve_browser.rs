@@ -13,7 +13,7 @@
 //! Prints one JSON object per line: {"server", "edit", "ms": [...], "median_ms", "told_ms"}
 //! (`told_ms`, tenet only: when the page was told to reload).
 
-#[path = "../tests/common/browser.rs"]
+#[path = "../tests/suite/common/browser.rs"]
 #[allow(dead_code)]
 mod browser;
 

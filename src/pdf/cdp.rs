@@ -1,7 +1,11 @@
 //! A small client for Chromium's DevTools protocol: start one headless Chromium, connect to its
 //! browser websocket, send commands (to the browser, or to a page's session) and read what comes
-//! back. Everything else (which commands, in what order) is the printer's (`super`).
+//! back. Which commands, in what order, is the caller's: the printer (`super`) sends many at
+//! once and follows their replies with [`Connection::receive`]; the integration tests send one
+//! at a time with [`Connection::call`] and wait for the events they need with
+//! [`Connection::wait_event`].
 
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, ErrorKind};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -37,11 +41,18 @@ impl Chromium {
     /// Starts headless Chromium on a free DevTools port with a fresh profile, and returns it with
     /// the browser's websocket URL once Chromium has said it (`DevTools listening on ws://...`).
     pub fn launch(binary: &Path) -> Result<(Chromium, String), String> {
+        Chromium::launch_with(binary, &[])
+    }
+
+    /// [`Chromium::launch`] with more flags after [`CHROMIUM_FLAGS`] and the DevTools port
+    /// (`--hide-scrollbars`, say, for screenshots).
+    pub fn launch_with(binary: &Path, flags: &[&str]) -> Result<(Chromium, String), String> {
         let profile = fresh_profile()
             .map_err(|e| format!("cannot make a profile folder for Chromium: {e}"))?;
         let child = Command::new(binary)
             .args(CHROMIUM_FLAGS)
             .arg("--remote-debugging-port=0")
+            .args(flags)
             .arg(format!("--user-data-dir={}", profile.display()))
             .arg("about:blank")
             .stdin(Stdio::null())
@@ -188,10 +199,44 @@ fn host_and_port(url: &str) -> Option<&str> {
     (!host.is_empty() && port.parse::<u16>().is_ok()).then_some(authority)
 }
 
-/// The browser websocket, and the numbering of the commands sent on it.
+/// The browser websocket, the numbering of the commands sent on it, and the events read while
+/// waiting for a reply ([`Connection::call`]) or for another event ([`Connection::wait_event`]),
+/// kept in the order they came until someone asks for them.
 pub struct Connection {
     socket: WebSocket<TcpStream>,
     next_id: u64,
+    events: VecDeque<Event>,
+}
+
+/// An event Chromium sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The event's name (`Page.loadEventFired`).
+    pub method: String,
+    /// The session it came from (`None` for the browser's own).
+    pub session: Option<String>,
+    pub params: Value,
+}
+
+/// Why [`Connection::call`] or [`Connection::wait_event`] has nothing to give.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallError {
+    /// Chromium answered the command with an error: what it said.
+    Refused(String),
+    /// Nothing came within the time given.
+    TimedOut,
+    /// The connection is gone (or a command could not be sent): why.
+    Lost(String),
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CallError::Refused(said) => write!(f, "Chromium refused it: {said}"),
+            CallError::TimedOut => write!(f, "Chromium did not answer in time"),
+            CallError::Lost(why) => f.write_str(why),
+        }
+    }
 }
 
 /// What [`Connection::receive`] got: a command's reply, an event, or nothing yet.
@@ -232,7 +277,11 @@ impl Connection {
             .get_ref()
             .set_read_timeout(Some(TICK))
             .map_err(|e| e.to_string())?;
-        Ok(Connection { socket, next_id: 1 })
+        Ok(Connection {
+            socket,
+            next_id: 1,
+            events: VecDeque::new(),
+        })
     }
 
     /// Sends a command, to a page's `session` or else to the browser, and returns its id.
@@ -254,9 +303,108 @@ impl Connection {
         Ok(id)
     }
 
-    /// The next reply or event, or [`Incoming::Nothing`] if none came within a [`TICK`]. An
-    /// error means the connection is gone.
+    /// Sends a command, to a page's `session` or else to the browser, and waits up to `timeout`
+    /// for its reply: its result, or why there is none. Events that come meanwhile are kept for
+    /// [`Connection::wait_event`], [`Connection::take_events`] and [`Connection::receive`];
+    /// replies to other commands (sent with [`Connection::send`]) are dropped.
+    pub fn call(
+        &mut self,
+        session: Option<&str>,
+        method: &str,
+        params: Value,
+        timeout: Duration,
+    ) -> Result<Value, CallError> {
+        let deadline = Instant::now() + timeout;
+        let id = self
+            .send(session, method, params)
+            .map_err(CallError::Lost)?;
+        loop {
+            match self.read().map_err(CallError::Lost)? {
+                Incoming::Reply { id: got, result } if got == id => {
+                    return result.map_err(CallError::Refused);
+                }
+                Incoming::Reply { .. } | Incoming::Nothing => {}
+                Incoming::Event {
+                    method,
+                    session,
+                    params,
+                } => self.events.push_back(Event {
+                    method,
+                    session,
+                    params,
+                }),
+            }
+            if Instant::now() >= deadline {
+                return Err(CallError::TimedOut);
+            }
+        }
+    }
+
+    /// The first event named `method` from `session` (`None`: the browser's own), among those
+    /// kept or else the next to come within `timeout`. Other events are kept meanwhile.
+    pub fn wait_event(
+        &mut self,
+        session: Option<&str>,
+        method: &str,
+        timeout: Duration,
+    ) -> Result<Event, CallError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(at) = self
+                .events
+                .iter()
+                .position(|e| e.method == method && e.session.as_deref() == session)
+            {
+                return Ok(self.events.remove(at).expect("the event was just found"));
+            }
+            if Instant::now() >= deadline {
+                return Err(CallError::TimedOut);
+            }
+            match self.read().map_err(CallError::Lost)? {
+                Incoming::Event {
+                    method,
+                    session,
+                    params,
+                } => self.events.push_back(Event {
+                    method,
+                    session,
+                    params,
+                }),
+                Incoming::Reply { .. } | Incoming::Nothing => {}
+            }
+        }
+    }
+
+    /// Takes every kept event named `method` from `session`, in the order they came (only those
+    /// read so far: this does not wait).
+    pub fn take_events(&mut self, session: Option<&str>, method: &str) -> Vec<Event> {
+        let (taken, kept): (VecDeque<Event>, VecDeque<Event>) = std::mem::take(&mut self.events)
+            .into_iter()
+            .partition(|e| e.method == method && e.session.as_deref() == session);
+        self.events = kept;
+        taken.into()
+    }
+
+    /// The next reply or event (a kept event first), or [`Incoming::Nothing`] if none came
+    /// within a [`TICK`]. An error means the connection is gone.
     pub fn receive(&mut self) -> Result<Incoming, String> {
+        if let Some(Event {
+            method,
+            session,
+            params,
+        }) = self.events.pop_front()
+        {
+            return Ok(Incoming::Event {
+                method,
+                session,
+                params,
+            });
+        }
+        self.read()
+    }
+
+    /// The next message from the socket, or [`Incoming::Nothing`] after a [`TICK`].
+    fn read(&mut self) -> Result<Incoming, String> {
         loop {
             match self.socket.read() {
                 Ok(Message::Text(text)) => return parse(text.as_str()),
@@ -378,5 +526,101 @@ mod tests {
         ));
         assert!(!worth_repeating("  "));
         assert!(parse("not json").is_err());
+    }
+
+    /// A stand-in for Chromium's browser websocket on this machine: to each command it answers
+    /// with the messages `answer` gives for its id and method, then closes after `Bye`.
+    fn stand_in(answer: fn(u64, &str) -> Vec<Value>) -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!(
+            "ws://{}/devtools/browser/test",
+            listener.local_addr().unwrap()
+        );
+        std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            let mut socket = tungstenite::accept(stream).unwrap();
+            while let Ok(Message::Text(text)) = socket.read() {
+                let command: Value = serde_json::from_str(text.as_str()).unwrap();
+                let method = command["method"].as_str().unwrap().to_string();
+                for message in answer(command["id"].as_u64().unwrap(), &method) {
+                    socket.send(Message::text(message.to_string())).unwrap();
+                }
+                if method == "Bye" {
+                    let _ = socket.close(None);
+                    let _ = socket.flush();
+                    return;
+                }
+            }
+        });
+        url
+    }
+
+    #[test]
+    fn a_call_waits_for_its_reply_and_keeps_the_events_that_came_first() {
+        let url = stand_in(|id, method| match method {
+            "Page.navigate" => vec![
+                json!({"method": "Page.frameStartedLoading", "sessionId": "S", "params": {"n": 1}}),
+                json!({"id": 999, "result": {}}),
+                json!({"method": "Page.loadEventFired", "sessionId": "S", "params": {"n": 2}}),
+                json!({"method": "Target.targetCreated", "params": {"n": 3}}),
+                json!({"id": id, "result": {"frameId": "F"}}),
+            ],
+            "Page.printToPDF" => {
+                vec![json!({"id": id, "error": {"code": -32000, "message": "Printing failed"}})]
+            }
+            "Quiet" => vec![],
+            _ => vec![json!({"id": id, "result": {}})],
+        });
+        let mut connection = Connection::open(&url).unwrap();
+        let second = Duration::from_secs(1);
+        let long = Duration::from_secs(30);
+        let reply = connection.call(
+            Some("S"),
+            "Page.navigate",
+            json!({"url": "about:blank"}),
+            long,
+        );
+        assert_eq!(reply, Ok(json!({"frameId": "F"})));
+        // Kept: found by name and session, the others left in their order.
+        let loaded = connection.wait_event(Some("S"), "Page.loadEventFired", second);
+        assert_eq!(loaded.unwrap().params, json!({"n": 2}));
+        assert_eq!(
+            connection.take_events(None, "Page.frameStartedLoading"),
+            Vec::new(),
+            "the page's event, not the browser's"
+        );
+        let browser_own = connection.take_events(None, "Target.targetCreated");
+        assert_eq!(browser_own.len(), 1);
+        match connection.receive().unwrap() {
+            Incoming::Event {
+                method, session, ..
+            } => {
+                assert_eq!(method, "Page.frameStartedLoading");
+                assert_eq!(session.as_deref(), Some("S"));
+            }
+            other => panic!("{other:?}"),
+        }
+        // An error reply, a reply that does not come, an event that does not come.
+        assert_eq!(
+            connection.call(Some("S"), "Page.printToPDF", json!({}), long),
+            Err(CallError::Refused("Printing failed".into()))
+        );
+        assert_eq!(
+            connection.call(None, "Quiet", json!({}), second),
+            Err(CallError::TimedOut)
+        );
+        assert_eq!(
+            connection.wait_event(Some("S"), "Page.loadEventFired", second),
+            Err(CallError::TimedOut)
+        );
+        // The connection closed: every call says so.
+        assert!(matches!(
+            connection.call(None, "Bye", json!({}), long),
+            Ok(_) | Err(CallError::Lost(_))
+        ));
+        assert!(matches!(
+            connection.call(None, "After", json!({}), long),
+            Err(CallError::Lost(_))
+        ));
     }
 }

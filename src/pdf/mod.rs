@@ -2,9 +2,10 @@
 //! module, the whole handbook) printed by headless Chromium (Debian's `chromium` package) into
 //! `OUT/pdf/`. One Chromium prints them all, driven over its DevTools protocol (`cdp`), a few
 //! pages at a time (`print`). The build itself never needs Chromium; `tenet pdf` and
-//! `tenet build --pdf` do, and say how to get it.
+//! `tenet build --pdf` do, and say how to get it. The DevTools client is public: the
+//! integration tests drive Chromium with it too.
 
-mod cdp;
+pub mod cdp;
 mod print;
 
 use std::path::{Path, PathBuf};
