@@ -431,3 +431,146 @@ fn without_javascript_the_menu_contents_and_trainer_tips_work() {
     tap(&mut page, ".trainer-tip > summary");
     assert_eq!(page.eval(tip_open), json!(true));
 }
+
+/// Presses a key (`key`, its `code` and Windows key code) on the page.
+fn press(page: &mut common::browser::Page, key: &str, code: u32) {
+    for kind in ["rawKeyDown", "keyUp"] {
+        page.call(
+            "Input.dispatchKeyEvent",
+            json!({"type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code}),
+        );
+    }
+    if key == "Enter" {
+        page.call(
+            "Input.dispatchKeyEvent",
+            json!({"type": "char", "key": "Enter", "text": "\r", "windowsVirtualKeyCode": 13}),
+        );
+    }
+}
+
+/// What has the focus: a description, whether it is on screen, whether it shows a focus ring,
+/// and whether it sits in the sidebar.
+const FOCUSED: &str = "(() => {
+    const e = document.activeElement;
+    if (!e || e === document.body) return null;
+    const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+    // Covered when what shows at its middle is something else (the sticky top bar, say).
+    // (A link that wraps is tested at its first line's box.)
+    const box = e.getClientRects()[0] || r;
+    const hit = document.elementFromPoint(box.x + box.width / 2, box.y + Math.min(box.height / 2, 10));
+    const covered = !(hit && (hit === e || e.contains(hit) || hit.contains(e)));
+    return {
+        what: e.tagName + ' ' + (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40),
+        shown: r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight && r.right > 0
+            && r.left < innerWidth && s.visibility !== 'hidden' && !covered,
+        ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+        sidebar: !!e.closest('#sidebar'),
+        skip: e.classList.contains('skip'),
+        at: [Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)], hit: hit && (hit.tagName + '.' + hit.className),
+    };
+})()";
+
+/// Tabs through the page from its start, up to `most` stops: every stop it makes.
+fn tab_stops(page: &mut common::browser::Page, most: usize) -> Vec<serde_json::Value> {
+    let mut stops = Vec::new();
+    for _ in 0..most {
+        press(page, "Tab", 9);
+        let focused = page.eval(FOCUSED);
+        if focused.is_null() || stops.first() == Some(&focused) && stops.len() > 1 {
+            break;
+        }
+        stops.push(focused);
+    }
+    stops
+}
+
+/// Keyboard only, on a desktop and on a phone: the skip link comes first and moves the focus to
+/// the content; every stop is on screen (not under the top bar) with a visible focus ring; the
+/// closed phone menu holds no stop, and opened from the keyboard it does; a trainer tip opens
+/// and closes with Enter.
+#[test]
+fn the_keyboard_reaches_everything_with_a_visible_focus() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let (_dir, site) = build_sample();
+    let server = Server::start(&site);
+    for (width, mobile) in [(1280, false), (390, true)] {
+        let mut page = browser.page();
+        page.viewport(width, 900, mobile);
+        for (kind, rel) in [PAGE_KINDS[7], PAGE_KINDS[8], PAGE_KINDS[4], PAGE_KINDS[17]] {
+            page.goto(&server.url(rel));
+            let stops = tab_stops(&mut page, 400);
+            // (A handout has only its two tools: back to the lesson, print.)
+            let least = if kind == "handout" { 2 } else { 6 };
+            assert!(stops.len() >= least, "{kind} at {width}px: {stops:?}");
+            if kind != "handout" {
+                assert_eq!(stops[0]["skip"], json!(true), "{kind}: the skip link first");
+            }
+            for stop in &stops {
+                assert_eq!(
+                    stop["shown"],
+                    json!(true),
+                    "{kind} at {width}px: hidden stop {stop}"
+                );
+                assert_eq!(
+                    stop["ring"],
+                    json!(true),
+                    "{kind} at {width}px: no focus ring {stop}"
+                );
+                if mobile {
+                    assert_eq!(
+                        stop["sidebar"],
+                        json!(false),
+                        "{kind}: a stop in the closed menu {stop}"
+                    );
+                }
+            }
+        }
+        // The skip link moves the focus to the content.
+        page.goto(&server.url(PAGE_KINDS[7].1));
+        press(&mut page, "Tab", 9);
+        press(&mut page, "Enter", 13);
+        assert_eq!(page.eval("document.activeElement.id"), json!("main"));
+        if mobile {
+            // The menu opens from the keyboard, and then its links are stops.
+            page.goto(&server.url(PAGE_KINDS[7].1));
+            while page.eval("document.activeElement.classList.contains('menu-toggle')")
+                != json!(true)
+            {
+                press(&mut page, "Tab", 9);
+            }
+            press(&mut page, "Enter", 13);
+            assert_eq!(
+                page.eval("document.querySelector('.menu-toggle').getAttribute('aria-expanded')"),
+                json!("true")
+            );
+            std::thread::sleep(Duration::from_millis(300));
+            let stops = tab_stops(&mut page, 40);
+            assert!(
+                stops.iter().any(|s| s["sidebar"] == json!(true)),
+                "{stops:?}"
+            );
+            // Up to the end of the menu (the page behind it is under it while it is open).
+            let mut in_menu = false;
+            for stop in &stops {
+                if in_menu && stop["sidebar"] != json!(true) {
+                    break;
+                }
+                in_menu |= stop["sidebar"] == json!(true);
+                assert_eq!(stop["shown"], json!(true), "menu open: hidden stop {stop}");
+            }
+        }
+        // A trainer tip closes and opens with Enter on its summary.
+        page.goto(&server.url(PAGE_KINDS[7].1));
+        while page.eval("document.activeElement.matches('.trainer-tip > summary')") != json!(true) {
+            press(&mut page, "Tab", 9);
+        }
+        let open = "document.activeElement.parentElement.open";
+        assert_eq!(page.eval(open), json!(true));
+        press(&mut page, "Enter", 13);
+        assert_eq!(page.eval(open), json!(false));
+        press(&mut page, "Enter", 13);
+        assert_eq!(page.eval(open), json!(true));
+    }
+}
