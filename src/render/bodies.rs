@@ -362,7 +362,7 @@ impl Renderer<'_> {
                     meta.push(escape(d));
                 }
                 out.push_str(&format!(
-                    "<section class=\"block {kind} {kind}-{}\" id=\"{id}\"><p class=\"block-label\">{label}</p>",
+                    "<div class=\"block {kind} {kind}-{}\" id=\"{id}\"><p class=\"block-label\">{label}</p>",
                     escape(kind_attr)
                 ));
                 if !meta.is_empty() {
@@ -390,7 +390,7 @@ fn block_close(kind: BlockKind) -> &'static str {
     match kind {
         BlockKind::KeyMessage => "</div>",
         BlockKind::TrainerTip => "</details>",
-        BlockKind::Activity => "</section>",
+        BlockKind::Activity => "</div>",
         BlockKind::Slide => "</figure>",
         BlockKind::Example | BlockKind::Note | BlockKind::Warning => "</aside>",
     }

@@ -237,8 +237,23 @@ fn no_accessibility_violation_on_any_page_kind_in_any_mode() {
     );
 }
 
-/// The Nu HTML Checker (vnu.jar, run with Java) finds no error in any page of the sample, of
-/// both fixture editions (one right to left) or of the link-check fixture's own pages.
+/// Of the Nu HTML Checker's informative messages, those that are known and meant: it reads the
+/// pages from disk and cannot match a `file:` URL to the policy's `'self'` (Chromium loads
+/// them: see the policy test above); a print view holds many pages, each under its own `h1`;
+/// an edition's untranslated glossary reads as English.
+fn explained(message: &serde_json::Value) -> bool {
+    let text = message["message"].as_str().unwrap_or("");
+    let url = message["url"].as_str().unwrap_or("");
+    text.starts_with("Resource violates Content Security Policy")
+        || (text.starts_with("Consider using the “h1” element as a top-level heading only")
+            && url.contains("/print/"))
+        || (text.starts_with("This document appears to be written in English")
+            && url.ends_with("/glossary/index.html"))
+}
+
+/// The Nu HTML Checker (vnu.jar, run with Java) finds no error and no warning in any page of
+/// the sample or of both fixture editions (one right to left), and no informative message but
+/// those [`explained`].
 #[test]
 fn the_nu_html_checker_finds_no_error() {
     let Some(vnu) = tool("vnu-jar/build/dist/vnu.jar") else {
@@ -262,7 +277,7 @@ fn the_nu_html_checker_finds_no_error() {
     let output = std::process::Command::new("java")
         .arg("-jar")
         .arg(&vnu)
-        .args(["--errors-only", "--format", "json", "--skip-non-html"])
+        .args(["--format", "json", "--skip-non-html"])
         .args([&sample, &french, &arabic])
         .output()
         .unwrap();
@@ -273,7 +288,7 @@ fn the_nu_html_checker_finds_no_error() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|m| m["type"] != "info")
+        .filter(|m| m["type"] != "info" || !explained(m))
         .map(|m| {
             format!(
                 "{}:{}: {}",
