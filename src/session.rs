@@ -975,6 +975,12 @@ fn build_part(
         }
     };
     report.diagnostics.extend(site::lints::lints(&site));
+    if let Some(policy) = &config.build.content_security_policy {
+        let policy = crate::config::csp::Policy::parse(policy);
+        report
+            .diagnostics
+            .extend(site::lints::blocked_by_policy(&site, &policy));
+    }
     if clock.1.external == External::List {
         report
             .diagnostics

@@ -12,10 +12,12 @@
 //! their content, templates and static files over each other the same way.
 //!
 //! Files: `schema` (the keys, the raw values of one file, reading and checking one file),
+//! `csp` (what a Content-Security-Policy blocks),
 //! `chain` (an edition's bases), `languages` (`[languages]`); here the settings' types and
 //! the loading that puts them together.
 
 mod chain;
+pub mod csp;
 mod languages;
 mod schema;
 

@@ -46,6 +46,63 @@ pub enum Found<'a> {
 
 /// Calls `found` for every URL and id of `html`, in order.
 pub fn scan<'a>(html: &'a str, found: &mut dyn FnMut(Found<'a>)) {
+    start_tags(html, &mut |name, attrs, _| report(name, attrs, found));
+}
+
+/// What a strict Content-Security-Policy blocks unless it allows inline code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Inline {
+    /// A `style` attribute.
+    StyleAttribute,
+    /// An event handler attribute (`onclick`, `onload`, ...).
+    EventHandler,
+    /// A `<script>` without `src`.
+    Script,
+    /// A `<style>` element.
+    Style,
+    /// A `javascript:` URL.
+    ScriptUrl,
+}
+
+/// Calls `found` for every piece of inline code in `html` (with the byte offset of the
+/// attribute's value, or of the element's tag), in order.
+pub fn inline_code(html: &str, found: &mut dyn FnMut(Inline, usize)) {
+    start_tags(html, &mut |name, attrs, start| {
+        let element = |n: &str| name.eq_ignore_ascii_case(n);
+        if element("style") {
+            found(Inline::Style, start);
+        }
+        if element("script") && !attrs.iter().any(|(a, _, _)| a.eq_ignore_ascii_case("src")) {
+            found(Inline::Script, start);
+        }
+        for &(attr, value, at) in attrs {
+            let lower = attr.to_ascii_lowercase();
+            if lower == "style" {
+                found(Inline::StyleAttribute, at);
+            } else if lower.len() > 2
+                && lower.starts_with("on")
+                && lower.bytes().all(|b| b.is_ascii_lowercase())
+            {
+                found(Inline::EventHandler, at);
+            } else if matches!(lower.as_str(), "href" | "src" | "action" | "formaction")
+                && decode(value)
+                    .trim_start()
+                    .get(..11)
+                    .is_some_and(|s| s.eq_ignore_ascii_case("javascript:"))
+            {
+                found(Inline::ScriptUrl, at);
+            }
+        }
+    });
+}
+
+/// A start tag's attributes: name, raw value, and the value's offset.
+type Attributes<'a> = [(&'a str, &'a str, usize)];
+
+/// Calls `tag` for every start tag of `html`: its name, its attributes (name, raw value, the
+/// value's offset) and the offset of its `<`. Comments, end tags and the text of elements that
+/// hold no markup (`script`, `style`, ...) are skipped.
+fn start_tags<'a>(html: &'a str, tag: &mut dyn FnMut(&'a str, &Attributes<'a>, usize)) {
     let bytes = html.as_bytes();
     let mut i = 0;
     let mut attrs: Vec<(&'a str, &'a str, usize)> = Vec::new();
@@ -82,7 +139,7 @@ pub fn scan<'a>(html: &'a str, found: &mut dyn FnMut(Found<'a>)) {
         let name = &html[name_start..j];
         attrs.clear();
         j = read_attributes(html, j, &mut attrs);
-        report(name, &attrs, found);
+        tag(name, &attrs, start);
         i = j;
         // Elements whose text is not markup: skip to their end tag.
         if let Some(raw) = [
@@ -391,6 +448,29 @@ pub fn css_urls(css: &str) -> Vec<(&str, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inline_code_is_found_where_it_is_written() {
+        let html = "<p style=\"color:red\" onclick='x()'>a</p><script>alert(1)</script>\
+            <script src=\"a.js\"></script><STYLE>p{}</STYLE><a href=\" JavaScript:go()\">x</a>\
+            <a href=\"javascript.html\" online=\"1\" data-on=\"2\">y</a>";
+        let mut found = Vec::new();
+        inline_code(html, &mut |what, at| found.push((what, at)));
+        let kinds: Vec<Inline> = found.iter().map(|f| f.0).collect();
+        assert_eq!(
+            kinds,
+            [
+                Inline::StyleAttribute,
+                Inline::EventHandler,
+                Inline::Script,
+                Inline::Style,
+                Inline::ScriptUrl,
+                Inline::EventHandler,
+            ]
+        );
+        assert!(html[found[0].1..].starts_with("color:red"));
+        assert!(html[found[2].1..].starts_with("<script>alert"));
+    }
 
     fn all(html: &str) -> Vec<String> {
         let mut out = Vec::new();

@@ -39,6 +39,9 @@ pub struct Rendered {
     pub refs: Vec<Ref>,
     pub files: Vec<FileRef>,
     pub external: Vec<(String, Pos)>,
+    /// What the browser is asked to run inline or load from another site, which a
+    /// Content-Security-Policy may block.
+    pub loads: Vec<(super::Load, Pos)>,
     /// URLs written as they are (raw HTML's, and markdown links to `#anchors` or
     /// root-relative paths), with their positions.
     pub urls: Vec<(String, Pos)>,
@@ -177,6 +180,7 @@ pub fn render(
     let mut links_assets = false;
     let mut files: Vec<FileRef> = Vec::new();
     let mut external: Vec<(String, Pos)> = Vec::new();
+    let mut loads: Vec<(super::Load, Pos)> = Vec::new();
     let mut urls: Vec<(String, Pos)> = Vec::new();
     let base_dir = match cx.rel.rfind('/') {
         Some(i) => &cx.rel[..i],
@@ -329,10 +333,16 @@ pub fn render(
                             }
                         }
                         _ if value.starts_with("http://") || value.starts_with("https://") => {
+                            if kind != crate::linkcheck::UrlKind::Link {
+                                loads.push((super::Load::External(kind, value.to_string()), pos));
+                            }
                             external.push((value.into_owned(), pos));
                         }
                         _ => urls.push((value.into_owned(), pos)),
                     }
+                });
+                crate::linkcheck::html::inline_code(html, &mut |what, at| {
+                    loads.push((super::Load::Inline(what), pos_of(range.start + at)));
                 });
                 if copied == 0 {
                     push(&mut heading, &mut out, event);
@@ -562,6 +572,15 @@ pub fn render(
                             .unwrap_or(dest_url)
                     }
                     Target::Other => {
+                        if dest_url.starts_with("http://") || dest_url.starts_with("https://") {
+                            loads.push((
+                                super::Load::External(
+                                    crate::linkcheck::UrlKind::Image,
+                                    dest_url.to_string(),
+                                ),
+                                pos_of(range.start),
+                            ));
+                        }
                         urls.push((dest_url.to_string(), pos_of(range.start)));
                         dest_url
                     }
@@ -701,6 +720,7 @@ pub fn render(
         refs,
         files,
         external,
+        loads,
         urls,
         lead: lead.map(|l| l.trim().to_string()).filter(|l| !l.is_empty()),
         has_code,

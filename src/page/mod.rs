@@ -21,6 +21,14 @@ pub use crate::model::{BlockKind, Kind};
 pub use blocks::BlockSpec;
 pub use frontmatter::{FrontMatter, Located};
 
+/// What a page asks the browser to run inline or load from elsewhere (see
+/// [`ParsedPage::loads`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Load {
+    Inline(crate::linkcheck::html::Inline),
+    /// An image, a media file, a frame or an object from another site.
+    External(crate::linkcheck::UrlKind, String),
+}
 /// A problem found in a page's text, before it becomes a [`Diagnostic`] of the page's file:
 /// where, its code ([`Diagnostic::code`]), the message, and what to do about it.
 pub type Problem = (Pos, &'static str, String, Option<String>);
@@ -98,6 +106,9 @@ pub struct ParsedPage {
     pub files: Vec<FileRef>,
     /// Links to other sites (`http://`, `https://`), as written, for `check --external`.
     pub external: Vec<(String, Pos)>,
+    /// Inline code and files from other sites the page's raw HTML and images ask for, which a
+    /// Content-Security-Policy may block.
+    pub loads: Vec<(Load, Pos)>,
     /// URLs the page writes as they are (raw HTML's, markdown links to `#anchors` and
     /// root-relative paths), with their positions: where the link check reports a broken one.
     pub urls: Vec<(String, Pos)>,
@@ -222,6 +233,7 @@ pub fn parse(source: &Source, options: ParseOptions) -> (Option<Parsed>, Vec<Dia
         refs: rendered.refs,
         files: rendered.files,
         external: rendered.external,
+        loads: rendered.loads,
         urls: rendered.urls,
         lead: rendered.lead,
         has_code: rendered.has_code,

@@ -168,3 +168,71 @@ pub fn external_links(site: &Site) -> Vec<Diagnostic> {
     }
     found
 }
+
+/// What a page asks for that the pages' Content-Security-Policy (`[build]
+/// content_security_policy`) blocks, each a warning where it is written (`csp-blocked`): a
+/// browser would drop it without a word.
+pub fn blocked_by_policy(site: &Site, policy: &crate::config::csp::Policy) -> Vec<Diagnostic> {
+    use crate::linkcheck::html::Inline;
+    use crate::page::Load;
+    let mut found = Vec::new();
+    for page in &site.pages {
+        for (load, pos) in &page.loads {
+            let (what, directive, help) = match load {
+                Load::Inline(inline) => {
+                    let Some(directive) = policy.blocks_inline(*inline) else {
+                        continue;
+                    };
+                    let (what, help) = match inline {
+                        Inline::StyleAttribute => (
+                            "a `style` attribute",
+                            "give the element a class and style it in a stylesheet under static/",
+                        ),
+                        Inline::Style => (
+                            "a `<style>` element",
+                            "move the rules into a stylesheet under static/",
+                        ),
+                        Inline::EventHandler => (
+                            "an inline event handler",
+                            "move the script into a file under static/",
+                        ),
+                        Inline::Script => (
+                            "an inline `<script>`",
+                            "move the script into a file under static/ and load it with `src`",
+                        ),
+                        Inline::ScriptUrl => (
+                            "a `javascript:` URL",
+                            "move the script into a file under static/",
+                        ),
+                    };
+                    (what.to_string(), directive, help.to_string())
+                }
+                Load::External(kind, url) => {
+                    let Some(directive) = policy.blocks_url(*kind, url) else {
+                        continue;
+                    };
+                    (
+                        format!("the {} {url}", kind.noun()),
+                        directive,
+                        "copy the file into the handbook, or allow its site in the policy"
+                            .to_string(),
+                    )
+                }
+            };
+            found.push(
+                Diagnostic::warning(
+                    &page.shown,
+                    format!(
+                        "{what} is blocked by the pages' Content-Security-Policy (`{directive}`): browsers will ignore it"
+                    ),
+                )
+                .at(*pos)
+                .help(format!(
+                    "{help}; or change `content_security_policy` in [build] of book.toml (\"\" for none)"
+                ))
+                .code("csp-blocked"),
+            );
+        }
+    }
+    found
+}

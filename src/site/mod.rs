@@ -430,6 +430,7 @@ fn synthetic_home(title: &str, display_root: &Path) -> ParsedPage {
         refs: Vec::new(),
         files: Vec::new(),
         external: Vec::new(),
+        loads: Vec::new(),
         urls: Vec::new(),
         lead: None,
         has_code: false,

@@ -136,3 +136,75 @@ fn check_lists_external_links_only_when_asked() {
         ]
     );
 }
+
+/// Raw HTML and images the pages' Content-Security-Policy blocks are warnings where they are
+/// written, by what the policy says: the default blocks them all, a policy that allows some
+/// lets those through, and no policy none.
+#[test]
+fn what_the_content_security_policy_blocks_is_a_warning_where_it_is_written() {
+    let h = Handbook::case("lints/csp");
+    let report = tenet::build(h.root(), None);
+    let at = |report: &tenet::Report| -> Vec<String> {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "csp-blocked")
+            .map(|d| {
+                let (line, column) = d.position.unwrap();
+                format!(
+                    "{line}:{column} {}",
+                    d.message.split(" is blocked").next().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        at(&report),
+        [
+            "5:22 a `style` attribute",
+            "5:68 an inline event handler",
+            "7:1 an inline `<script>`",
+            "9:1 a `<style>` element",
+            "11:10 a `javascript:` URL",
+            "13:1 the image https://maps.example.org/map.png",
+            "15:14 the media file https://www.youtube.com/embed/x",
+        ]
+    );
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("(`img-src 'self' file: data:`)"))
+    );
+    assert!(!report.has_errors(), "warnings only");
+
+    let book = std::fs::read_to_string(h.root().join("book.toml")).unwrap();
+    h.write(
+        "book.toml",
+        &format!(
+            "{book}[build]\ncontent_security_policy = \"default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https://*.example.org; frame-src https://www.youtube.com\"\n"
+        ),
+    );
+    let report = tenet::build(h.root(), None);
+    assert_eq!(
+        at(&report),
+        [
+            "5:68 an inline event handler",
+            "7:1 an inline `<script>`",
+            "11:10 a `javascript:` URL",
+        ]
+    );
+    let page = h.read("index.html");
+    assert!(
+        page.contains("style-src 'self' 'unsafe-inline'"),
+        "the page carries the policy"
+    );
+
+    h.write(
+        "book.toml",
+        &format!("{book}[build]\ncontent_security_policy = \"\"\n"),
+    );
+    let report = tenet::build(h.root(), None);
+    assert_eq!(at(&report), Vec::<String>::new());
+    assert!(!h.read("index.html").contains("Content-Security-Policy"));
+}
