@@ -13,7 +13,7 @@ use crate::common::{
 };
 use serde_json::json;
 
-const LANGUAGES: &str =
+pub(crate) const LANGUAGES: &str =
     "\n[languages.fr]\nedition = \"../fr\"\n\n[languages.ar]\nedition = \"../ar\"\n";
 
 /// The editions workspace with `[languages]` added to the base's book.toml.

@@ -447,22 +447,6 @@ fn without_javascript_the_menu_contents_and_trainer_tips_work() {
     assert_eq!(page.eval(tip_open), json!(true));
 }
 
-/// Presses a key (`key`, its `code` and Windows key code) on the page.
-fn press(page: &mut common::browser::Page, key: &str, code: u32) {
-    for kind in ["rawKeyDown", "keyUp"] {
-        page.call(
-            "Input.dispatchKeyEvent",
-            json!({"type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code}),
-        );
-    }
-    if key == "Enter" {
-        page.call(
-            "Input.dispatchKeyEvent",
-            json!({"type": "char", "key": "Enter", "text": "\r", "windowsVirtualKeyCode": 13}),
-        );
-    }
-}
-
 /// What has the focus: a description, whether it is on screen, whether it shows a focus ring,
 /// and whether it sits in the sidebar.
 const FOCUSED: &str = "(() => {
@@ -489,7 +473,7 @@ const FOCUSED: &str = "(() => {
 fn tab_stops(page: &mut common::browser::Page, most: usize) -> Vec<serde_json::Value> {
     let mut stops = Vec::new();
     for _ in 0..most {
-        press(page, "Tab", 9);
+        page.press("Tab", 9);
         let focused = page.eval(FOCUSED);
         if focused.is_null() || stops.first() == Some(&focused) && stops.len() > 1 {
             break;
@@ -544,8 +528,8 @@ fn the_keyboard_reaches_everything_with_a_visible_focus() {
         }
         // The skip link moves the focus to the content.
         page.goto(&server.url(PAGE_KINDS[7].1));
-        press(&mut page, "Tab", 9);
-        press(&mut page, "Enter", 13);
+        page.press("Tab", 9);
+        page.press("Enter", 13);
         assert_eq!(page.eval("document.activeElement.id"), json!("main"));
         if mobile {
             // The menu opens from the keyboard, and then its links are stops.
@@ -553,9 +537,9 @@ fn the_keyboard_reaches_everything_with_a_visible_focus() {
             while page.eval("document.activeElement.classList.contains('menu-toggle')")
                 != json!(true)
             {
-                press(&mut page, "Tab", 9);
+                page.press("Tab", 9);
             }
-            press(&mut page, "Enter", 13);
+            page.press("Enter", 13);
             assert_eq!(
                 page.eval("document.querySelector('.menu-toggle').getAttribute('aria-expanded')"),
                 json!("true")
@@ -579,13 +563,62 @@ fn the_keyboard_reaches_everything_with_a_visible_focus() {
         // A trainer tip closes and opens with Enter on its summary.
         page.goto(&server.url(PAGE_KINDS[7].1));
         while page.eval("document.activeElement.matches('.trainer-tip > summary')") != json!(true) {
-            press(&mut page, "Tab", 9);
+            page.press("Tab", 9);
         }
         let open = "document.activeElement.parentElement.open";
         assert_eq!(page.eval(open), json!(true));
-        press(&mut page, "Enter", 13);
+        page.press("Enter", 13);
         assert_eq!(page.eval(open), json!(false));
-        press(&mut page, "Enter", 13);
+        page.press("Enter", 13);
         assert_eq!(page.eval(open), json!(true));
     }
+}
+
+/// The language menu from the keyboard: its button is a stop with a focus ring, Enter opens it,
+/// Tab walks its languages, Escape closes it and gives the focus back to its button.
+#[test]
+fn the_language_menu_works_from_the_keyboard() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let workspace = common::editions_workspace();
+    let book = workspace.path().join("base/book.toml");
+    let text = std::fs::read_to_string(&book).unwrap();
+    std::fs::write(&book, format!("{text}{}", crate::languages::LANGUAGES)).unwrap();
+    let site = common::build_site(&workspace.path().join("base"));
+    let mut page = browser.page();
+    page.viewport(1280, 900, false);
+    page.goto(&common::browser::file_url(&site.join(PAGE_KINDS[3].1)));
+    let mut guard = 0;
+    while page.eval("document.activeElement.matches('.languages summary')") != json!(true) {
+        page.press("Tab", 9);
+        guard += 1;
+        assert!(guard < 30, "the language menu is not a stop");
+    }
+    let summary = page.eval(FOCUSED);
+    assert_eq!(summary["shown"], json!(true), "{summary}");
+    assert_eq!(summary["ring"], json!(true), "{summary}");
+    page.press("Enter", 13);
+    assert_eq!(
+        page.eval("document.querySelector('.languages').open"),
+        json!(true)
+    );
+    page.press("Tab", 9);
+    let link = page.eval(FOCUSED);
+    assert!(link["what"].as_str().unwrap().starts_with("A "), "{link}");
+    assert_eq!(
+        page.eval("!!document.activeElement.closest('.languages ul')"),
+        json!(true)
+    );
+    assert_eq!(link["shown"], json!(true), "{link}");
+    assert_eq!(link["ring"], json!(true), "{link}");
+    page.press("Escape", 27);
+    assert_eq!(
+        page.eval("document.querySelector('.languages').open"),
+        json!(false)
+    );
+    assert_eq!(
+        page.eval("document.activeElement.matches('.languages summary')"),
+        json!(true)
+    );
 }

@@ -228,6 +228,23 @@ impl Page<'_> {
             .collect()
     }
 
+    /// Presses a key, as a keyboard would: `key` (`Tab`, `Enter`, `Escape`, ...) with its
+    /// Windows key code (9, 13, 27, ...).
+    pub fn press(&mut self, key: &str, code: u32) {
+        for kind in ["rawKeyDown", "keyUp"] {
+            self.call(
+                "Input.dispatchKeyEvent",
+                json!({"type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code}),
+            );
+        }
+        if key == "Enter" {
+            self.call(
+                "Input.dispatchKeyEvent",
+                json!({"type": "char", "key": "Enter", "text": "\r", "windowsVirtualKeyCode": 13}),
+            );
+        }
+    }
+
     /// A PNG screenshot of the viewport, saved to `path`.
     pub fn screenshot(&mut self, path: &Path) {
         let data = self.call("Page.captureScreenshot", json!({"format": "png"}));
