@@ -247,12 +247,8 @@ pub enum Incoming {
         id: u64,
         result: Result<Value, String>,
     },
-    /// An event, with the session it came from (`None` for the browser's own).
-    Event {
-        method: String,
-        session: Option<String>,
-        params: Value,
-    },
+    /// An event, with the session it came from.
+    Event(Event),
     /// Nothing within a [`TICK`].
     Nothing,
 }
@@ -324,15 +320,7 @@ impl Connection {
                     return result.map_err(CallError::Refused);
                 }
                 Incoming::Reply { .. } | Incoming::Nothing => {}
-                Incoming::Event {
-                    method,
-                    session,
-                    params,
-                } => self.events.push_back(Event {
-                    method,
-                    session,
-                    params,
-                }),
+                Incoming::Event(event) => self.events.push_back(event),
             }
             if Instant::now() >= deadline {
                 return Err(CallError::TimedOut);
@@ -361,15 +349,7 @@ impl Connection {
                 return Err(CallError::TimedOut);
             }
             match self.read().map_err(CallError::Lost)? {
-                Incoming::Event {
-                    method,
-                    session,
-                    params,
-                } => self.events.push_back(Event {
-                    method,
-                    session,
-                    params,
-                }),
+                Incoming::Event(event) => self.events.push_back(event),
                 Incoming::Reply { .. } | Incoming::Nothing => {}
             }
         }
@@ -388,17 +368,8 @@ impl Connection {
     /// The next reply or event (a kept event first), or [`Incoming::Nothing`] if none came
     /// within a [`TICK`]. An error means the connection is gone.
     pub fn receive(&mut self) -> Result<Incoming, String> {
-        if let Some(Event {
-            method,
-            session,
-            params,
-        }) = self.events.pop_front()
-        {
-            return Ok(Incoming::Event {
-                method,
-                session,
-                params,
-            });
+        if let Some(event) = self.events.pop_front() {
+            return Ok(Incoming::Event(event));
         }
         self.read()
     }
@@ -439,7 +410,7 @@ fn parse(text: &str) -> Result<Incoming, String> {
         return Ok(Incoming::Reply { id, result });
     }
     match message.get("method").and_then(Value::as_str) {
-        Some(method) => Ok(Incoming::Event {
+        Some(method) => Ok(Incoming::Event(Event {
             method: method.to_string(),
             session: message
                 .get("sessionId")
@@ -449,7 +420,7 @@ fn parse(text: &str) -> Result<Incoming, String> {
                 .get_mut("params")
                 .map(Value::take)
                 .unwrap_or(Value::Null),
-        }),
+        })),
         None => Err(format!(
             "Chromium sent neither a reply nor an event: {text}"
         )),
@@ -501,11 +472,11 @@ mod tests {
         match parse(r#"{"method":"Page.loadEventFired","params":{"timestamp":1},"sessionId":"S"}"#)
             .unwrap()
         {
-            Incoming::Event {
+            Incoming::Event(Event {
                 method,
                 session,
                 params,
-            } => {
+            }) => {
                 assert_eq!(method, "Page.loadEventFired");
                 assert_eq!(session.as_deref(), Some("S"));
                 assert_eq!(params["timestamp"], 1);
@@ -592,9 +563,9 @@ mod tests {
         let browser_own = connection.take_events(None, "Target.targetCreated");
         assert_eq!(browser_own.len(), 1);
         match connection.receive().unwrap() {
-            Incoming::Event {
+            Incoming::Event(Event {
                 method, session, ..
-            } => {
+            }) => {
                 assert_eq!(method, "Page.frameStartedLoading");
                 assert_eq!(session.as_deref(), Some("S"));
             }

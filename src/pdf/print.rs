@@ -112,11 +112,7 @@ impl Printer<'_> {
             }
             match self.connection.receive().map_err(Lost)? {
                 Incoming::Reply { id, result } => self.reply(id, result)?,
-                Incoming::Event {
-                    method,
-                    session,
-                    params,
-                } => self.event(&method, session.as_deref(), &params)?,
+                Incoming::Event(e) => self.event(&e.method, e.session.as_deref(), &e.params)?,
                 Incoming::Nothing => {}
             }
             self.check_deadlines()?;
