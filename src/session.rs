@@ -997,7 +997,12 @@ fn build_part(
             .map(|l| (l.root.as_path(), l.shown.as_path()))
             .collect()
     };
-    let mut theme = match render::theme::load(&handbooks, &config.book.theme, &config.theme) {
+    let mut theme = match render::theme::load(
+        &handbooks,
+        &config.book.theme,
+        &config.theme,
+        config.build.minify.assets(),
+    ) {
         Ok(theme) => Some(theme),
         Err(problems) => {
             report.diagnostics.extend(problems);

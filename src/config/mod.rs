@@ -89,10 +89,26 @@ pub struct CheckConfig {
 }
 
 /// `[print]`: how handouts and the print view are laid out on paper.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PrintConfig {
     pub paper: Paper,
+    /// Above this many kilobytes of page HTML, the whole-handbook print view is split into a
+    /// view per part (`split_above_kb`; default [`PRINT_SPLIT_ABOVE_KB`]).
+    pub split_above_kb: u64,
 }
+
+impl Default for PrintConfig {
+    fn default() -> Self {
+        PrintConfig {
+            paper: Paper::default(),
+            split_above_kb: PRINT_SPLIT_ABOVE_KB,
+        }
+    }
+}
+
+/// The default of `[print] split_above_kb`: 8 MB of pages, which make a print view of about
+/// 10 MB (a 1,000-page handbook; a browser opens and prints it in seconds).
+pub const PRINT_SPLIT_ABOVE_KB: u64 = 8192;
 
 /// Paper size of printed output (`paper = "A4"` or `"Letter"`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -127,11 +143,55 @@ pub struct BookConfig {
 #[derive(Debug, Clone)]
 pub struct BuildConfig {
     pub output: String,
-    pub minify: bool,
+    pub minify: Minify,
     pub highlight: bool,
     /// The policy every page carries in `<meta http-equiv="Content-Security-Policy">`; `None`
     /// (`content_security_policy = ""`) for none.
     pub content_security_policy: Option<String>,
+}
+
+/// How much a build shrinks what it writes (`[build] minify`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Minify {
+    /// `false`: pages, scripts and stylesheets as the theme writes them.
+    Off,
+    /// `true` (the default): the templates' indentation and the lines their tags stand on are
+    /// dropped as they are loaded, so pages come out compact at no cost per page; the theme's
+    /// scripts and stylesheets are minified (once per build).
+    Compact,
+    /// `"full"`: as `true`, and every page through an HTML minifier too (attribute quotes,
+    /// whitespace between elements): about 3% fewer bytes (1% gzipped) for about 1.7 times the
+    /// build time.
+    Full,
+}
+
+impl Minify {
+    /// Whether the theme's scripts and stylesheets are minified.
+    pub fn assets(self) -> bool {
+        self != Minify::Off
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Minify {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Minify;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("true, false or \"full\"")
+            }
+            fn visit_bool<E: serde::de::Error>(self, on: bool) -> Result<Minify, E> {
+                Ok(if on { Minify::Compact } else { Minify::Off })
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Minify, E> {
+                match s {
+                    "full" => Ok(Minify::Full),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(s), &self)),
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// The default Content-Security-Policy of every page: nothing but the site's own files (and
@@ -371,7 +431,7 @@ mod tests {
         let config = config.unwrap();
         assert_eq!(config.book.language, "en");
         assert_eq!(config.build.output, "site");
-        assert!(config.build.minify && config.search.enabled);
+        assert!(config.build.minify == Minify::Compact && config.search.enabled);
         assert_eq!(config.book.direction(), "ltr");
     }
 
@@ -436,6 +496,25 @@ mod tests {
         assert!(problems[0].contains("missing `title`"), "{problems:?}");
         let (_, problems) = parse_str("[book]\ntitle = \"T\"\n[build]\nminify = \"yes\"\n");
         assert!(problems[0].starts_with("book.toml:4:"), "{problems:?}");
+        assert!(
+            problems[0].contains(r#"true, false or "full""#),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn minify_is_a_switch_or_full() {
+        for (value, want) in [
+            ("true", Minify::Compact),
+            ("false", Minify::Off),
+            ("\"full\"", Minify::Full),
+        ] {
+            let (config, problems) = parse_str(&format!(
+                "[book]\ntitle = \"T\"\n[build]\nminify = {value}\n"
+            ));
+            assert!(problems.is_empty(), "{problems:?}");
+            assert_eq!(config.unwrap().build.minify, want, "{value}");
+        }
     }
 
     #[test]

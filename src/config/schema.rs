@@ -23,7 +23,7 @@ pub(super) const SCHEMA: &[(&str, &[&str])] = &[
         &["output", "minify", "highlight", "content_security_policy"],
     ),
     ("search", &["enabled"]),
-    ("print", &["paper"]),
+    ("print", &["paper", "split_above_kb"]),
     ("check", &["allow", "warn", "deny"]),
     ("theme", &["logo", "favicon", "primary", "accent", "footer"]),
     ("edition", &["base", "exclude", "on_excluded_reference"]),
@@ -75,7 +75,7 @@ pub(super) struct RawBook {
 #[serde(default)]
 pub(super) struct RawBuild {
     pub(super) output: Option<String>,
-    pub(super) minify: Option<bool>,
+    pub(super) minify: Option<Minify>,
     pub(super) highlight: Option<bool>,
     pub(super) content_security_policy: Option<String>,
 }
@@ -90,6 +90,7 @@ pub(super) struct RawSearch {
 #[serde(default)]
 pub(super) struct RawPrint {
     pub(super) paper: Option<Paper>,
+    pub(super) split_above_kb: Option<u64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -147,6 +148,7 @@ impl RawConfig {
             },
             print: RawPrint {
                 paper: self.print.paper.or(base.print.paper),
+                split_above_kb: self.print.split_above_kb.or(base.print.split_above_kb),
             },
             check: RawCheck {
                 allow: self.check.allow.or(base.check.allow),
@@ -183,7 +185,7 @@ impl RawConfig {
             },
             build: BuildConfig {
                 output: self.build.output.unwrap_or_else(|| "site".into()),
-                minify: self.build.minify.unwrap_or(true),
+                minify: self.build.minify.unwrap_or(Minify::Compact),
                 highlight: self.build.highlight.unwrap_or(true),
                 content_security_policy: match self.build.content_security_policy {
                     Some(policy) if policy.trim().is_empty() => None,
@@ -196,6 +198,10 @@ impl RawConfig {
             },
             print: PrintConfig {
                 paper: self.print.paper.unwrap_or_default(),
+                split_above_kb: self
+                    .print
+                    .split_above_kb
+                    .unwrap_or(super::PRINT_SPLIT_ABOVE_KB),
             },
             check: CheckConfig {
                 allow: self.check.allow.unwrap_or_default(),

@@ -135,6 +135,11 @@ pub struct PrintPageCx {
     /// untranslated base page in an edition).
     pub lang: Option<String>,
     pub dir: Option<&'static str>,
+    /// Whether the page is in this view (a split handbook's view lists every page in its
+    /// contents, and holds only the pages above the parts).
+    pub here: bool,
+    /// Where its contents entry leads: `#anchor` in this view, or the view that holds it.
+    pub href: String,
 }
 
 #[derive(Serialize)]
@@ -348,6 +353,10 @@ impl Renderer<'_> {
                 page.kind = "print";
                 cx.insert("page", &page);
                 cx.insert("print", &self.print_context(scope, &id));
+                cx.insert(
+                    "print_split",
+                    &(scope.is_none() && self.print_views.is_split()),
+                );
                 ("print.html".to_string(), links::output_path(&id), cx)
             }
             Job::Index(i) => {
@@ -422,10 +431,18 @@ impl Renderer<'_> {
         }
     }
 
-    /// Which pages a print view holds: every page, or with a scope that page and the pages
-    /// under it.
+    /// Which pages a print view holds: every page (in a split handbook, those no part's view
+    /// holds), or with a scope that page and the pages under it.
     pub fn print_pages(&self, scope: Option<usize>) -> Vec<bool> {
         let site = self.site;
+        if scope.is_none() && self.print_views.is_split() {
+            return self
+                .print_views
+                .holder
+                .iter()
+                .map(Option::is_none)
+                .collect();
+        }
         let top = scope.unwrap_or(site.home);
         (0..site.pages.len())
             .map(|mut p| {
@@ -443,8 +460,9 @@ impl Renderer<'_> {
     }
 
     /// Every page in reading order (or, with a scope, that page and the pages under it), for
-    /// the print view at `id`.
-    fn print_context(&self, scope: Option<usize>, _id: &str) -> Vec<PrintPageCx> {
+    /// the print view at `id`; those it does not hold (a split handbook's) link to the views
+    /// that do.
+    fn print_context(&self, scope: Option<usize>, id: &str) -> Vec<PrintPageCx> {
         let site = self.site;
         let top = scope.unwrap_or(site.home);
         // Depth under the top page, if the page is under it.
@@ -459,14 +477,29 @@ impl Renderer<'_> {
             }
         };
         let printed = self.print_pages(scope);
+        let listed = match scope {
+            None => vec![true; site.pages.len()],
+            Some(_) => printed.clone(),
+        };
+        let root = links::root_of(id);
         site.order
             .iter()
-            .filter(|&&p| printed[p])
+            .filter(|&&p| listed[p])
             .map(|&p| {
                 let page = &site.pages[p];
                 let kind = page.fm.kind;
+                let anchor = super::bodies::print_anchor(&page.id);
+                let href = match self.print_views.holder[p] {
+                    Some(view) if !printed[p] => format!(
+                        "{root}{}#{anchor}",
+                        links::output_path(&format!("print/{}", site.pages[view].id))
+                    ),
+                    _ => format!("#{anchor}"),
+                };
                 PrintPageCx {
-                    anchor: super::bodies::print_anchor(&page.id),
+                    here: printed[p],
+                    href,
+                    anchor,
                     title: page_title(site, p),
                     kind: kind.name(),
                     kind_label: self.strings.kind(kind).to_string(),
@@ -480,7 +513,11 @@ impl Renderer<'_> {
                     outcomes: page.fm.outcomes.clone(),
                     // The bodies are written into the document as it is saved (see
                     // `print_marker`), so the whole handbook is never one string in a context.
-                    html: print_marker(p),
+                    html: if printed[p] {
+                        print_marker(p)
+                    } else {
+                        String::new()
+                    },
                     lang: page.language.clone(),
                     dir: page.language.as_deref().map(crate::strings::direction),
                 }

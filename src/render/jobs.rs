@@ -117,8 +117,14 @@ pub fn open(site: &crate::site::Site, jobs: &[Job], open: &[String], prefix: &st
 
 /// Every page a render makes: the pages, the generated indexes (where no page has their id), a
 /// handout and a lesson plan per lesson, the 404 page, the search page (`search_page`), the
-/// contents page, and the print views, each where the theme has its template.
-pub fn list(site: &crate::site::Site, tera: &tera::Tera, search_page: bool) -> Vec<Job> {
+/// contents page, and the print views (the whole handbook's, each module's, and each part's
+/// where the whole one is split: `views`), each where the theme has its template.
+pub fn list(
+    site: &crate::site::Site,
+    tera: &tera::Tera,
+    search_page: bool,
+    views: &super::print_views::PrintViews,
+) -> Vec<Job> {
     use crate::page::Kind;
     // A generated page per page of a kind, when the theme has its template.
     let per_page = |kind: Kind, template: &str, job: fn(usize) -> Job| {
@@ -144,8 +150,12 @@ pub fn list(site: &crate::site::Site, tera: &tera::Tera, search_page: bool) -> V
                 .then_some(Job::Contents),
         )
         .chain(print.then_some(Job::Print(None)))
-        .chain(per_page(Kind::Module, "print.html", |m| {
-            Job::Print(Some(m))
-        }))
+        .chain(
+            (0..site.pages.len())
+                .filter(|&p| {
+                    print && (site.pages[p].fm.kind == Kind::Module || views.holder[p] == Some(p))
+                })
+                .map(|p| Job::Print(Some(p))),
+        )
         .collect()
 }

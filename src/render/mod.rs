@@ -2,6 +2,7 @@
 //! tree and static files), through tera, in parallel, each file written as soon as it is made.
 
 pub mod bodies;
+mod compact;
 mod contents;
 pub mod context;
 pub mod dirty;
@@ -10,6 +11,7 @@ mod indexing;
 pub mod jobs;
 pub mod links;
 pub mod minify;
+pub mod print_views;
 pub mod scripts;
 mod statics;
 pub mod stylesheets;
@@ -88,6 +90,8 @@ pub struct Renderer<'a> {
     /// Bodies are not filled but stand as a hash of everything their filling reads: what a
     /// session hashes to tell whether a page would come out as last time, without making it.
     pub cheap: bool,
+    /// Whether the handbook's print view is split into views per part, and how.
+    pub print_views: print_views::PrintViews,
 }
 
 /// Renders every page and writes it to `out` (or only renders, for `check`, when `out` is None).
@@ -120,7 +124,7 @@ pub fn render(
     }
     let statics = statics::write(
         theme,
-        config.build.minify,
+        config.build.minify.assets(),
         &generated,
         remembered.map(|r| &r.minified),
         out,
@@ -146,6 +150,10 @@ pub fn render(
         highlight_css,
         languages,
         cheap: false,
+        print_views: print_views::PrintViews::plan(
+            site,
+            config.print.split_above_kb.saturating_mul(1024),
+        ),
     };
     // The generated text of the references in search documents: stored with the page's
     // documents (snippets show it), counted in the index, and part of its version.
@@ -173,6 +181,7 @@ pub fn render(
         strings: renderer.strings.clone(),
         assets: renderer.assets.clone(),
         languages: renderer.languages.clone(),
+        print_views: renderer.print_views.clone(),
         ..renderer
     };
     let fingerprints = std::sync::Mutex::new(Fingerprints::default());
@@ -191,8 +200,8 @@ pub fn render(
             .code("missing-template"),
         );
     }
-    let jobs = jobs::list(site, &theme.tera, search_page);
-    let minify = config.build.minify;
+    let jobs = jobs::list(site, &theme.tera, search_page, &renderer.print_views);
+    let minify = config.build.minify == crate::config::Minify::Full;
     // The link check: the files known before any page is made, and each file as scanned.
     let known = {
         let mut paths: Vec<String> = jobs.iter().map(|job| job.path(site)).collect();
@@ -332,7 +341,7 @@ pub fn render(
                 let html = match theme.tera.render(&template, &cx) {
                     Ok(html) => html,
                     Err(e) => {
-                        let mut d = theme::template_error(&e, &theme.sources);
+                        let mut d = theme::template_error(&e, &theme.sources, &theme.indents);
                         // An error without a place of its own (a recursion without end) is the
                         // page's template's.
                         if d.position.is_none()
@@ -697,7 +706,7 @@ impl Renderer<'_> {
         let stemmers = crate::search::stem::stemmers(&languages);
         if !stemmers.is_empty() {
             let script = crate::search::stem::script(&stemmers).into_bytes();
-            let bytes = match self.config.build.minify {
+            let bytes = match self.config.build.minify.assets() {
                 true => minify::minify_asset("stem.js", script),
                 false => script,
             };

@@ -45,6 +45,9 @@ pub struct Theme {
     pub static_sources: BTreeMap<String, PathBuf>,
     /// A hash of every template's name and text.
     pub fingerprint: u64,
+    /// Template name → per line, the indentation compacting dropped (`[build] minify`), to
+    /// put a template error's column back where it is in the file.
+    pub indents: BTreeMap<String, Vec<u32>>,
 }
 
 /// Where the brand files of `[theme]` go in the output.
@@ -58,11 +61,13 @@ pub fn brand_path(key: &str, file: &Path) -> String {
 
 /// Loads the theme named in `book.toml` plus each handbook's `templates/` and `static/`,
 /// laid over each other from the bottom base (`handbooks[0]`: its folder and the folder as
-/// shown) up to the edition being built, and the brand files of `[theme]`.
+/// shown) up to the edition being built, and the brand files of `[theme]`. With `compact`, the
+/// templates are compacted ([`super::compact`]) for tera, and kept as written in `texts`.
 pub fn load(
     handbooks: &[(&Path, &Path)],
     name: &str,
     brand: &crate::config::ThemeConfig,
+    compact: bool,
 ) -> Result<Theme, Vec<Diagnostic>> {
     let mut templates: BTreeMap<String, String> = BTreeMap::new();
     let mut sources = BTreeMap::new();
@@ -169,9 +174,20 @@ pub fn load(
             Diagnostic::error("templates", e.to_string()).code("template"),
         ]);
     }
-    if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-    {
-        return Err(vec![template_error(&e, &sources)]);
+    let mut indents = BTreeMap::new();
+    let compacted: BTreeMap<&String, Cow<str>> = templates
+        .iter()
+        .map(|(name, text)| {
+            if !compact {
+                return (name, Cow::Borrowed(text.as_str()));
+            }
+            let compacted = super::compact::template(text);
+            indents.insert(name.clone(), compacted.indents);
+            (name, Cow::Owned(compacted.text))
+        })
+        .collect();
+    if let Err(e) = tera.add_raw_templates(compacted.iter().map(|(n, t)| (n.as_str(), &**t))) {
+        return Err(vec![template_error(&e, &sources, &indents)]);
     }
     let fingerprint = {
         use std::hash::{Hash, Hasher};
@@ -186,6 +202,7 @@ pub fn load(
         texts: templates,
         static_sources,
         fingerprint,
+        indents,
     })
 }
 
@@ -208,8 +225,13 @@ fn read_dir_files(dir: &Path, f: &mut dyn FnMut(&str, &Path)) {
     }
 }
 
-/// A tera error as a diagnostic that names the template file, line and column.
-pub fn template_error(error: &tera::Error, sources: &BTreeMap<String, PathBuf>) -> Diagnostic {
+/// A tera error as a diagnostic that names the template file, line and column (as in the file:
+/// with the indentation that compacting dropped from the line, `indents`, put back).
+pub fn template_error(
+    error: &tera::Error,
+    sources: &BTreeMap<String, PathBuf>,
+    indents: &BTreeMap<String, Vec<u32>>,
+) -> Diagnostic {
     match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             let file = sources
@@ -217,10 +239,14 @@ pub fn template_error(error: &tera::Error, sources: &BTreeMap<String, PathBuf>) 
                 .cloned()
                 .unwrap_or_else(|| PathBuf::from(report.filename()));
             let span = report.span();
+            let dropped = indents
+                .get(report.filename())
+                .and_then(|lines| lines.get(span.start_line.checked_sub(1)?))
+                .map_or(0, |&n| n as usize);
             Diagnostic::error(file, format!("template: {}", report.message()))
                 .at(Pos {
                     line: span.start_line,
-                    column: span.start_col + 1,
+                    column: span.start_col + 1 + dropped,
                 })
                 .code("template")
         }

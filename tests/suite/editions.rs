@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::common::browser::{Browser, file_url, screenshot_dir};
 use crate::common::{
     broken_links, build_site as build_ok, copy_case, editions_workspace as workspace, errors,
-    files, messages, read_output as read, strip_tags,
+    files, messages, read_minified as read, strip_tags,
 };
 
 /// Every HTML page of the site, with its path.

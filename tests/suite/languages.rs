@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::common::browser::{Browser, file_url, screenshot_dir};
 use crate::common::{
-    broken_links, build_site as build_ok, editions_workspace, errors, files, read_output as read,
+    broken_links, build_site as build_ok, editions_workspace, errors, files, read_minified as read,
 };
 use serde_json::json;
 

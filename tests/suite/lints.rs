@@ -194,7 +194,7 @@ fn what_the_content_security_policy_blocks_is_a_warning_where_it_is_written() {
             "11:10 a `javascript:` URL",
         ]
     );
-    let page = h.read("index.html");
+    let page = h.read_minified("index.html");
     assert!(
         page.contains("style-src 'self' 'unsafe-inline'"),
         "the page carries the policy"

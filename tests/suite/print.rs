@@ -454,3 +454,82 @@ fn images_and_file_links_work_on_the_page_and_in_every_print_of_it() {
     }
     assert_eq!(common::broken_links(&h.site()), Vec::<String>::new());
 }
+
+#[test]
+fn a_handbook_too_large_for_one_print_view_gets_a_view_per_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("book");
+    common::copy_sample(&root);
+    // The sample's pages hold about 300 KB of HTML: split above 40 KB.
+    let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
+    std::fs::write(
+        root.join("book.toml"),
+        format!("{toml}\n[print]\nsplit_above_kb = 40\n"),
+    )
+    .unwrap();
+    let site = dir.path().join("site");
+    let report = tenet::build(&root, Some(site.clone()));
+    assert!(
+        !report.has_errors(),
+        "{}",
+        common::messages(&report).join("\n")
+    );
+    let read = |rel: &str| std::fs::read_to_string(site.join(rel)).unwrap();
+    let whole = read("print/index.html");
+    assert!(whole.contains("This handbook is printed in parts"));
+
+    // Its contents list every page; each entry leads to a section of a view.
+    let toc_start = whole.find("class=\"print-toc\"").expect("a contents list");
+    let toc = &whole[toc_start..whole[toc_start..].find("</nav>").unwrap() + toc_start];
+    let entries = common::links(toc);
+    assert!(entries.len() >= 50, "{} entries", entries.len());
+    let mut views = std::collections::BTreeSet::from(["print/index.html".to_string()]);
+    for entry in &entries {
+        let (file, anchor) = entry.split_once('#').expect("an anchor");
+        let file = match file {
+            "" => "print/index.html".to_string(),
+            other => other.strip_prefix("../").expect("from print/").to_string(),
+        };
+        assert!(
+            all_ids(&read(&file)).iter().any(|id| id == anchor),
+            "{entry}: no #{anchor} in {file}"
+        );
+        views.insert(file);
+    }
+    // The parts (and, where a part is too large, its children) are views of their own, each
+    // far smaller than the whole; the whole view keeps only the pages above them.
+    assert!(views.len() >= 4, "{views:?}");
+    assert!(
+        views.contains("print/handbook/index.html")
+            || views.iter().any(|v| v.starts_with("print/handbook/")),
+        "{views:?}"
+    );
+    let sections = |file: &str| ids_with_class(&read(file), "print-section");
+    assert!(
+        sections("print/index.html").len() < 5,
+        "{:?}",
+        sections("print/index.html")
+    );
+    let mut seen = std::collections::BTreeSet::new();
+    for view in &views {
+        for section in sections(view) {
+            assert!(seen.insert(section.clone()), "{section} is in two views");
+        }
+    }
+    // Together they hold every page the one view of an unsplit build holds.
+    let (_keep, unsplit) = build_sample();
+    let one: std::collections::BTreeSet<String> = ids_with_class(
+        &std::fs::read_to_string(unsplit.join("print/index.html")).unwrap(),
+        "print-section",
+    )
+    .into_iter()
+    .collect();
+    assert_eq!(seen, one);
+    // Each view is something `tenet pdf` prints.
+    for view in &views {
+        assert!(
+            report.printables.iter().any(|p| &p.html == view),
+            "{view} is not printed to PDF"
+        );
+    }
+}

@@ -78,6 +78,18 @@ pub fn read_output(site: &Path, rel: &str) -> String {
     fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
+/// An HTML file of an output folder in one spelling, whatever `[build] minify` made of it: put
+/// through the full minifier (attributes unquoted and in order, entities decoded), so tests can
+/// look for `<html dir=ltr lang=fr>`.
+/// Other files are read as they are.
+pub fn read_minified(site: &Path, rel: &str) -> String {
+    let html = read_output(site, rel);
+    if !rel.ends_with(".html") {
+        return html;
+    }
+    String::from_utf8(tenet::render::minify::minify_html(html.as_bytes())).expect("UTF-8")
+}
+
 /// A handbook in a temporary folder of its own, removed with it.
 pub struct Handbook {
     pub dir: tempfile::TempDir,
@@ -126,6 +138,11 @@ impl Handbook {
 
     pub fn read(&self, rel: &str) -> String {
         fs::read_to_string(self.site().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// An HTML file of the output, as [`read_minified`] spells it.
+    pub fn read_minified(&self, rel: &str) -> String {
+        read_minified(&self.site(), rel)
     }
 
     /// Builds and panics with every diagnostic when the build has errors.
