@@ -41,15 +41,28 @@ pub fn encode_path(path: &str) -> String {
     out
 }
 
-/// A link from the page `from` (an id) to a page id with an optional anchor.
+/// A link from the page `from` (an id) to a page id with an optional anchor: the shortest
+/// relative path between their folders (`../1.1-evolution/index.html` between two lessons of a
+/// module, not up to the root and down again).
 pub fn href(from: &str, to: &str, anchor: Option<&str>) -> String {
     if from == to
         && let Some(anchor) = anchor
     {
         return format!("#{anchor}");
     }
-    let mut url = root_of(from);
-    url.push_str(&encode_path(&output_path(to)));
+    let from_parts: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    let to_parts: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
+    let shared = from_parts
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut url = "../".repeat(from_parts.len() - shared);
+    for part in &to_parts[shared..] {
+        url.push_str(&encode_path(part));
+        url.push('/');
+    }
+    url.push_str("index.html");
     if let Some(anchor) = anchor {
         url.push('#');
         url.push_str(anchor);
@@ -74,5 +87,14 @@ mod tests {
         assert_eq!(href("a", "", None), "../index.html");
         assert_eq!(href("a", "a", Some("km")), "#km");
         assert_eq!(href("a", "my page", None), "../my%20page/index.html");
+        // The shortest way: up to the folder both share, then down.
+        assert_eq!(
+            href("lessons/m1/1.3", "lessons/m1/1.1", Some("km")),
+            "../1.1/index.html#km"
+        );
+        assert_eq!(href("lessons/m1/1.3", "lessons/m1", None), "../index.html");
+        assert_eq!(href("lessons/m1", "lessons/m1/1.1", None), "1.1/index.html");
+        assert_eq!(href("lessons/m1", "lessons/m1", None), "index.html");
+        assert_eq!(href("a/bc", "a/b", None), "../b/index.html");
     }
 }
