@@ -460,8 +460,8 @@ impl Renderer<'_> {
     }
 
     /// Every page in reading order (or, with a scope, that page and the pages under it), for
-    /// the print view at `id`; those it does not hold (a split handbook's) link to the views
-    /// that do.
+    /// the print view at `id`; in a split handbook's view, the pages it holds and the first page
+    /// of each part's view, linking to it.
     fn print_context(&self, scope: Option<usize>, id: &str) -> Vec<PrintPageCx> {
         let site = self.site;
         let top = scope.unwrap_or(site.home);
@@ -477,8 +477,12 @@ impl Renderer<'_> {
             }
         };
         let printed = self.print_pages(scope);
-        let listed = match scope {
-            None => vec![true; site.pages.len()],
+        // Split, the handbook's view lists the pages it holds and the views' first pages (each
+        // view lists its own): the contents of 100,000 pages would be a 20 MB file of its own.
+        let listed: Vec<bool> = match scope {
+            None => (0..site.pages.len())
+                .map(|p| printed[p] || self.print_views.holder[p] == Some(p))
+                .collect(),
             Some(_) => printed.clone(),
         };
         let root = links::root_of(id);

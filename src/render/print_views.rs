@@ -1,9 +1,10 @@
 //! Which print views a render makes of the whole handbook: one page holding every page, or,
 //! when that would be too large to open and print (`[print] split_above_kb`), a view per part.
 //!
-//! Split, the handbook's print view (`print/index.html`) keeps the cover, the whole contents
-//! list (each entry a link into the view that holds the page) and the pages above the parts
-//! (the home page; a part too large for one view of its own); every part (a page under the home
+//! Split, the handbook's print view (`print/index.html`) keeps the cover, a contents list of
+//! the parts (each entry a link to the part's view, which has the contents of its own pages)
+//! and the pages above the parts (the home page; a part too large for one view of its own);
+//! every part (a page under the home
 //! page, with the pages under it) that fits goes into a view of its own at
 //! `print/<part id>/index.html`, and a part too large is split the same way into its children.
 //! A single page larger than the limit still gets a view of its own.
