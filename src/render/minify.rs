@@ -1,5 +1,10 @@
 //! Minifying what a build writes: pages (HTML with their inline CSS) and the theme's scripts
-//! and stylesheets.
+//! and stylesheets. Pages and stylesheets need the `full-minify` feature (minify-html, and the
+//! CSS minifier it brings, are a third of a clean build's compile time); without it they are
+//! written as they are, and `[build] minify = "full"` is a warning.
+
+/// Whether this build of tenet has the full minifier (`--features full-minify`).
+pub const FULL: bool = cfg!(feature = "full-minify");
 
 /// How deep a page's elements may nest for it to be minified: the minifier recurses per level,
 /// and a deeper page (raw HTML nested thousands deep) would overflow its thread's stack.
@@ -39,7 +44,15 @@ pub fn nesting_depth(html: &[u8]) -> usize {
     deepest
 }
 
+/// Minifies one HTML page (inline CSS too; there is no inline script worth the cost); without
+/// the `full-minify` feature, returns it as it is.
+#[cfg(not(feature = "full-minify"))]
+pub fn minify_html(html: &[u8]) -> Vec<u8> {
+    html.to_vec()
+}
+
 /// Minifies one HTML page (inline CSS too; there is no inline script worth the cost).
+#[cfg(feature = "full-minify")]
 pub fn minify_html(html: &[u8]) -> Vec<u8> {
     let cfg = minify_html::Cfg {
         keep_closing_tags: true,
@@ -85,6 +98,7 @@ pub fn minify_asset(rel: &str, bytes: Vec<u8>) -> Vec<u8> {
             .code;
         return smaller(code.into_bytes(), bytes);
     }
+    #[cfg(feature = "full-minify")]
     if rel.ends_with(".css") && !bytes.windows(7).any(|w| w.eq_ignore_ascii_case(b"</style")) {
         let mut wrapped = b"<style>".to_vec();
         wrapped.extend_from_slice(&bytes);
