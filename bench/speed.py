@@ -21,6 +21,9 @@ ratios.
 Zola: `--zola PATH`, else bench/out/peers/zola-src/target/release/zola, else `zola` on PATH.
 Without one, the script says how to build it and carries on with tenet alone.
 
+The `minify = "full"` builds need a binary built with `--features full-minify` (without it they
+warn and come out compact).
+
 Stdlib only.  python3 bench/speed.py --help
 """
 from __future__ import annotations
