@@ -160,8 +160,8 @@ pub enum Minify {
     /// scripts and stylesheets are minified (once per build).
     Compact,
     /// `"full"`: as `true`, and every page through an HTML minifier too (attribute quotes,
-    /// whitespace between elements): about 3% fewer bytes (1% gzipped) for about 1.7 times the
-    /// build time.
+    /// whitespace between elements): about 2% fewer bytes for about 1.6 times the build time
+    /// (BENCHMARKS.md). Needs the `full-minify` feature; without it, as `true`, with a warning.
     Full,
 }
 

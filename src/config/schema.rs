@@ -290,8 +290,23 @@ pub(super) fn parse_file(text: &str, shown: &Path) -> (Option<Parsed>, Vec<Diagn
         accent: pos("theme", "accent"),
         languages: language_positions(table.get_ref(), &lines),
     };
+    let minify_at = pos("build", "minify");
     match RawConfig::deserialize(toml::de::Deserializer::from(table)) {
         Ok(raw) => {
+            // The full minifier is a feature of the build of tenet (a third of its compile
+            // time); without it such pages are written compact.
+            if raw.build.minify == Some(Minify::Full) && !cfg!(feature = "full-minify") {
+                let mut d = Diagnostic::warning(
+                    shown,
+                    "`minify = \"full\"` needs a tenet built with the full minifier: pages are written compact, as with `minify = true`",
+                )
+                .help("install tenet with `cargo install --path . --features full-minify`, or set `minify = true`")
+                .code("minify-unavailable");
+                if let Some(pos) = minify_at {
+                    d = d.at(pos);
+                }
+                problems.push(d);
+            }
             for (key, value, pos) in [
                 ("primary", &raw.theme.primary, at.primary),
                 ("accent", &raw.theme.accent, at.accent),

@@ -107,14 +107,14 @@ fn opens_element(lower: &str, name: &str) -> bool {
         && !after.contains(&format!("</{name}"))
 }
 
-fn tag_words(line: &str) -> impl Iterator<Item = String> + '_ {
+/// The first word of each `{% … %}` tag on a line (`raw`, `endraw`, `if`).
+fn tag_words(line: &str) -> impl Iterator<Item = &str> {
     line.match_indices("{%").map(move |(at, _)| {
         line[at + 2..]
             .trim_start_matches(['-', ' ', '\t'])
             .split(|c: char| !c.is_ascii_alphanumeric())
             .next()
             .unwrap_or("")
-            .to_string()
     })
 }
 

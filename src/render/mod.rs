@@ -201,17 +201,8 @@ pub fn render(
         );
     }
     let jobs = jobs::list(site, &theme.tera, search_page, &renderer.print_views);
+    // Without the full minifier `"full"` is compact (book.toml's reading warned).
     let minify = config.build.minify == crate::config::Minify::Full && minify::FULL;
-    if config.build.minify == crate::config::Minify::Full && !minify::FULL {
-        problems.push(
-            Diagnostic::warning(
-                display_path(display_root, Path::new("book.toml")),
-                "`minify = \"full\"` needs a tenet built with the full minifier: pages are written compact, as with `minify = true`",
-            )
-            .help("install tenet with `cargo install --path . --features full-minify`, or set `minify = true`")
-            .code("minify-unavailable"),
-        );
-    }
     // The link check: the files known before any page is made, and each file as scanned.
     let known = {
         let mut paths: Vec<String> = jobs.iter().map(|job| job.path(site)).collect();
