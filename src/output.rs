@@ -213,6 +213,24 @@ impl Staging {
         })
     }
 
+    /// A file for the build's own use while it runs ([`crate::spill`]), in the temporary
+    /// folder and unlinked at once, so that it is never part of the output and goes with the
+    /// process. None where a file cannot be unlinked while open (Windows): the build then
+    /// holds what it would have spilled.
+    pub fn spill(&self) -> std::io::Result<Option<std::sync::Arc<crate::spill::Spill>>> {
+        if !cfg!(unix) {
+            return Ok(None);
+        }
+        let path = self.temp.join(".tenet-spill");
+        let file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        fs::remove_file(&path)?;
+        Ok(Some(crate::spill::Spill::new(file)))
+    }
+
     /// Writes one file at a relative path (`a/b/index.html`). Two writes to one path, or a
     /// path that would leave the folder, are errors.
     pub fn write(&self, rel: &str, data: &[u8]) -> Result<(), String> {

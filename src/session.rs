@@ -799,6 +799,28 @@ fn build_part(
         changed,
     } = content;
 
+    // A clean build spills page bodies into a file of its temporary output folder from the
+    // parse to the render (a session that builds again keeps them, to reuse them), so that
+    // the folder is made first.
+    if write && !track && !report.has_errors() && staging.is_none() {
+        open_staging(staging, out_dir, track, previous, report);
+    }
+    let spill = match staging
+        .as_ref()
+        .filter(|_| write && !track)
+        .map(|s| s.spill())
+    {
+        Some(Ok(spill)) => spill,
+        Some(Err(e)) => {
+            report.diagnostics.push(
+                Diagnostic::error(out_dir, format!("cannot create a temporary file: {e}"))
+                    .code("io"),
+            );
+            None
+        }
+        None => None,
+    };
+
     // Parse: each file is read inside the parallel parse, so only a few sources are in memory
     // at once; a file whose text (and place) is as the session last parsed it is not parsed
     // again.
@@ -875,10 +897,22 @@ fn build_part(
         let (parsed, problems) = page::parse(&source, parse_options);
         // The search index records the page's text here, while it is at hand.
         let (page, search) = match parsed {
-            Some(p) => {
-                let record = collector
-                    .as_ref()
-                    .map(|c| Arc::new(c.record_page(&p.page, &p.text)));
+            Some(mut p) => {
+                let record = collector.as_ref().map(|c| {
+                    let mut record = c.record_page(&p.page, &p.text);
+                    if let Some(spill) = &spill
+                        && let crate::spill::Spilled::Held(store) =
+                            std::mem::take(&mut record.store)
+                    {
+                        record.store = crate::spill::Spilled::into(store, Some(spill));
+                    }
+                    Arc::new(record)
+                });
+                if let Some(spill) = &spill
+                    && let crate::spill::Spilled::Held(body) = std::mem::take(&mut p.page.body)
+                {
+                    p.page.body = crate::spill::Text::into(body, Some(spill));
+                }
                 (Some(Arc::new(p.page)), record)
             }
             None => (None, None),
@@ -1019,20 +1053,7 @@ fn build_part(
             .extend(site::lints::missing_files(&site, &exists));
     }
     if write && !report.has_errors() && staging.is_none() {
-        let made = if track {
-            output::Staging::tracked(out_dir, previous.take())
-        } else {
-            output::Staging::new(out_dir)
-        };
-        match made {
-            Ok(made) => *staging = Some(made),
-            Err(e) => {
-                report.diagnostics.push(
-                    Diagnostic::error(out_dir, format!("cannot create the output folder: {e}"))
-                        .code("io"),
-                );
-            }
-        }
+        open_staging(staging, out_dir, track, previous, report);
     }
     let out = staging
         .as_ref()
@@ -1094,6 +1115,11 @@ fn build_part(
         );
         report.diagnostics.extend(problems);
     }
+    if let Some(failure) = spill.as_ref().and_then(|s| s.failure()) {
+        report
+            .diagnostics
+            .push(Diagnostic::error(out_dir, failure).code("io"));
+    }
     clock.lap(report, "render");
     // What the pages and templates wrote, to report a broken link where it is written.
     let links = linkcheck::Written {
@@ -1151,6 +1177,30 @@ fn build_part(
         memory.site = Some(site);
     }
     (rendered, links)
+}
+
+/// Makes the temporary output folder the build writes into.
+fn open_staging(
+    staging: &mut Option<output::Staging>,
+    out_dir: &Path,
+    track: bool,
+    previous: &mut Option<output::Manifest>,
+    report: &mut Report,
+) {
+    let made = if track {
+        output::Staging::tracked(out_dir, previous.take())
+    } else {
+        output::Staging::new(out_dir)
+    };
+    match made {
+        Ok(made) => *staging = Some(made),
+        Err(e) => {
+            report.diagnostics.push(
+                Diagnostic::error(out_dir, format!("cannot create the output folder: {e}"))
+                    .code("io"),
+            );
+        }
+    }
 }
 
 /// When book.toml cannot be read, the content is still checked with default settings.

@@ -97,7 +97,7 @@ pub struct ParsedPage {
     pub id_pos: Pos,
     pub fm: FrontMatter,
     /// Body HTML with tokens (see [`tokens`]).
-    pub body: String,
+    pub body: crate::spill::Text,
     pub headings: Vec<Heading>,
     pub blocks: Vec<Block>,
     pub refs: Vec<Ref>,
@@ -227,7 +227,7 @@ pub fn parse(source: &Source, options: ParseOptions) -> (Option<Parsed>, Vec<Dia
         id,
         id_pos,
         fm,
-        body: rendered.html,
+        body: crate::spill::Spilled::Held(rendered.html),
         headings: rendered.headings,
         blocks: rendered.blocks,
         refs: rendered.refs,

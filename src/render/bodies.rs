@@ -57,20 +57,21 @@ fn prefix_ids(html: &str, anchor: &str) -> String {
 }
 
 impl Renderer<'_> {
-    /// Fills the tokens of a piece of body HTML of `source` for display on the page `from`.
-    pub fn fill(&self, source: usize, html: &str, from: &str) -> String {
-        self.fill_keeping(source, html, from, &|_| true)
+    /// Fills the tokens of a piece of body HTML of `source` (its bytes in `range`) for display
+    /// on the page `from`.
+    pub fn fill(&self, source: usize, range: Range<usize>, from: &str) -> String {
+        self.fill_keeping(source, range, from, &|_| true)
     }
 
     /// [`Renderer::fill`], leaving out the blocks whose kind `keep` refuses, with all they hold.
     pub fn fill_keeping(
         &self,
         source: usize,
-        html: &str,
+        range: Range<usize>,
         from: &str,
         keep: &dyn Fn(crate::page::BlockKind) -> bool,
     ) -> String {
-        self.fill_for(source, html, from, None, keep)
+        self.fill_for(source, range, from, None, keep)
     }
 
     /// A page's body for the print view of the whole handbook: references become links within
@@ -135,7 +136,7 @@ impl Renderer<'_> {
     pub fn print_body(&self, page: usize, from: &str, printed: &[bool]) -> String {
         let html = self.fill_for(
             page,
-            &self.site.pages[page].body,
+            0..self.site.pages[page].body.len(),
             from,
             Some(printed),
             &|_| true,
@@ -148,15 +149,17 @@ impl Renderer<'_> {
     fn fill_for(
         &self,
         source: usize,
-        html: &str,
+        range: Range<usize>,
         from: &str,
         printed: Option<&[bool]>,
         keep: &dyn Fn(crate::page::BlockKind) -> bool,
     ) -> String {
         if self.cheap {
-            return self.fill_fingerprint(source, html, from, printed, keep);
+            return self.fill_fingerprint(source, range, from, printed, keep);
         }
         let page = &self.site.pages[source];
+        let html = page.body.text(range);
+        let html = html.as_ref();
         let refs = &self.site.refs[source];
         let mut out = String::with_capacity(html.len() + 256);
         // Blocks being left out, with where the output stood when each opened.
@@ -242,7 +245,7 @@ impl Renderer<'_> {
     fn fill_fingerprint(
         &self,
         source: usize,
-        html: &str,
+        range: Range<usize>,
         from: &str,
         printed: Option<&[bool]>,
         keep: &dyn Fn(crate::page::BlockKind) -> bool,
@@ -251,10 +254,8 @@ impl Renderer<'_> {
         let page = &self.site.pages[source];
         let mut h = rustc_hash::FxHasher::default();
         page.source_hash.hash(&mut h);
-        (html.as_ptr() as usize)
-            .wrapping_sub(page.body.as_ptr() as usize)
-            .hash(&mut h);
-        html.len().hash(&mut h);
+        range.start.hash(&mut h);
+        range.len().hash(&mut h);
         from.hash(&mut h);
         for kind in BlockKind::ALL {
             keep(kind).hash(&mut h);
@@ -276,14 +277,13 @@ impl Renderer<'_> {
 
     /// The body of a page, filled for display on `from`.
     pub fn body(&self, page: usize, from: &str) -> String {
-        self.fill(page, &self.site.pages[page].body, from)
+        self.fill(page, 0..self.site.pages[page].body.len(), from)
     }
 
     /// The inner HTML of one block, filled for display on `from`.
     pub fn block_html(&self, page: usize, block: usize, from: &str) -> String {
         let p = &self.site.pages[page];
-        let range: Range<usize> = p.blocks[block].inner.clone();
-        self.fill(page, &p.body[range], from)
+        self.fill(page, p.blocks[block].inner.clone(), from)
     }
 
     fn anchor_name(&self, page: usize, anchor: Option<Anchor>) -> Option<&str> {

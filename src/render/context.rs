@@ -579,7 +579,7 @@ impl Renderer<'_> {
                 label: self.block_label(block),
                 html: if handout {
                     let range = block.inner.clone();
-                    self.fill_keeping(p, &page.body[range], id, &|k| k == BlockKind::KeyMessage)
+                    self.fill_keeping(p, range, id, &|k| k == BlockKind::KeyMessage)
                 } else {
                     self.block_html(p, b, id)
                 },

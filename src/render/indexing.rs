@@ -18,15 +18,15 @@ pub(super) enum Terms {
 /// A page's stored search documents, owned or in a record someone else holds too.
 pub(super) enum Store {
     /// The bytes, and the record's hash.
-    Own(Vec<u8>, u64),
+    Own(crate::spill::Spilled<Vec<u8>>, u64),
     Shared(Arc<PageRecord>),
 }
 
 impl Store {
-    pub(super) fn bytes(&self) -> &[u8] {
+    pub(super) fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
         match self {
-            Store::Own(bytes, _) => bytes,
-            Store::Shared(record) => &record.store,
+            Store::Own(bytes, _) => bytes.all(),
+            Store::Shared(record) => record.store.all(),
         }
     }
 

@@ -278,7 +278,7 @@ pub fn render(
                             parent: &parent,
                             links,
                         };
-                        let data = crate::search::document_file(sp, record.bytes(), &header);
+                        let data = crate::search::document_file(sp, &record.bytes(), &header);
                         if let Err(e) = out.write(&path, &data) {
                             return Some(Diagnostic::error("search", e).code("io"));
                         }

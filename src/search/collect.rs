@@ -266,7 +266,7 @@ impl Collector {
         };
         PageRecord {
             docs: records,
-            store: deflate(&json),
+            store: crate::spill::Spilled::Held(deflate(&json)),
             hash,
             words,
             pairs,

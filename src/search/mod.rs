@@ -58,7 +58,7 @@ pub const KIND_ORDER: [Kind; 7] = [
 pub struct PageRecord {
     pub docs: Vec<DocRecord>,
     /// Raw-deflated JSON `[[local, anchor, title, text], ...]`.
-    pub store: Vec<u8>,
+    pub store: crate::spill::Spilled<Vec<u8>>,
     /// A hash of the page's documents (their text, titles and anchors), for the index version.
     pub hash: u64,
     /// The ids of the words its documents use, sorted (kept only by a collector that tracks
@@ -275,7 +275,7 @@ mod tests {
         );
         let locals: Vec<u8> = rec.docs.iter().map(|d| d.local).collect();
         assert_eq!(locals, [0, 1, 2, 128]);
-        let json = encode::inflate(&rec.store);
+        let json = encode::inflate(&rec.store.all());
         let docs: Vec<(u32, String, String, String)> = serde_json::from_slice(&json).unwrap();
         assert_eq!(
             docs[0],

@@ -424,7 +424,7 @@ fn synthetic_home(title: &str, display_root: &Path) -> ParsedPage {
             title: title.to_string(),
             ..Default::default()
         },
-        body: String::new(),
+        body: Default::default(),
         headings: Vec::new(),
         blocks: Vec::new(),
         refs: Vec::new(),

@@ -1,0 +1,251 @@
+//! Spill: bytes a build makes early and needs late (page bodies, the search index's page
+//! documents), written to one unnamed file while the build runs instead of being held in
+//! memory from the parse to the render. A large handbook's bodies are most of what a build
+//! would otherwise hold (900 MB of HTML at 100,000 pages).
+//!
+//! The file is made inside the build's temporary output folder and unlinked at once where the
+//! system allows it (Unix), so it never shows in the output, nor survives the process. Writes
+//! and reads take positions (`pwrite`/`pread`), so the parallel parse and render never wait on
+//! one another. An I/O error is remembered, not thrown: reads then give nothing, and the
+//! session reports the error, which fails the build before anything is moved into place.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::ops::Range;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The file, and where its next bytes go.
+#[derive(Debug)]
+pub struct Spill {
+    file: File,
+    end: AtomicU64,
+    failure: Mutex<Option<String>>,
+}
+
+impl Spill {
+    /// Spills into `file`, which must be empty, opened to read and write.
+    pub fn new(file: File) -> Arc<Spill> {
+        Arc::new(Spill {
+            file,
+            end: AtomicU64::new(0),
+            failure: Mutex::new(None),
+        })
+    }
+
+    /// Writes `bytes`; returns where they are, or None after an I/O error (remembered).
+    fn put(&self, bytes: &[u8]) -> Option<u64> {
+        let at = self.end.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        match write_at(&self.file, bytes, at) {
+            Ok(()) => Some(at),
+            Err(e) => {
+                self.fail(format!("cannot write the build's temporary file: {e}"));
+                None
+            }
+        }
+    }
+
+    /// `len` bytes from `at` (empty after an I/O error, which is remembered).
+    fn get(&self, at: u64, len: usize) -> Vec<u8> {
+        let mut bytes = vec![0; len];
+        match read_at(&self.file, &mut bytes, at) {
+            Ok(()) => bytes,
+            Err(e) => {
+                self.fail(format!("cannot read the build's temporary file: {e}"));
+                Vec::new()
+            }
+        }
+    }
+
+    fn fail(&self, message: String) {
+        let mut failure = self.failure.lock().expect("spill lock");
+        failure.get_or_insert(message);
+    }
+
+    /// The first I/O error met, if any.
+    pub fn failure(&self) -> Option<String> {
+        self.failure.lock().expect("spill lock").clone()
+    }
+
+    /// Bytes written so far.
+    pub fn len(&self) -> u64 {
+        self.end.load(Ordering::Relaxed)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(unix)]
+fn write_at(file: &File, bytes: &[u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(file, bytes, at)
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, bytes: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, bytes, at)
+}
+
+#[cfg(windows)]
+fn write_at(file: &File, mut bytes: &[u8], mut at: u64) -> std::io::Result<()> {
+    while !bytes.is_empty() {
+        let n = std::os::windows::fs::FileExt::seek_write(file, bytes, at)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        bytes = &bytes[n..];
+        at += n as u64;
+    }
+    Ok(())
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, mut bytes: &mut [u8], mut at: u64) -> std::io::Result<()> {
+    while !bytes.is_empty() {
+        let n = std::os::windows::fs::FileExt::seek_read(file, bytes, at)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        bytes = &mut bytes[n..];
+        at += n as u64;
+    }
+    Ok(())
+}
+
+/// Bytes held in memory, or spilled.
+#[derive(Debug, Clone)]
+pub enum Spilled<T> {
+    Held(T),
+    Out {
+        spill: Arc<Spill>,
+        at: u64,
+        len: u32,
+    },
+}
+
+impl<T: AsRef<[u8]>> Spilled<T> {
+    /// Spills `value` when there is a spill (and it takes it), else holds it.
+    pub fn into(value: T, spill: Option<&Arc<Spill>>) -> Spilled<T> {
+        let bytes = value.as_ref();
+        match spill {
+            Some(spill) if u32::try_from(bytes.len()).is_ok() => match spill.put(bytes) {
+                Some(at) => Spilled::Out {
+                    spill: spill.clone(),
+                    at,
+                    len: bytes.len() as u32,
+                },
+                None => Spilled::Held(value),
+            },
+            _ => Spilled::Held(value),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Spilled::Held(value) => value.as_ref().len(),
+            Spilled::Out { len, .. } => *len as usize,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The bytes in `range` (clamped to the value).
+    pub fn bytes(&self, range: Range<usize>) -> Cow<'_, [u8]> {
+        let end = range.end.min(self.len());
+        let start = range.start.min(end);
+        match self {
+            Spilled::Held(value) => Cow::Borrowed(&value.as_ref()[start..end]),
+            Spilled::Out { spill, at, .. } => Cow::Owned(spill.get(at + start as u64, end - start)),
+        }
+    }
+
+    /// All the bytes.
+    pub fn all(&self) -> Cow<'_, [u8]> {
+        self.bytes(0..self.len())
+    }
+}
+
+/// A page body: HTML, held or spilled.
+pub type Text = Spilled<String>;
+
+impl Text {
+    /// The text in `range` (byte offsets on character boundaries).
+    pub fn text(&self, range: Range<usize>) -> Cow<'_, str> {
+        match self.bytes(range) {
+            Cow::Borrowed(b) => String::from_utf8_lossy(b),
+            Cow::Owned(b) => match String::from_utf8(b) {
+                Ok(s) => Cow::Owned(s),
+                Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            },
+        }
+    }
+
+    /// All the text.
+    pub fn all_text(&self) -> Cow<'_, str> {
+        self.text(0..self.len())
+    }
+}
+
+impl<T: Default> Default for Spilled<T> {
+    fn default() -> Self {
+        Spilled::Held(T::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spill() -> Arc<Spill> {
+        let dir = std::env::temp_dir().join(format!("tenet-spill-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{:?}", std::thread::current().id()));
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&path)
+            .unwrap();
+        let _ = std::fs::remove_file(&path);
+        Spill::new(file)
+    }
+
+    #[test]
+    fn spilled_text_reads_back_whole_and_in_part() {
+        let spill = spill();
+        let a = Text::into("first body: é".to_string(), Some(&spill));
+        let b = Text::into("<p>second</p>".to_string(), Some(&spill));
+        assert!(matches!(a, Spilled::Out { .. }));
+        assert_eq!(a.all_text(), "first body: é");
+        assert_eq!(b.all_text(), "<p>second</p>");
+        assert_eq!(b.text(3..9), "second");
+        assert_eq!(b.text(3..900), "second</p>");
+        assert_eq!(spill.len(), ("first body: é".len() + 13) as u64);
+        assert!(spill.failure().is_none());
+    }
+
+    #[test]
+    fn without_a_spill_text_is_held() {
+        let held = Text::into("kept".to_string(), None);
+        assert!(matches!(held, Spilled::Held(_)));
+        assert_eq!(held.text(1..3), "ep");
+    }
+
+    #[test]
+    fn parallel_writes_do_not_overlap() {
+        use rayon::prelude::*;
+        let spill = spill();
+        let texts: Vec<Text> = (0..500)
+            .into_par_iter()
+            .map(|i| Text::into(format!("page {i} ").repeat(i % 7 + 1), Some(&spill)))
+            .collect();
+        for (i, t) in texts.iter().enumerate() {
+            assert_eq!(t.all_text(), format!("page {i} ").repeat(i % 7 + 1));
+        }
+    }
+}
