@@ -900,19 +900,11 @@ fn build_part(
             Some(mut p) => {
                 let record = collector.as_ref().map(|c| {
                     let mut record = c.record_page(&p.page, &p.text);
-                    if let Some(spill) = &spill
-                        && let crate::spill::Spilled::Held(store) =
-                            std::mem::take(&mut record.store)
-                    {
-                        record.store = crate::spill::Spilled::into(store, Some(spill));
-                    }
+                    record.store.spill(spill.as_ref());
+                    record.docs.spill(spill.as_ref());
                     Arc::new(record)
                 });
-                if let Some(spill) = &spill
-                    && let crate::spill::Spilled::Held(body) = std::mem::take(&mut p.page.body)
-                {
-                    p.page.body = crate::spill::Text::into(body, Some(spill));
-                }
+                p.page.body.spill(spill.as_ref());
                 (Some(Arc::new(p.page)), record)
             }
             None => (None, None),

@@ -142,6 +142,26 @@ impl<T: AsRef<[u8]>> Spilled<T> {
         }
     }
 
+    /// Spills a held value (when there is a spill).
+    pub fn spill(&mut self, spill: Option<&Arc<Spill>>)
+    where
+        T: Default,
+    {
+        if spill.is_some()
+            && let Spilled::Held(value) = self
+        {
+            *self = Spilled::into(std::mem::take(value), spill);
+        }
+    }
+
+    /// A new value in the same place as this one: spilled to the same file, or held.
+    pub fn beside(&self, value: T) -> Spilled<T> {
+        match self {
+            Spilled::Held(_) => Spilled::Held(value),
+            Spilled::Out { spill, .. } => Spilled::into(value, Some(spill)),
+        }
+    }
+
     pub fn len(&self) -> usize {
         match self {
             Spilled::Held(value) => value.as_ref().len(),

@@ -5,14 +5,26 @@ use std::sync::{Arc, Mutex};
 
 use super::SearchInput;
 use crate::page::Kind;
-use crate::search::{Collector, DocRecord, PageRecord, Plan};
+use crate::search::{Collector, DocRecord, Docs, PageRecord, Plan};
 use crate::site::Site;
 
-/// A page's search terms, owned or in a record someone else holds too (copied when the index
-/// is made, as link texts are added to them).
+/// A page's search terms (encoded), owned or in a record someone else holds too.
 pub(super) enum Terms {
-    Own(Vec<DocRecord>),
+    Own(Docs),
     Shared(Arc<PageRecord>),
+}
+
+impl Terms {
+    pub(super) fn encoded(&self) -> &Docs {
+        match self {
+            Terms::Own(docs) => docs,
+            Terms::Shared(record) => &record.docs,
+        }
+    }
+
+    pub(super) fn docs(&self) -> Vec<DocRecord> {
+        DocRecord::decode(&self.encoded().all())
+    }
 }
 
 /// A page's stored search documents, owned or in a record someone else holds too.
@@ -54,11 +66,7 @@ pub(super) fn link_texts(
         .par_iter()
         .enumerate()
         .map(|(p, t)| {
-            let docs: &[DocRecord] = match t {
-                None => &[],
-                Some(Terms::Own(docs)) => docs,
-                Some(Terms::Shared(record)) => &record.docs,
-            };
+            let docs: Vec<DocRecord> = t.as_ref().map(Terms::docs).unwrap_or_default();
             docs.iter()
                 .filter(|d| !d.refs.is_empty())
                 .map(|d| {

@@ -440,25 +440,36 @@ pub fn render(
         let (Some(collector), Some(plan), Some(out)) = (collector, plan.as_ref(), out) else {
             return Vec::new();
         };
-        // The generated link text of references, known now that the site is resolved.
-        let mut terms: Vec<Option<Vec<crate::search::DocRecord>>> = terms
+        // The generated link text of references, known now that the site is resolved, added
+        // to the records of the documents that have some (put back where they were: held, or
+        // spilled again).
+        let mut link_words = Vec::new();
+        let terms: Vec<Option<crate::search::Docs>> = terms
             .into_iter()
-            .map(|t| {
-                t.map(|t| match t {
-                    Terms::Own(docs) => docs,
-                    Terms::Shared(record) => record.docs.clone(),
-                })
+            .zip(&link_texts)
+            .enumerate()
+            .map(|(p, (terms, links))| {
+                let terms = terms?;
+                if links.is_empty() {
+                    return Some(match terms {
+                        Terms::Own(docs) => docs,
+                        Terms::Shared(record) => record.docs.clone(),
+                    });
+                }
+                let mut docs = terms.docs();
+                let language = collector.language_of(site.pages[p].language.as_deref());
+                for (local, texts) in links {
+                    if let Some(doc) = docs.iter_mut().find(|d| d.local == *local) {
+                        collector.add_link_text(language, doc, texts, &mut link_words);
+                    }
+                }
+                Some(
+                    terms
+                        .encoded()
+                        .beside(crate::search::DocRecord::encode(&docs)),
+                )
             })
             .collect();
-        let mut link_words = Vec::new();
-        for (p, (docs, links)) in terms.iter_mut().zip(&link_texts).enumerate() {
-            let language = collector.language_of(site.pages[p].language.as_deref());
-            for (local, texts) in links {
-                if let Some(doc) = docs.iter_mut().flatten().find(|d| d.local == *local) {
-                    collector.add_link_text(language, doc, texts, &mut link_words);
-                }
-            }
-        }
         let in_use = collector.words_in_use(
             used.iter()
                 .map(|r| r.words.as_slice())
@@ -652,7 +663,7 @@ impl Renderer<'_> {
         &self,
         collector: &crate::search::Collector,
         plan: &crate::search::Plan,
-        terms: Vec<Option<Vec<crate::search::DocRecord>>>,
+        terms: Vec<Option<crate::search::Docs>>,
         in_use: Option<&[bool]>,
         pairs: &rustc_hash::FxHashSet<u64>,
         version: &str,

@@ -229,7 +229,7 @@ impl Collector {
         if self.track_words {
             scratch.pairs.clear();
         }
-        let records = docs
+        let records: Vec<DocRecord> = docs
             .iter()
             .map(|doc| {
                 let title_len = self.count(&mut scratch, &doc.title, doc.title_weight, true, true);
@@ -265,7 +265,7 @@ impl Collector {
             h.finish()
         };
         PageRecord {
-            docs: records,
+            docs: crate::spill::Spilled::Held(DocRecord::encode(&records)),
             store: crate::spill::Spilled::Held(deflate(&json)),
             hash,
             words,

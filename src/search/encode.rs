@@ -49,6 +49,11 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// How many bytes have been read.
+    pub fn position(&self) -> usize {
+        self.at
+    }
+
     pub fn str(&mut self) -> Option<&'a str> {
         let len = self.varint()? as usize;
         let bytes = self.bytes.get(self.at..self.at + len)?;

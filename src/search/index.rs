@@ -67,15 +67,16 @@ pub struct Labels {
 }
 
 /// Builds the shards and `meta.js` and hands each file to `write` (from several threads).
-/// `records` are the pages' documents (without their text), indexed by site page; each is
-/// dropped once its postings are made.
+/// `records` are the pages' documents (without their text, encoded, maybe spilled), indexed by
+/// site page; each is read twice (for the average lengths, then for the postings), one at a
+/// time, and dropped once its postings are made.
 /// `in_use` says which words of the vocabulary are still in the handbook (None: all); `pairs`
 /// the pairs of words the text has side by side ([`Collector::pairs`]).
 #[allow(clippy::too_many_arguments)]
 pub fn build(
     collector: &Collector,
     plan: &Plan,
-    mut records: Vec<Option<Vec<DocRecord>>>,
+    mut records: Vec<Option<super::Docs>>,
     in_use: Option<&[bool]>,
     pairs: &rustc_hash::FxHashSet<u64>,
     version: &str,
@@ -85,27 +86,24 @@ pub fn build(
 ) {
     let vocabulary = collector.vocabulary.lock().expect("vocabulary lock");
 
-    // BM25 needs the average document length.
-    let (docs, total_len) = records.iter().flatten().fold((0u64, 0u64), |(n, len), r| {
-        (
-            n + r.len() as u64,
-            len + r.iter().map(|d| u64::from(d.len)).sum::<u64>(),
-        )
-    });
+    // BM25 needs the average document length, and the average title length over the
+    // documents whose title is indexed.
+    let (mut docs, mut total_len, mut titled, mut title_tokens) = (0u64, 0u64, 0u64, 0u64);
+    for record in records.iter().flatten() {
+        for d in DocRecord::decode(&record.all()) {
+            docs += 1;
+            total_len += u64::from(d.len);
+            if u32::from(d.local) < KEY_MESSAGE_BASE && d.title_len > 0 {
+                titled += 1;
+                title_tokens += u64::from(d.title_len);
+            }
+        }
+    }
     let avgdl = if docs == 0 {
         1.0
     } else {
         total_len as f64 / docs as f64
     };
-    // And the average title length, over the documents whose title is indexed.
-    let (titled, title_tokens) = records
-        .iter()
-        .flatten()
-        .flatten()
-        .filter(|d| u32::from(d.local) < KEY_MESSAGE_BASE && d.title_len > 0)
-        .fold((0u64, 0u64), |(n, len), d| {
-            (n + 1, len + u64::from(d.title_len))
-        });
     let avg_title = if titled == 0 {
         1.0
     } else {
@@ -121,7 +119,7 @@ pub fn build(
         let Some(record) = records[p].take() else {
             continue;
         };
-        for doc in &record {
+        for doc in &DocRecord::decode(&record.all()) {
             let id = ((sp as i64) << 8) | i64::from(doc.local);
             // BM25F: the text is normalised by length, floored so that a short text is not
             // raised past the next field weight (one word in a key message stays below one in

@@ -56,7 +56,9 @@ pub const KIND_ORDER: [Kind; 7] = [
 /// One page's share of the index, made during the parse.
 #[derive(Debug, Default, Clone)]
 pub struct PageRecord {
-    pub docs: Vec<DocRecord>,
+    /// Its documents' records, encoded ([`DocRecord::encode`]): a build holds one for every
+    /// page until the index is made, so they take little room, and may be spilled.
+    pub docs: Docs,
     /// Raw-deflated JSON `[[local, anchor, title, text], ...]`.
     pub store: crate::spill::Spilled<Vec<u8>>,
     /// A hash of the page's documents (their text, titles and anchors), for the index version.
@@ -68,7 +70,17 @@ pub struct PageRecord {
     pub pairs: Vec<u64>,
 }
 
-#[derive(Debug, Default, Clone)]
+/// A page's [`DocRecord`]s, encoded, held or spilled.
+pub type Docs = crate::spill::Spilled<Vec<u8>>;
+
+impl PageRecord {
+    /// Its documents' records.
+    pub fn docs(&self) -> Vec<DocRecord> {
+        DocRecord::decode(&self.docs.all())
+    }
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct DocRecord {
     pub local: u8,
     /// Number of tokens of the text (the title aside).
@@ -81,6 +93,56 @@ pub struct DocRecord {
     /// References in the text whose link text is generated (index in the page's refs); their
     /// text joins the counts once the site is resolved ([`Collector::add_link_text`]).
     pub refs: Vec<u32>,
+}
+
+impl DocRecord {
+    /// A page's records as bytes: per record its local, lengths, references and terms.
+    pub fn encode(docs: &[DocRecord]) -> Vec<u8> {
+        use encode::Varint;
+        let size: usize = docs.iter().map(|d| d.terms.len() + d.refs.len() + 12).sum();
+        let mut bytes = Vec::with_capacity(size);
+        for d in docs {
+            bytes.push(d.local);
+            bytes.put_varint(u64::from(d.len));
+            bytes.put_varint(u64::from(d.title_len));
+            bytes.put_varint(d.refs.len() as u64);
+            for &r in &d.refs {
+                bytes.put_varint(u64::from(r));
+            }
+            bytes.put_varint(d.terms.len() as u64);
+            bytes.extend_from_slice(&d.terms);
+        }
+        bytes
+    }
+
+    /// [`DocRecord::encode`]'s bytes read back (as far as they are whole).
+    pub fn decode(mut bytes: &[u8]) -> Vec<DocRecord> {
+        let mut docs = Vec::new();
+        while let Some((&local, rest)) = bytes.split_first() {
+            let mut r = encode::Reader::new(rest);
+            let mut next = || r.varint().map(|v| v as u32);
+            let (Some(len), Some(title_len), Some(n)) = (next(), next(), next()) else {
+                break;
+            };
+            let refs: Option<Vec<u32>> = (0..n).map(|_| next()).collect();
+            let (Some(refs), Some(terms_len)) = (refs, next()) else {
+                break;
+            };
+            let at = r.position();
+            let Some(terms) = rest.get(at..at + terms_len as usize) else {
+                break;
+            };
+            docs.push(DocRecord {
+                local,
+                len,
+                title_len,
+                terms: terms.to_vec(),
+                refs,
+            });
+            bytes = &rest[at + terms_len as usize..];
+        }
+        docs
+    }
 }
 
 #[cfg(test)]
@@ -155,8 +217,8 @@ mod tests {
         // Twice: the second time every run comes from the thread's cache.
         for _ in 0..2 {
             let rec = record(&collector, "p.md", &page);
-            assert_eq!(rec.docs.len(), 2);
-            let section = &rec.docs[1];
+            assert_eq!(rec.docs().len(), 2);
+            let section = &rec.docs()[1];
             assert_eq!(section.local, 1);
             assert_eq!(section.len as usize, text::tokenize(body).len());
             let mut want = expected(&collector, body);
@@ -179,7 +241,7 @@ mod tests {
         let page = "+++\ntitle = \"T\"\n+++\n\nprincipal\n";
         let fr = record(&collector, "fr.md", page);
         let en = record_in(&collector, Some("en"), "en.md", page);
-        let stem_of = |rec: &PageRecord| terms(&collector, &rec.docs[0])[0].0.clone();
+        let stem_of = |rec: &PageRecord| terms(&collector, &rec.docs()[0])[0].0.clone();
         let (want_fr, want_en) = (
             rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::French).stem("principal"),
             rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English).stem("principal"),
@@ -198,6 +260,41 @@ mod tests {
         assert_eq!(stem_of(&other), want_fr);
         let languages: Vec<&str> = collector.languages().collect();
         assert_eq!(languages, ["fr", "en"]);
+    }
+
+    #[test]
+    fn doc_records_read_back_as_they_were_encoded() {
+        let docs = vec![
+            DocRecord {
+                local: 0,
+                len: 300,
+                title_len: 4,
+                terms: vec![1, 2, 3, 0x81, 0x01, 7],
+                refs: vec![],
+            },
+            DocRecord {
+                local: 130,
+                len: 0,
+                title_len: 0,
+                terms: vec![],
+                refs: vec![5, 200, 70_000],
+            },
+        ];
+        let bytes = DocRecord::encode(&docs);
+        assert_eq!(DocRecord::decode(&bytes), docs);
+        // A cut record is left out, not misread.
+        assert_eq!(DocRecord::decode(&bytes[..bytes.len() - 1]), docs[..1]);
+        let collector = Collector::new(&["en"], "Key Message");
+        let rec = record(
+            &collector,
+            "a.md",
+            "+++\ntitle = \"T\"\n+++\n\nIntro.\n\n## Two\n\nText.\n",
+        );
+        assert_eq!(
+            DocRecord::decode(&DocRecord::encode(&rec.docs())),
+            rec.docs()
+        );
+        assert_eq!(rec.docs().len(), 2);
     }
 
     #[test]
@@ -243,7 +340,7 @@ mod tests {
             "+++\ntitle = \"Self-defence\"\n+++\n\nA cease-fire, peace\u{2011}keeping \
              and co-operation; not ten - four, nor to—day.\n",
         );
-        let doc = &rec.docs[0];
+        let doc = &rec.docs()[0];
         // The parts are the tokens: joined words add none.
         assert_eq!(doc.title_len, 2);
         assert_eq!(doc.len, 13);
@@ -273,7 +370,7 @@ mod tests {
              Opening words.\n\n## First\n\nOne.\n\n::: key-message\n\nImpartial, not neutral.\n\n:::\n\n\
              ## Second\n\nTwo \"quoted\" \\\\ words.\n",
         );
-        let locals: Vec<u8> = rec.docs.iter().map(|d| d.local).collect();
+        let locals: Vec<u8> = rec.docs().iter().map(|d| d.local).collect();
         assert_eq!(locals, [0, 1, 2, 128]);
         let json = encode::inflate(&rec.store.all());
         let docs: Vec<(u32, String, String, String)> = serde_json::from_slice(&json).unwrap();
@@ -295,7 +392,7 @@ mod tests {
         // The key message's text is not also the first section's.
         assert_eq!(docs[1].3, "One.");
         // Its generated title ("Key Message 1") is not indexed: only its text is.
-        let stems: Vec<String> = terms(&collector, &rec.docs[3])
+        let stems: Vec<String> = terms(&collector, &rec.docs()[3])
             .into_iter()
             .map(|(s, _, _)| s)
             .collect();
@@ -364,7 +461,7 @@ mod ranking_tests {
     /// (document id, impact) postings of `stem`.
     fn postings(pages: &[&str], stem: &str) -> Vec<(u64, u64)> {
         let collector = Collector::new(&["en"], "Key Message");
-        let records: Vec<Option<Vec<DocRecord>>> = pages
+        let records: Vec<Option<Docs>> = pages
             .iter()
             .enumerate()
             .map(|(i, text)| {
