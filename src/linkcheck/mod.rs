@@ -380,6 +380,9 @@ impl<'a> Scanner<'a> {
         let mut reaches = self.reaches;
         reaches.sort_unstable();
         reaches.dedup();
+        // Kept for every file of the site until the check: without the room they grew into.
+        reaches.shrink_to_fit();
+        pending.shrink_to_fit();
         let mut ids: Vec<u64> = self.ids.into_iter().collect();
         ids.sort_unstable();
         Scanned {
