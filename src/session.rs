@@ -905,6 +905,11 @@ fn build_part(
                     Arc::new(record)
                 });
                 p.page.body.spill(spill.as_ref());
+                p.page.refs.spill(spill.as_ref());
+                p.page.headings.spill(spill.as_ref());
+                if let Some(lead) = &mut p.page.lead {
+                    lead.spill(spill.as_ref());
+                }
                 (Some(Arc::new(p.page)), record)
             }
             None => (None, None),

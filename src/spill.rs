@@ -210,6 +210,152 @@ impl Text {
     }
 }
 
+/// A value written as bytes into a [`List`].
+pub trait Codec: Sized {
+    fn encode(&self, out: &mut Vec<u8>);
+    /// None when the bytes end or are not this value's.
+    fn decode(from: &mut Reader<'_>) -> Option<Self>;
+}
+
+/// A list of values as one byte string (a few bytes a value instead of their structs and
+/// strings), held or spilled, read back whole.
+#[derive(Debug, Clone)]
+pub struct List<T> {
+    bytes: Spilled<Vec<u8>>,
+    count: usize,
+    of: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        List {
+            bytes: Spilled::default(),
+            count: 0,
+            of: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T: Codec> List<T> {
+    pub fn new(values: &[T]) -> List<T> {
+        let mut bytes = Vec::new();
+        for v in values {
+            v.encode(&mut bytes);
+        }
+        bytes.shrink_to_fit();
+        List {
+            bytes: Spilled::Held(bytes),
+            count: values.len(),
+            of: std::marker::PhantomData,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The values, in order (fewer only if the spill could not be read: an error the build
+    /// reports).
+    pub fn read(&self) -> Vec<T> {
+        if self.count == 0 {
+            return Vec::new();
+        }
+        let bytes = self.bytes.all();
+        let mut reader = Reader {
+            bytes: &bytes,
+            at: 0,
+        };
+        let mut values = Vec::with_capacity(self.count);
+        while values.len() < self.count {
+            match T::decode(&mut reader) {
+                Some(v) => values.push(v),
+                None => break,
+            }
+        }
+        values
+    }
+
+    /// Moves the bytes to the spill (when there is one).
+    pub fn spill(&mut self, spill: Option<&Arc<Spill>>) {
+        self.bytes.spill(spill);
+    }
+}
+
+/// Appends an unsigned LEB128 number.
+pub fn put_num(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+/// Appends a length, then the bytes.
+pub fn put_str(out: &mut Vec<u8>, text: &str) {
+    put_num(out, text.len() as u64);
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// Appends 0 for none, else the length plus one, then the bytes.
+pub fn put_opt(out: &mut Vec<u8>, text: Option<&str>) {
+    match text {
+        None => out.push(0),
+        Some(t) => {
+            put_num(out, t.len() as u64 + 1);
+            out.extend_from_slice(t.as_bytes());
+        }
+    }
+}
+
+/// Reads what `put_*` wrote.
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    pub fn byte(&mut self) -> Option<u8> {
+        let b = *self.bytes.get(self.at)?;
+        self.at += 1;
+        Some(b)
+    }
+
+    pub fn num(&mut self) -> Option<u64> {
+        let mut value = 0u64;
+        let mut shift = 0;
+        loop {
+            let b = self.byte()?;
+            value |= u64::from(b & 0x7F).checked_shl(shift)?;
+            if b < 0x80 {
+                return Some(value);
+            }
+            shift += 7;
+        }
+    }
+
+    fn text(&mut self, len: usize) -> Option<String> {
+        let bytes = self.bytes.get(self.at..self.at.checked_add(len)?)?;
+        self.at += len;
+        String::from_utf8(bytes.to_vec()).ok()
+    }
+
+    pub fn str(&mut self) -> Option<String> {
+        let len = usize::try_from(self.num()?).ok()?;
+        self.text(len)
+    }
+
+    pub fn opt(&mut self) -> Option<Option<String>> {
+        match self.num()? {
+            0 => Some(None),
+            n => self.text(usize::try_from(n - 1).ok()?).map(Some),
+        }
+    }
+}
+
 impl<T: Default> Default for Spilled<T> {
     fn default() -> Self {
         Spilled::Held(T::default())

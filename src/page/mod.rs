@@ -8,6 +8,7 @@
 pub mod blocks;
 pub mod frontmatter;
 pub mod markdown;
+pub mod refs;
 pub mod slug;
 pub mod tokens;
 
@@ -98,9 +99,10 @@ pub struct ParsedPage {
     pub fm: FrontMatter,
     /// Body HTML with tokens (see [`tokens`]).
     pub body: crate::spill::Text,
-    pub headings: Vec<Heading>,
+    pub headings: refs::Headings,
     pub blocks: Vec<Block>,
-    pub refs: Vec<Ref>,
+    /// Its references, in the order of the body's tokens (read back with `refs.read()`).
+    pub refs: refs::Refs,
     /// Links and images to files of the handbook that are not pages, checked once every
     /// file is known.
     pub files: Vec<FileRef>,
@@ -113,7 +115,7 @@ pub struct ParsedPage {
     /// root-relative paths), with their positions: where the link check reports a broken one.
     pub urls: Vec<(String, Pos)>,
     /// Plain text of the first paragraph, for summaries.
-    pub lead: Option<String>,
+    pub lead: Option<crate::spill::Text>,
     pub has_code: bool,
     /// Size of the markdown source in bytes.
     pub source_len: usize,
@@ -228,14 +230,14 @@ pub fn parse(source: &Source, options: ParseOptions) -> (Option<Parsed>, Vec<Dia
         id_pos,
         fm,
         body: crate::spill::Spilled::Held(rendered.html),
-        headings: rendered.headings,
+        headings: refs::Headings::new(&rendered.headings),
         blocks: rendered.blocks,
-        refs: rendered.refs,
+        refs: refs::Refs::new(&rendered.refs),
         files: rendered.files,
         external: rendered.external,
         loads: rendered.loads,
         urls: rendered.urls,
-        lead: rendered.lead,
+        lead: rendered.lead.map(crate::spill::Spilled::Held),
         has_code: rendered.has_code,
         source_len: text.len(),
         source_hash: {
@@ -270,7 +272,9 @@ impl ParsedPage {
         s(&mut self.rel);
         self.shown.shrink_to_fit();
         s(&mut self.id);
-        o(&mut self.lead);
+        if let Some(crate::spill::Spilled::Held(lead)) = &mut self.lead {
+            s(lead);
+        }
         let fm = &mut self.fm;
         s(&mut fm.title);
         o(&mut fm.number);
@@ -281,30 +285,6 @@ impl ParsedPage {
         fm.outcomes.shrink_to_fit();
         fm.tags.iter_mut().for_each(s);
         fm.tags.shrink_to_fit();
-        for h in &mut self.headings {
-            s(&mut h.anchor);
-            s(&mut h.text);
-        }
-        self.headings.shrink_to_fit();
-        for r in &mut self.refs {
-            o(&mut r.title);
-            match &mut r.target {
-                RefTarget::Id { id, anchor } => {
-                    s(id);
-                    o(anchor);
-                }
-                RefTarget::File {
-                    path,
-                    anchor,
-                    written,
-                } => {
-                    s(path);
-                    o(anchor);
-                    s(written);
-                }
-            }
-        }
-        self.refs.shrink_to_fit();
         for b in &mut self.blocks {
             s(&mut b.spec.id);
             b.spec.attrs.shrink_to_fit();
@@ -338,7 +318,7 @@ fn facet_hash(page: &ParsedPage) -> u64 {
                 &page.fm,
                 &page.lead,
                 &page.language,
-                &page.headings,
+                &page.headings.read(),
                 specs,
                 page.has_code
             )

@@ -161,6 +161,7 @@ impl Renderer<'_> {
         let html = page.body.text(range);
         let html = html.as_ref();
         let refs = &self.site.refs[source];
+        let written_refs = page.refs.read();
         let mut out = String::with_capacity(html.len() + 256);
         // Blocks being left out, with where the output stood when each opened.
         let mut dropped: Vec<(usize, usize)> = Vec::new();
@@ -169,10 +170,12 @@ impl Renderer<'_> {
                 // A reference to a page this edition leaves out: plain text.
                 None => out.push_str("<span class=\"ref unlinked\">"),
                 Some(r) => {
-                    let written = &page.refs[i];
-                    out.push_str(match written.target {
-                        crate::page::RefTarget::Id { .. } => "<a class=\"ref\" href=\"",
-                        crate::page::RefTarget::File { .. } => "<a href=\"",
+                    // (Missing only when the build's temporary file could not be read back:
+                    // an error the build reports.)
+                    let written = written_refs.get(i);
+                    out.push_str(match written.map(|w| &w.target) {
+                        Some(crate::page::RefTarget::File { .. }) => "<a href=\"",
+                        _ => "<a class=\"ref\" href=\"",
                     });
                     if printed.is_some_and(|inside| inside[r.page]) {
                         // "##": a link within the print document, left alone by `prefix_ids`.
@@ -180,17 +183,17 @@ impl Renderer<'_> {
                         out.push_str(&print_anchor(&self.site.pages[r.page].id));
                         if let Some(anchor) = self.anchor_name(r.page, r.anchor) {
                             out.push('-');
-                            out.push_str(anchor);
+                            out.push_str(&anchor);
                         }
                     } else {
                         out.push_str(&href(
                             from,
                             &self.site.pages[r.page].id,
-                            self.anchor_name(r.page, r.anchor),
+                            self.anchor_name(r.page, r.anchor).as_deref(),
                         ));
                     }
                     out.push('"');
-                    if let Some(title) = &written.title {
+                    if let Some(title) = written.and_then(|w| w.title.as_ref()) {
                         out.push_str(" title=\"");
                         out.push_str(&escape(title));
                         out.push('"');
@@ -207,7 +210,7 @@ impl Renderer<'_> {
                     Some(r) => self.ref_text(r.page, r.anchor),
                     None => match self.site.unlinked.get(&(source, i)) {
                         Some(title) => title.clone(),
-                        None => match page.refs.get(i).map(|r| &r.target) {
+                        None => match written_refs.get(i).map(|r| &r.target) {
                             Some(crate::page::RefTarget::Id { id, .. }) => id.clone(),
                             _ => String::new(),
                         },
@@ -286,11 +289,20 @@ impl Renderer<'_> {
         self.fill(page, p.blocks[block].inner.clone(), from)
     }
 
-    fn anchor_name(&self, page: usize, anchor: Option<Anchor>) -> Option<&str> {
+    fn anchor_name(
+        &self,
+        page: usize,
+        anchor: Option<Anchor>,
+    ) -> Option<std::borrow::Cow<'_, str>> {
         let p = &self.site.pages[page];
         match anchor? {
-            Anchor::Block(b) => Some(p.blocks[b].spec.id.as_str()),
-            Anchor::Heading(h) => Some(p.headings[h].anchor.as_str()),
+            Anchor::Block(b) => Some(p.blocks[b].spec.id.as_str().into()),
+            Anchor::Heading(h) => p
+                .headings
+                .read()
+                .into_iter()
+                .nth(h)
+                .map(|h| h.anchor.into()),
         }
     }
 
@@ -300,7 +312,13 @@ impl Renderer<'_> {
         let p = &self.site.pages[page];
         match anchor {
             None => page_title(self.site, page),
-            Some(Anchor::Heading(h)) => p.headings[h].text.clone(),
+            Some(Anchor::Heading(h)) => p
+                .headings
+                .read()
+                .into_iter()
+                .nth(h)
+                .map(|h| h.text)
+                .unwrap_or_default(),
             Some(Anchor::Block(b)) => {
                 let block = &p.blocks[b];
                 format!(

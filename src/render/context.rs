@@ -273,7 +273,11 @@ impl Renderer<'_> {
             number: p.fm.number.clone(),
             kind: p.fm.kind.name(),
             kind_label: self.strings.kind(p.fm.kind).to_string(),
-            summary: p.fm.summary.clone().or_else(|| p.lead.clone()),
+            summary: p
+                .fm
+                .summary
+                .clone()
+                .or_else(|| p.lead.as_ref().map(|l| l.all_text().into_owned())),
             current: p.id == from,
         }
     }
@@ -617,12 +621,13 @@ impl Renderer<'_> {
             },
             toc: page
                 .headings
-                .iter()
+                .read()
+                .into_iter()
                 .filter(|h| (2..=3).contains(&h.level))
                 .map(|h| TocCx {
                     level: h.level,
-                    anchor: h.anchor.clone(),
-                    text: h.text.clone(),
+                    anchor: h.anchor,
+                    text: h.text,
                 })
                 .collect(),
             aim: page.fm.aim.clone(),

@@ -199,7 +199,7 @@ impl Collector {
             &crate::model::display_title(&fm.title, fm.number.as_deref()),
             &extra,
             text,
-            &page.headings,
+            &page.headings.read(),
             &page.blocks,
         )
     }

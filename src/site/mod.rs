@@ -204,8 +204,9 @@ pub fn resolve(
                 per_block.push(about);
             }
             // References in the body.
-            let mut page_refs = Vec::with_capacity(page.refs.len());
-            for r in &page.refs {
+            let written_refs = page.refs.read();
+            let mut page_refs = Vec::with_capacity(written_refs.len());
+            for r in &written_refs {
                 // A miss is explained (with suggestions, which cost a scan of every id) only when
                 // it is not a page the edition left out.
                 let found = match &r.target {
@@ -239,8 +240,8 @@ pub fn resolve(
                     let anchor = match anchor.filter(|a| !a.is_empty()) {
                         None => None,
                         Some(a) => Some(find_anchor(&pages[t], a).ok_or_else(|| {
-                            let known: Vec<&str> = pages[t]
-                                .headings
+                            let headings = pages[t].headings.read();
+                            let known: Vec<&str> = headings
                                 .iter()
                                 .map(|h| h.anchor.as_str())
                                 .chain(pages[t].blocks.iter().map(|b| b.spec.id.as_str()))
@@ -355,7 +356,7 @@ fn resolved_from(page: &ParsedPage) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     (&page.rel, &page.id, &page.shown, page.layer, &page.language).hash(&mut h);
     format!("{:?}", page.fm).hash(&mut h);
-    for heading in &page.headings {
+    for heading in &page.headings.read() {
         heading.anchor.hash(&mut h);
     }
     for block in &page.blocks {
@@ -365,7 +366,7 @@ fn resolved_from(page: &ParsedPage) -> u64 {
             (key, value).hash(&mut h);
         }
     }
-    for r in &page.refs {
+    for r in &page.refs.read() {
         (&r.target, r.block).hash(&mut h);
     }
     h.finish()
@@ -425,9 +426,9 @@ fn synthetic_home(title: &str, display_root: &Path) -> ParsedPage {
             ..Default::default()
         },
         body: Default::default(),
-        headings: Vec::new(),
+        headings: Default::default(),
         blocks: Vec::new(),
-        refs: Vec::new(),
+        refs: Default::default(),
         files: Vec::new(),
         external: Vec::new(),
         loads: Vec::new(),
@@ -512,6 +513,7 @@ fn find_anchor(page: &ParsedPage, anchor: &str) -> Option<Anchor> {
         return Some(Anchor::Block(b));
     }
     page.headings
+        .read()
         .iter()
         .position(|h| h.anchor == anchor)
         .map(Anchor::Heading)
