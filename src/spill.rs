@@ -367,18 +367,7 @@ mod tests {
     use super::*;
 
     fn spill() -> Arc<Spill> {
-        let dir = std::env::temp_dir().join(format!("tenet-spill-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(format!("{:?}", std::thread::current().id()));
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&path)
-            .unwrap();
-        let _ = std::fs::remove_file(&path);
-        Spill::new(file)
+        Spill::new(tempfile::tempfile().unwrap())
     }
 
     #[test]

@@ -166,18 +166,7 @@ mod tests {
 
     #[test]
     fn spilled_references_read_back_too() {
-        let dir = std::env::temp_dir().join(format!("tenet-refs-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("spill");
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&path)
-            .unwrap();
-        let _ = std::fs::remove_dir_all(&dir);
-        let spill = Spill::new(file);
+        let spill = Spill::new(tempfile::tempfile().unwrap());
         let refs = sample();
         let mut encoded = Refs::new(&refs);
         encoded.spill(Some(&spill));
