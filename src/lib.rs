@@ -7,7 +7,7 @@
 //! model    kinds of pages and blocks, shown titles   (shared by every stage)
 //! colour   contrast ratios, colour mixing            (shared: the config's check, the code colours)
 //! layout   where a page id's file goes, relative links (the output contract)
-//! spill    bytes made early and read late (bodies)  (shared: held, or in the build's own file)
+//! spill    bytes made early and read late, varints (shared: held, or in the build's own file)
 //! config   book.toml (and an edition's bases)     -> Config
 //! source   walk content/                          -> Sources (every page file, assets)
 //! edition  an edition laid over its bases         -> Sources, what it left out

@@ -8,6 +8,10 @@
 //! and reads take positions (`pwrite`/`pread`), so the parallel parse and render never wait on
 //! one another. An I/O error is remembered, not thrown: reads then give nothing, and the
 //! session reports the error, which fails the build before anything is moved into place.
+//!
+//! Values spilled as lists ([`List`]: references, headings, search term records) are encoded
+//! with the LEB128 varints of [`Varint`] and [`Reader`], the one varint encoding of the
+//! project (the search index's files use it too).
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -238,16 +242,20 @@ impl<T> Default for List<T> {
 
 impl<T: Codec> List<T> {
     pub fn new(values: &[T]) -> List<T> {
+        List {
+            bytes: Spilled::Held(Self::encode_all(values)),
+            count: values.len(),
+            of: std::marker::PhantomData,
+        }
+    }
+
+    fn encode_all(values: &[T]) -> Vec<u8> {
         let mut bytes = Vec::new();
         for v in values {
             v.encode(&mut bytes);
         }
         bytes.shrink_to_fit();
-        List {
-            bytes: Spilled::Held(bytes),
-            count: values.len(),
-            of: std::marker::PhantomData,
-        }
+        bytes
     }
 
     pub fn len(&self) -> usize {
@@ -265,10 +273,7 @@ impl<T: Codec> List<T> {
             return Vec::new();
         }
         let bytes = self.bytes.all();
-        let mut reader = Reader {
-            bytes: &bytes,
-            at: 0,
-        };
+        let mut reader = Reader::new(&bytes);
         let mut values = Vec::with_capacity(self.count);
         while values.len() < self.count {
             match T::decode(&mut reader) {
@@ -283,48 +288,69 @@ impl<T: Codec> List<T> {
     pub fn spill(&mut self, spill: Option<&Arc<Spill>>) {
         self.bytes.spill(spill);
     }
-}
 
-/// Appends an unsigned LEB128 number.
-pub fn put_num(out: &mut Vec<u8>, mut value: u64) {
-    while value >= 0x80 {
-        out.push((value as u8) | 0x80);
-        value >>= 7;
-    }
-    out.push(value as u8);
-}
-
-/// Appends a length, then the bytes.
-pub fn put_str(out: &mut Vec<u8>, text: &str) {
-    put_num(out, text.len() as u64);
-    out.extend_from_slice(text.as_bytes());
-}
-
-/// Appends 0 for none, else the length plus one, then the bytes.
-pub fn put_opt(out: &mut Vec<u8>, text: Option<&str>) {
-    match text {
-        None => out.push(0),
-        Some(t) => {
-            put_num(out, t.len() as u64 + 1);
-            out.extend_from_slice(t.as_bytes());
+    /// Other values in the same place as these: spilled to the same file, or held.
+    pub fn beside(&self, values: &[T]) -> List<T> {
+        List {
+            bytes: self.bytes.beside(Self::encode_all(values)),
+            count: values.len(),
+            of: std::marker::PhantomData,
         }
     }
 }
 
-/// Reads what `put_*` wrote.
+/// Appends unsigned LEB128 varints (also the search index's encoding).
+pub trait Varint {
+    fn put_varint(&mut self, value: u64);
+    /// A varint byte length, then the UTF-8 bytes.
+    fn put_str(&mut self, text: &str);
+    /// 0 for none, else the length plus one, then the bytes.
+    fn put_opt(&mut self, text: Option<&str>);
+}
+
+impl Varint for Vec<u8> {
+    fn put_varint(&mut self, mut value: u64) {
+        while value >= 0x80 {
+            self.push((value as u8) | 0x80);
+            value >>= 7;
+        }
+        self.push(value as u8);
+    }
+
+    fn put_str(&mut self, text: &str) {
+        self.put_varint(text.len() as u64);
+        self.extend_from_slice(text.as_bytes());
+    }
+
+    fn put_opt(&mut self, text: Option<&str>) {
+        match text {
+            None => self.push(0),
+            Some(t) => {
+                self.put_varint(t.len() as u64 + 1);
+                self.extend_from_slice(t.as_bytes());
+            }
+        }
+    }
+}
+
+/// Reads what [`Varint`] wrote.
 pub struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Reader { bytes, at: 0 }
+    }
+
     pub fn byte(&mut self) -> Option<u8> {
         let b = *self.bytes.get(self.at)?;
         self.at += 1;
         Some(b)
     }
 
-    pub fn num(&mut self) -> Option<u64> {
+    pub fn varint(&mut self) -> Option<u64> {
         let mut value = 0u64;
         let mut shift = 0;
         loop {
@@ -337,22 +363,32 @@ impl Reader<'_> {
         }
     }
 
-    fn text(&mut self, len: usize) -> Option<String> {
+    fn bytes(&mut self, len: usize) -> Option<&'a [u8]> {
         let bytes = self.bytes.get(self.at..self.at.checked_add(len)?)?;
         self.at += len;
-        String::from_utf8(bytes.to_vec()).ok()
+        Some(bytes)
     }
 
-    pub fn str(&mut self) -> Option<String> {
-        let len = usize::try_from(self.num()?).ok()?;
-        self.text(len)
+    pub fn str(&mut self) -> Option<&'a str> {
+        let len = usize::try_from(self.varint()?).ok()?;
+        std::str::from_utf8(self.bytes(len)?).ok()
     }
 
-    pub fn opt(&mut self) -> Option<Option<String>> {
-        match self.num()? {
+    /// A string [`Varint::put_opt`] wrote.
+    pub fn opt(&mut self) -> Option<Option<&'a str>> {
+        match self.varint()? {
             0 => Some(None),
-            n => self.text(usize::try_from(n - 1).ok()?).map(Some),
+            n => {
+                let len = usize::try_from(n - 1).ok()?;
+                std::str::from_utf8(self.bytes(len)?).ok().map(Some)
+            }
         }
+    }
+
+    /// A length, then that many bytes (as [`Varint::put_str`] writes any bytes).
+    pub fn blob(&mut self) -> Option<&'a [u8]> {
+        let len = usize::try_from(self.varint()?).ok()?;
+        self.bytes(len)
     }
 }
 

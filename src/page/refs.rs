@@ -5,7 +5,7 @@
 
 use super::{Heading, Ref, RefTarget};
 use crate::diagnostics::Pos;
-use crate::spill::{Codec, List, Reader, put_num, put_opt, put_str};
+use crate::spill::{Codec, List, Reader, Varint};
 
 /// A page's references, encoded, held or spilled.
 pub type Refs = List<Ref>;
@@ -18,8 +18,8 @@ impl Codec for Ref {
         match &self.target {
             RefTarget::Id { id, anchor } => {
                 out.push(0);
-                put_str(out, id);
-                put_opt(out, anchor.as_deref());
+                out.put_str(id);
+                out.put_opt(anchor.as_deref());
             }
             RefTarget::File {
                 path,
@@ -27,40 +27,40 @@ impl Codec for Ref {
                 written,
             } => {
                 out.push(1);
-                put_str(out, path);
-                put_opt(out, anchor.as_deref());
-                put_str(out, written);
+                out.put_str(path);
+                out.put_opt(anchor.as_deref());
+                out.put_str(written);
             }
         }
-        put_num(out, self.pos.line as u64);
-        put_num(out, self.pos.column as u64);
-        put_num(out, self.block.map_or(0, |b| b as u64 + 1));
+        out.put_varint(self.pos.line as u64);
+        out.put_varint(self.pos.column as u64);
+        out.put_varint(self.block.map_or(0, |b| b as u64 + 1));
         out.push(u8::from(self.has_text));
-        put_opt(out, self.title.as_deref());
+        out.put_opt(self.title.as_deref());
     }
 
     fn decode(r: &mut Reader<'_>) -> Option<Ref> {
         let target = match r.byte()? {
             0 => RefTarget::Id {
-                id: r.str()?,
-                anchor: r.opt()?,
+                id: r.str()?.to_string(),
+                anchor: r.opt()?.map(str::to_string),
             },
             _ => RefTarget::File {
-                path: r.str()?,
-                anchor: r.opt()?,
-                written: r.str()?,
+                path: r.str()?.to_string(),
+                anchor: r.opt()?.map(str::to_string),
+                written: r.str()?.to_string(),
             },
         };
         let pos = Pos {
-            line: r.num()? as usize,
-            column: r.num()? as usize,
+            line: r.varint()? as usize,
+            column: r.varint()? as usize,
         };
-        let block = match r.num()? {
+        let block = match r.varint()? {
             0 => None,
             b => Some(b as usize - 1),
         };
         let has_text = r.byte()? != 0;
-        let title = r.opt()?;
+        let title = r.opt()?.map(str::to_string);
         Some(Ref {
             target,
             pos,
@@ -74,15 +74,15 @@ impl Codec for Ref {
 impl Codec for Heading {
     fn encode(&self, out: &mut Vec<u8>) {
         out.push(self.level);
-        put_str(out, &self.anchor);
-        put_str(out, &self.text);
+        out.put_str(&self.anchor);
+        out.put_str(&self.text);
     }
 
     fn decode(r: &mut Reader<'_>) -> Option<Heading> {
         Some(Heading {
             level: r.byte()?,
-            anchor: r.str()?,
-            text: r.str()?,
+            anchor: r.str()?.to_string(),
+            text: r.str()?.to_string(),
         })
     }
 }

@@ -23,7 +23,7 @@ impl Terms {
     }
 
     pub(super) fn docs(&self) -> Vec<DocRecord> {
-        DocRecord::decode(&self.encoded().all())
+        self.encoded().read()
     }
 }
 

@@ -463,11 +463,7 @@ pub fn render(
                         collector.add_link_text(language, doc, texts, &mut link_words);
                     }
                 }
-                Some(
-                    terms
-                        .encoded()
-                        .beside(crate::search::DocRecord::encode(&docs)),
-                )
+                Some(terms.encoded().beside(&docs))
             })
             .collect();
         let in_use = collector.words_in_use(

@@ -265,7 +265,7 @@ impl Collector {
             h.finish()
         };
         PageRecord {
-            docs: crate::spill::Spilled::Held(DocRecord::encode(&records)),
+            docs: Docs::new(&records),
             store: crate::spill::Spilled::Held(deflate(&json)),
             hash,
             words,

@@ -2,65 +2,8 @@
 
 use libdeflater::{CompressionLvl, Compressor};
 
-/// Appends unsigned LEB128 varints.
-pub trait Varint {
-    fn put_varint(&mut self, value: u64);
-    fn put_str(&mut self, text: &str);
-}
-
-impl Varint for Vec<u8> {
-    fn put_varint(&mut self, mut value: u64) {
-        while value >= 0x80 {
-            self.push((value as u8) | 0x80);
-            value >>= 7;
-        }
-        self.push(value as u8);
-    }
-
-    /// A varint byte length, then the UTF-8 bytes.
-    fn put_str(&mut self, text: &str) {
-        self.put_varint(text.len() as u64);
-        self.extend_from_slice(text.as_bytes());
-    }
-}
-
-/// Reads varints back.
-pub struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    pub fn new(bytes: &'a [u8]) -> Self {
-        Reader { bytes, at: 0 }
-    }
-
-    pub fn varint(&mut self) -> Option<u64> {
-        let mut value = 0u64;
-        let mut shift = 0;
-        loop {
-            let byte = *self.bytes.get(self.at)?;
-            self.at += 1;
-            value |= u64::from(byte & 0x7F) << shift;
-            if byte < 0x80 {
-                return Some(value);
-            }
-            shift += 7;
-        }
-    }
-
-    /// How many bytes have been read.
-    pub fn position(&self) -> usize {
-        self.at
-    }
-
-    pub fn str(&mut self) -> Option<&'a str> {
-        let len = self.varint()? as usize;
-        let bytes = self.bytes.get(self.at..self.at + len)?;
-        self.at += len;
-        std::str::from_utf8(bytes).ok()
-    }
-}
+/// The varints are the spill's (one encoding for both).
+pub use crate::spill::{Reader, Varint};
 
 /// Raw deflate (no zlib or gzip header), as the browser's `DecompressionStream("deflate-raw")`
 /// reads it, at libdeflate's fastest level: higher levels make the shards (varints, little

@@ -90,7 +90,7 @@ pub fn build(
     // documents whose title is indexed.
     let (mut docs, mut total_len, mut titled, mut title_tokens) = (0u64, 0u64, 0u64, 0u64);
     for record in records.iter().flatten() {
-        for d in DocRecord::decode(&record.all()) {
+        for d in record.read() {
             docs += 1;
             total_len += u64::from(d.len);
             if u32::from(d.local) < KEY_MESSAGE_BASE && d.title_len > 0 {
@@ -119,7 +119,7 @@ pub fn build(
         let Some(record) = records[p].take() else {
             continue;
         };
-        for doc in &DocRecord::decode(&record.all()) {
+        for doc in &record.read() {
             let id = ((sp as i64) << 8) | i64::from(doc.local);
             // BM25F: the text is normalised by length, floored so that a short text is not
             // raised past the next field weight (one word in a key message stays below one in

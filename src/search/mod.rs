@@ -56,7 +56,7 @@ pub const KIND_ORDER: [Kind; 7] = [
 /// One page's share of the index, made during the parse.
 #[derive(Debug, Default, Clone)]
 pub struct PageRecord {
-    /// Its documents' records, encoded ([`DocRecord::encode`]): a build holds one for every
+    /// Its documents' records, encoded: a build holds one for every
     /// page until the index is made, so they take little room, and may be spilled.
     pub docs: Docs,
     /// Raw-deflated JSON `[[local, anchor, title, text], ...]`.
@@ -71,12 +71,12 @@ pub struct PageRecord {
 }
 
 /// A page's [`DocRecord`]s, encoded, held or spilled.
-pub type Docs = crate::spill::Spilled<Vec<u8>>;
+pub type Docs = crate::spill::List<DocRecord>;
 
 impl PageRecord {
     /// Its documents' records.
     pub fn docs(&self) -> Vec<DocRecord> {
-        DocRecord::decode(&self.docs.all())
+        self.docs.read()
     }
 }
 
@@ -95,53 +95,34 @@ pub struct DocRecord {
     pub refs: Vec<u32>,
 }
 
-impl DocRecord {
-    /// A page's records as bytes: per record its local, lengths, references and terms.
-    pub fn encode(docs: &[DocRecord]) -> Vec<u8> {
+/// Per record its local, lengths, references and terms.
+impl crate::spill::Codec for DocRecord {
+    fn encode(&self, out: &mut Vec<u8>) {
         use encode::Varint;
-        let size: usize = docs.iter().map(|d| d.terms.len() + d.refs.len() + 12).sum();
-        let mut bytes = Vec::with_capacity(size);
-        for d in docs {
-            bytes.push(d.local);
-            bytes.put_varint(u64::from(d.len));
-            bytes.put_varint(u64::from(d.title_len));
-            bytes.put_varint(d.refs.len() as u64);
-            for &r in &d.refs {
-                bytes.put_varint(u64::from(r));
-            }
-            bytes.put_varint(d.terms.len() as u64);
-            bytes.extend_from_slice(&d.terms);
+        out.push(self.local);
+        out.put_varint(u64::from(self.len));
+        out.put_varint(u64::from(self.title_len));
+        out.put_varint(self.refs.len() as u64);
+        for &r in &self.refs {
+            out.put_varint(u64::from(r));
         }
-        bytes
+        out.put_varint(self.terms.len() as u64);
+        out.extend_from_slice(&self.terms);
     }
 
-    /// [`DocRecord::encode`]'s bytes read back (as far as they are whole).
-    pub fn decode(mut bytes: &[u8]) -> Vec<DocRecord> {
-        let mut docs = Vec::new();
-        while let Some((&local, rest)) = bytes.split_first() {
-            let mut r = encode::Reader::new(rest);
-            let mut next = || r.varint().map(|v| v as u32);
-            let (Some(len), Some(title_len), Some(n)) = (next(), next(), next()) else {
-                break;
-            };
-            let refs: Option<Vec<u32>> = (0..n).map(|_| next()).collect();
-            let (Some(refs), Some(terms_len)) = (refs, next()) else {
-                break;
-            };
-            let at = r.position();
-            let Some(terms) = rest.get(at..at + terms_len as usize) else {
-                break;
-            };
-            docs.push(DocRecord {
-                local,
-                len,
-                title_len,
-                terms: terms.to_vec(),
-                refs,
-            });
-            bytes = &rest[at + terms_len as usize..];
-        }
-        docs
+    fn decode(r: &mut encode::Reader<'_>) -> Option<DocRecord> {
+        let local = r.byte()?;
+        let mut next = || r.varint().and_then(|v| u32::try_from(v).ok());
+        let (len, title_len, n) = (next()?, next()?, next()?);
+        let refs = (0..n).map(|_| next()).collect::<Option<Vec<u32>>>()?;
+        let terms = r.blob()?.to_vec();
+        Some(DocRecord {
+            local,
+            len,
+            title_len,
+            terms,
+            refs,
+        })
     }
 }
 
@@ -280,20 +261,24 @@ mod tests {
                 refs: vec![5, 200, 70_000],
             },
         ];
-        let bytes = DocRecord::encode(&docs);
-        assert_eq!(DocRecord::decode(&bytes), docs);
+        use crate::spill::Codec;
+        let decode = |bytes: &[u8]| {
+            let mut r = encode::Reader::new(bytes);
+            std::iter::from_fn(|| DocRecord::decode(&mut r)).collect::<Vec<_>>()
+        };
+        let mut bytes = Vec::new();
+        docs.iter().for_each(|d| d.encode(&mut bytes));
+        assert_eq!(decode(&bytes), docs);
+        assert_eq!(Docs::new(&docs).read(), docs);
         // A cut record is left out, not misread.
-        assert_eq!(DocRecord::decode(&bytes[..bytes.len() - 1]), docs[..1]);
+        assert_eq!(decode(&bytes[..bytes.len() - 1]), docs[..1]);
         let collector = Collector::new(&["en"], "Key Message");
         let rec = record(
             &collector,
             "a.md",
             "+++\ntitle = \"T\"\n+++\n\nIntro.\n\n## Two\n\nText.\n",
         );
-        assert_eq!(
-            DocRecord::decode(&DocRecord::encode(&rec.docs())),
-            rec.docs()
-        );
+        assert_eq!(Docs::new(&rec.docs()).read(), rec.docs());
         assert_eq!(rec.docs().len(), 2);
     }
 
