@@ -300,6 +300,21 @@ impl BookConfig {
         crate::strings::direction(&self.language)
     }
 
+    /// The edition as pages show it: as written (`"2026, édition du centre de Dakar"`), or after
+    /// the word for an edition (`word`, in the handbook's language) when it is only a number
+    /// or a date (`"2026"` → "Edition 2026"), which alone would not say what it is.
+    pub fn edition_line(&self, word: &str) -> Option<String> {
+        let edition = self.edition.as_deref()?.trim();
+        if edition.is_empty() {
+            return None;
+        }
+        Some(if edition.chars().any(char::is_alphabetic) {
+            edition.to_string()
+        } else {
+            format!("{word} {edition}")
+        })
+    }
+
     /// True when `base_url` is an absolute URL (`https://...`), as sitemaps need.
     pub fn has_absolute_base_url(&self) -> bool {
         self.base_url.starts_with("http://") || self.base_url.starts_with("https://")
@@ -522,6 +537,34 @@ mod tests {
         let (config, problems) = parse_str("[book]\ntitle = \"T\n");
         assert!(config.is_none());
         assert!(problems[0].starts_with("book.toml:2:"), "{problems:?}");
+    }
+
+    #[test]
+    fn an_edition_is_shown_as_written_unless_only_a_number() {
+        let book = |edition: &str| {
+            let (config, _) =
+                parse_str(&format!("[book]\ntitle = \"T\"\nedition = \"{edition}\"\n"));
+            config.unwrap().book
+        };
+        assert_eq!(
+            book("2026, édition du centre de Dakar")
+                .edition_line("Édition")
+                .as_deref(),
+            Some("2026, édition du centre de Dakar")
+        );
+        assert_eq!(
+            book("2026").edition_line("Edition").as_deref(),
+            Some("Edition 2026")
+        );
+        assert_eq!(
+            book("2.1").edition_line("الطبعة").as_deref(),
+            Some("الطبعة 2.1")
+        );
+        assert_eq!(
+            book("Second edition").edition_line("Edition").as_deref(),
+            Some("Second edition")
+        );
+        assert_eq!(book(" ").edition_line("Edition"), None);
     }
 
     #[test]

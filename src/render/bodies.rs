@@ -198,6 +198,10 @@ impl Renderer<'_> {
                         out.push_str(&escape(title));
                         out.push('"');
                     }
+                    // A generated link text (the target's title) is in the target's language.
+                    if written.is_some_and(|w| !w.has_text) {
+                        self.push_lang(self.site.pages[r.page].language.as_deref(), page, out);
+                    }
                     out.push('>');
                 }
             },
@@ -221,7 +225,7 @@ impl Renderer<'_> {
             Token::Open(b) => {
                 if let Some(block) = page.blocks.get(b) {
                     if keep(block.spec.kind) {
-                        self.block_open(block, out);
+                        self.block_open(block, page, out);
                     } else {
                         dropped.push((b, out.len()));
                     }
@@ -354,10 +358,50 @@ impl Renderer<'_> {
         label
     }
 
-    fn block_open(&self, block: &crate::page::Block, out: &mut String) {
+    /// ` lang="…" dir="…"` for text in the language `language` (None: the handbook's) inside
+    /// the body of `page`, when the two differ.
+    fn push_lang(&self, language: Option<&str>, page: &crate::page::ParsedPage, out: &mut String) {
+        if language == page.language.as_deref() {
+            return;
+        }
+        let language = language.unwrap_or(&self.config.book.language);
+        out.push_str(&format!(
+            " lang=\"{}\" dir=\"{}\"",
+            escape(language),
+            crate::strings::direction(language)
+        ));
+    }
+
+    /// A block's label as HTML: in a page left in another language (an untranslated base page),
+    /// the label's words are the handbook's and say so; its title, from the page, stays in the
+    /// page's language.
+    fn label_html(&self, block: &crate::page::Block, page: &crate::page::ParsedPage) -> String {
+        if page.language.is_none() {
+            return escape(&self.block_label(block));
+        }
+        let label = self.block_label(block);
+        let (words, title) = match block.spec.attr("title") {
+            Some(title) => label.split_at(label.len() - title.len() - 2),
+            None => (label.as_str(), ""),
+        };
+        let mut out = String::from("<span");
+        self.push_lang(None, page, &mut out);
+        out.push('>');
+        out.push_str(&escape(words));
+        out.push_str("</span>");
+        out.push_str(&escape(title));
+        out
+    }
+
+    fn block_open(
+        &self,
+        block: &crate::page::Block,
+        page: &crate::page::ParsedPage,
+        out: &mut String,
+    ) {
         let spec = &block.spec;
         let id = escape(&spec.id);
-        let label = escape(&self.block_label(block));
+        let label = self.label_html(block, page);
         let kind = spec.kind.name();
         match spec.kind {
             BlockKind::KeyMessage => {
@@ -374,7 +418,17 @@ impl Renderer<'_> {
                 let kind_attr = spec.attr("type").unwrap_or("required");
                 let mut meta = Vec::new();
                 if let Some(t) = spec.attr("type") {
-                    meta.push(escape(self.strings.get(t)));
+                    let word = escape(self.strings.get(t));
+                    meta.push(if page.language.is_some() {
+                        let mut span = String::from("<span");
+                        self.push_lang(None, page, &mut span);
+                        span.push('>');
+                        span.push_str(&word);
+                        span.push_str("</span>");
+                        span
+                    } else {
+                        word
+                    });
                 }
                 if let Some(d) = spec.attr("duration") {
                     meta.push(escape(d));

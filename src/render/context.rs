@@ -22,6 +22,8 @@ pub struct BookCx {
     pub language: String,
     pub dir: &'static str,
     pub edition: Option<String>,
+    /// The edition as pages show it ([`BookConfig::edition_line`](crate::config::BookConfig::edition_line)).
+    pub edition_line: Option<String>,
     pub description: Option<String>,
 }
 
@@ -48,6 +50,10 @@ pub struct LinkCx {
     pub kind_label: String,
     pub summary: Option<String>,
     pub current: bool,
+    /// The page's own language and direction where they differ from the handbook's (an
+    /// untranslated base page in an edition): its title and summary are in it.
+    pub lang: Option<String>,
+    pub dir: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -149,6 +155,10 @@ pub struct BacklinkCx {
     /// For a key message: its text, and the page it is on.
     pub html: Option<String>,
     pub page: Option<LinkCx>,
+    /// The referring page's own language and direction, where they differ from the
+    /// handbook's (its title and text are in it).
+    pub lang: Option<String>,
+    pub dir: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -172,6 +182,10 @@ pub struct IndexGroupCx {
     pub label: String,
     pub anchor: String,
     pub items: Vec<LinkCx>,
+    /// The label's language and direction where they differ from the handbook's (the initial
+    /// of an untranslated term, the title of an untranslated module).
+    pub lang: Option<String>,
+    pub dir: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -206,6 +220,7 @@ impl Renderer<'_> {
             language: book.language.clone(),
             dir: book.direction(),
             edition: book.edition.clone(),
+            edition_line: book.edition_line(self.strings.get("edition")),
             description: book.description.clone(),
         }
     }
@@ -260,6 +275,8 @@ impl Renderer<'_> {
                 kind_label: String::new(),
                 summary: None,
                 current: false,
+                lang: None,
+                dir: None,
             })
             .collect()
     }
@@ -279,6 +296,8 @@ impl Renderer<'_> {
                 .clone()
                 .or_else(|| p.lead.as_ref().map(|l| l.all_text().into_owned())),
             current: p.id == from,
+            lang: p.language.clone(),
+            dir: p.language.as_deref().map(crate::strings::direction),
         }
     }
 
@@ -707,6 +726,8 @@ impl Renderer<'_> {
                 Some(_) => "key-message",
                 None => source.fm.kind.name(),
             };
+            let lang = source.language.clone();
+            let dir = lang.as_deref().map(crate::strings::direction);
             let item = match key_message {
                 Some(b) => {
                     let block = &source.blocks[b];
@@ -715,6 +736,8 @@ impl Renderer<'_> {
                         url: href(id, &source.id, Some(&block.spec.id)),
                         html: Some(self.block_html(s, b, id)),
                         page: Some(self.link(s, id)),
+                        lang,
+                        dir,
                     }
                 }
                 None => BacklinkCx {
@@ -722,6 +745,8 @@ impl Renderer<'_> {
                     url: href(id, &source.id, None),
                     html: None,
                     page: None,
+                    lang,
+                    dir,
                 },
             };
             // Sources are unique per target (resolve dedups them), so items are too.
@@ -753,18 +778,24 @@ impl Renderer<'_> {
         let index = &self.site.indexes[i];
         let site = self.site;
         let mut groups: Vec<IndexGroupCx> = Vec::new();
-        let mut add =
-            |label: String, item: LinkCx| match groups.iter_mut().find(|g| g.label == label) {
-                Some(g) => g.items.push(item),
-                None => {
-                    let anchor = format!("group-{}", groups.len() + 1);
-                    groups.push(IndexGroupCx {
-                        label,
-                        anchor,
-                        items: vec![item],
-                    });
-                }
-            };
+        // Each item with its group's label and the page the label comes from.
+        let mut add = |label: String, from_page: Option<usize>, item: LinkCx| match groups
+            .iter_mut()
+            .find(|g| g.label == label)
+        {
+            Some(g) => g.items.push(item),
+            None => {
+                let anchor = format!("group-{}", groups.len() + 1);
+                let lang = from_page.and_then(|p| site.pages[p].language.clone());
+                groups.push(IndexGroupCx {
+                    label,
+                    anchor,
+                    items: vec![item],
+                    dir: lang.as_deref().map(crate::strings::direction),
+                    lang,
+                });
+            }
+        };
         match index.kind {
             Kind::Term => {
                 let mut items: Vec<usize> = index.items.clone();
@@ -776,21 +807,23 @@ impl Renderer<'_> {
                 });
                 for t in items {
                     let letter = initial(&site.pages[t].fm.title);
-                    add(letter, self.link(t, from));
+                    add(letter, Some(t), self.link(t, from));
                 }
             }
             Kind::Lesson | Kind::Chapter => {
                 for &t in &index.items {
-                    let label = match site.parent[t] {
-                        Some(parent) if parent != site.home => page_title(site, parent),
-                        _ => String::new(),
+                    let (label, parent) = match site.parent[t] {
+                        Some(parent) if parent != site.home => {
+                            (page_title(site, parent), Some(parent))
+                        }
+                        _ => (String::new(), None),
                     };
-                    add(label, self.link(t, from));
+                    add(label, parent, self.link(t, from));
                 }
             }
             _ => {
                 for &t in &index.items {
-                    add(String::new(), self.link(t, from));
+                    add(String::new(), None, self.link(t, from));
                 }
             }
         }

@@ -32,8 +32,9 @@ pub fn book(config: &Config, strings: &Strings) -> String {
     }
     let book = &config.book;
     let mut line = book.title.clone();
-    if let Some(edition) = &book.edition {
-        line.push_str(&format!(" · {} {edition}", strings.get("edition")));
+    if let Some(edition) = book.edition_line(strings.get("edition")) {
+        line.push_str(" · ");
+        line.push_str(&edition);
     }
     css.push_str(&format!(
         "@page{{size:{};@bottom-left{{content:{}}}}}\n",

@@ -198,7 +198,8 @@ fn a_language_of_its_own_name_and_the_base_url() {
     let site = build_ok(&w.path().join("base"));
     let home = read(&site, "fr/index.html");
     let start = home.find("<details class=languages>").unwrap();
-    let names: Vec<&str> = home[start..]
+    let end = start + home[start..].find("</details>").unwrap();
+    let names: Vec<&str> = home[start..end]
         .split("<span ")
         .skip(1)
         .filter(|tag| tag.split('>').next().unwrap().contains("lang="))

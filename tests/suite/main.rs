@@ -14,6 +14,7 @@ mod browser;
 mod build;
 mod cases;
 mod diagnostics_json;
+mod edition_look;
 mod editions;
 mod errors;
 mod incremental;

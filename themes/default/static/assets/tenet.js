@@ -1,4 +1,4 @@
-// tenet default theme: the print buttons of printed pages, the mobile menu, the full contents tree (one shared script, loaded on
+// tenet default theme: the print buttons of printed pages, the top bar's height, the mobile menu, the full contents tree (one shared script, loaded on
 // demand), "/" to focus the search box, and the search client (loaded on first use of the box).
 // No framework; works from file:// too.
 (function () {
@@ -11,6 +11,14 @@
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
   });
+  // The top bar's height (it grows when a long title wraps or the section links take a row of
+  // their own), for the stylesheet to place the sidebar below it.
+  var topbar = document.querySelector(".topbar");
+  if (topbar && window.ResizeObserver) {
+    new ResizeObserver(function () {
+      document.documentElement.style.setProperty("--topbar-height", topbar.offsetHeight + "px");
+    }).observe(topbar);
+  }
   var toggle = document.querySelector(".menu-toggle");
   // The menu: without a script, a link to the sidebar (which CSS opens as the link's target);
   // with one, a button that opens and closes it in place.
