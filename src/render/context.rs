@@ -72,6 +72,29 @@ pub struct BlockCx {
     pub principles: Vec<LinkCx>,
 }
 
+/// One slide of a lesson's deck: the slide block's content, and what sits with it in the
+/// lesson (the trainer tips, key messages and activities between it and the next slide), for
+/// the speaker view.
+#[derive(Serialize)]
+pub struct SlideCx {
+    /// 1-based, as the deck's location hash names it.
+    pub number: usize,
+    /// The slide block's id in the lesson (its anchor there).
+    pub id: String,
+    pub label: String,
+    pub html: String,
+    pub notes: Vec<NoteCx>,
+}
+
+/// A trainer tip, key message or activity shown beside a slide in the speaker view.
+#[derive(Serialize)]
+pub struct NoteCx {
+    pub kind: &'static str,
+    pub label: String,
+    pub duration: Option<String>,
+    pub html: String,
+}
+
 #[derive(Serialize)]
 pub struct ActivityCx {
     pub id: String,
@@ -363,6 +386,15 @@ impl Renderer<'_> {
                 cx.insert("page", &page);
                 cx.insert("lesson_url", "../index.html");
                 ("lesson-plan.html".to_string(), links::output_path(&id), cx)
+            }
+            Job::Slides(p) => {
+                let (id, _) = job.printed(self.site).expect("a printed page");
+                let mut cx = JobCx::new(self.cheap);
+                cx.insert("root", &links::root_of(&id));
+                cx.insert("page", &self.page_context_at(p, &id, true));
+                cx.insert("slides", &self.slides(p, &id));
+                cx.insert("lesson_url", "../index.html");
+                ("slides.html".to_string(), links::output_path(&id), cx)
             }
             Job::Print(scope) => {
                 let (id, _) = job.printed(self.site).expect("a printed page");
@@ -670,6 +702,62 @@ impl Renderer<'_> {
             lang: page.language.clone(),
             dir: page.language.as_deref().map(crate::strings::direction),
         }
+    }
+
+    /// The slides of lesson `p` (every slide block, in the order written, nested or not), each
+    /// with the tips, key messages and activities that follow it up to the next slide, as shown
+    /// on the page `from`. Those before the first slide go with the first; one that holds slides
+    /// (an activity with its own slide) goes with the first slide it holds; one inside another
+    /// block shows within that block.
+    fn slides(&self, p: usize, from: &str) -> Vec<SlideCx> {
+        let page = &self.site.pages[p];
+        let mut holds_slide = vec![false; page.blocks.len()];
+        for block in page
+            .blocks
+            .iter()
+            .filter(|b| b.spec.kind == BlockKind::Slide)
+        {
+            let mut up = block.spec.parent;
+            while let Some(a) = up {
+                holds_slide[a] = true;
+                up = page.blocks[a].spec.parent;
+            }
+        }
+        let mut slides: Vec<SlideCx> = Vec::new();
+        // Notes waiting for a slide: those before the first, and those holding the next one.
+        let mut waiting: Vec<NoteCx> = Vec::new();
+        for (b, block) in page.blocks.iter().enumerate() {
+            let kind = block.spec.kind;
+            if kind == BlockKind::Slide {
+                slides.push(SlideCx {
+                    number: slides.len() + 1,
+                    id: block.spec.id.clone(),
+                    label: self.block_label(block),
+                    html: self.block_html(p, b, from),
+                    notes: std::mem::take(&mut waiting),
+                });
+            } else if block.spec.parent.is_none()
+                && matches!(
+                    kind,
+                    BlockKind::TrainerTip | BlockKind::KeyMessage | BlockKind::Activity
+                )
+            {
+                let note = NoteCx {
+                    kind: kind.name(),
+                    label: self.block_label(block),
+                    duration: block.spec.attr("duration").map(str::to_string),
+                    html: self.block_html(p, b, from),
+                };
+                match slides.last_mut() {
+                    Some(slide) if !holds_slide[b] => slide.notes.push(note),
+                    _ => waiting.push(note),
+                }
+            }
+        }
+        if let Some(last) = slides.last_mut() {
+            last.notes.append(&mut waiting);
+        }
+        slides
     }
 
     /// The page's own branch of the tree: never the whole tree.

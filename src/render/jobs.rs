@@ -13,6 +13,8 @@ pub enum Job {
     Print(Option<usize>),
     /// A trainer's lesson plan: `<lesson id>/lesson-plan/index.html`.
     LessonPlan(usize),
+    /// A lesson's slide deck, one slide per slide block: `<lesson id>/slides/index.html`.
+    Slides(usize),
     Index(usize),
     NotFound,
     Search,
@@ -30,7 +32,7 @@ impl Job {
             Job::Search => Some("search".into()),
             Job::Contents => Some("contents".into()),
             Job::NotFound => None,
-            Job::Handout(_) | Job::LessonPlan(_) | Job::Print(_) => {
+            Job::Handout(_) | Job::LessonPlan(_) | Job::Slides(_) | Job::Print(_) => {
                 self.printed(site).map(|(id, _)| id)
             }
         }
@@ -66,6 +68,7 @@ impl Job {
                 format!("{}/lesson-plan", id(p)),
                 format!("{}-lesson-plan", id(p)),
             ),
+            Job::Slides(p) => (format!("{}/slides", id(p)), format!("{}-slides", id(p))),
             Job::Print(None) => ("print".to_string(), "handbook".to_string()),
             Job::Print(Some(m)) => (format!("print/{}", id(m)), id(m).to_string()),
             Job::Page(_) | Job::Index(_) | Job::NotFound | Job::Search | Job::Contents => {
@@ -93,9 +96,14 @@ pub fn open(site: &crate::site::Site, jobs: &[Job], open: &[String], prefix: &st
             None => None,
             Some("search") => Some(Job::Search),
             Some("contents") => Some(Job::Contents),
-            Some(id) => match (id.strip_suffix("/handout"), id.strip_suffix("/lesson-plan")) {
-                (Some(lesson), _) => page(lesson).map(Job::Handout),
-                (_, Some(lesson)) => page(lesson).map(Job::LessonPlan),
+            Some(id) => match (
+                id.strip_suffix("/handout"),
+                id.strip_suffix("/lesson-plan"),
+                id.strip_suffix("/slides"),
+            ) {
+                (Some(lesson), _, _) => page(lesson).map(Job::Handout),
+                (_, Some(lesson), _) => page(lesson).map(Job::LessonPlan),
+                (_, _, Some(lesson)) => page(lesson).map(Job::Slides),
                 _ => page(id).map(Job::Page).or_else(|| {
                     (0..site.indexes.len())
                         .find(|&i| site.indexes[i].id == id)
@@ -116,7 +124,7 @@ pub fn open(site: &crate::site::Site, jobs: &[Job], open: &[String], prefix: &st
 }
 
 /// Every page a render makes: the pages, the generated indexes (where no page has their id), a
-/// handout and a lesson plan per lesson, the 404 page, the search page (`search_page`), the
+/// handout and a lesson plan per lesson, a slide deck per lesson with slides, the 404 page, the search page (`search_page`), the
 /// contents page, and the print views (the whole handbook's, each module's, and each part's
 /// where the whole one is split: `views`), each where the theme has its template.
 pub fn list(
@@ -143,6 +151,12 @@ pub fn list(
         )
         .chain(per_page(Kind::Lesson, "handout.html", Job::Handout))
         .chain(per_page(Kind::Lesson, "lesson-plan.html", Job::LessonPlan))
+        .chain(
+            per_page(Kind::Lesson, "slides.html", Job::Slides).filter(|&job| match job {
+                Job::Slides(p) => has_slides(&site.pages[p]),
+                _ => false,
+            }),
+        )
         .chain([Job::NotFound])
         .chain(search_page.then_some(Job::Search))
         .chain(
@@ -158,4 +172,11 @@ pub fn list(
                 .map(|p| Job::Print(Some(p))),
         )
         .collect()
+}
+
+/// Whether a page has slide blocks (and so a slide deck).
+pub fn has_slides(page: &crate::page::ParsedPage) -> bool {
+    page.blocks
+        .iter()
+        .any(|b| b.spec.kind == crate::page::BlockKind::Slide)
 }

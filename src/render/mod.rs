@@ -287,9 +287,10 @@ pub fn render(
                 // A page nothing it shows can have changed in is left as it is.
                 if let (Some((pages, indexes)), Some(before)) = (to_check, remembered) {
                     let skip = match *job {
-                        jobs::Job::Page(p) | jobs::Job::Handout(p) | jobs::Job::LessonPlan(p) => {
-                            !pages[p]
-                        }
+                        jobs::Job::Page(p)
+                        | jobs::Job::Handout(p)
+                        | jobs::Job::LessonPlan(p)
+                        | jobs::Job::Slides(p) => !pages[p],
                         jobs::Job::Index(i) => !indexes[i],
                         _ => false,
                     };
@@ -407,9 +408,10 @@ pub fn render(
                 };
                 let scanner = scanner.into_inner().expect("scan");
                 let page = match *job {
-                    jobs::Job::Page(p) | jobs::Job::Handout(p) | jobs::Job::LessonPlan(p) => {
-                        Some(p)
-                    }
+                    jobs::Job::Page(p)
+                    | jobs::Job::Handout(p)
+                    | jobs::Job::LessonPlan(p)
+                    | jobs::Job::Slides(p) => Some(p),
                     _ => None,
                 };
                 let file = crate::linkcheck::File {
@@ -740,9 +742,10 @@ impl Renderer<'_> {
 
     fn job_source(&self, job: jobs::Job, display_root: &Path) -> std::path::PathBuf {
         match job {
-            jobs::Job::Page(p) | jobs::Job::Handout(p) | jobs::Job::LessonPlan(p) => {
-                self.site.pages[p].shown.clone()
-            }
+            jobs::Job::Page(p)
+            | jobs::Job::Handout(p)
+            | jobs::Job::LessonPlan(p)
+            | jobs::Job::Slides(p) => self.site.pages[p].shown.clone(),
             jobs::Job::Index(i) => display_path(display_root, Path::new(self.site.indexes[i].id)),
             jobs::Job::NotFound => display_path(display_root, Path::new("404.html")),
             jobs::Job::Search => display_path(display_root, Path::new("search/index.html")),

@@ -495,13 +495,13 @@ fn check_ids(pages: &[Arc<ParsedPage>], problems: &mut Vec<Diagnostic>) {
             }
         }
         let last = page.id.rsplit('/').next().unwrap_or_default();
-        let reserved =
-            RESERVED_IDS.contains(&page.id.as_str()) || ["handout", "lesson-plan"].contains(&last);
+        let reserved = RESERVED_IDS.contains(&page.id.as_str())
+            || ["handout", "lesson-plan", "slides"].contains(&last);
         if reserved {
             problems.push(
                 Diagnostic::error(&page.shown, format!("the id `{}` is reserved for a generated page", page.id))
                     .at(page.id_pos)
-                    .help("`search`, `print`, `assets`, `404` and ids ending in `/handout` or `/lesson-plan` are taken by the output layout; set another `id`")
+                    .help("`search`, `print`, `assets`, `404` and ids ending in `/handout`, `/lesson-plan` or `/slides` are taken by the output layout; set another `id`")
                     .code("reserved-id"),
             );
         }

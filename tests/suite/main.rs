@@ -29,4 +29,5 @@ mod progress;
 mod sample;
 mod search;
 mod serve;
+mod slides;
 mod web_standards;

@@ -54,8 +54,8 @@ fn build_and_print() -> (tempfile::TempDir, PathBuf, Vec<PathBuf>) {
     assert!(!report.has_errors(), "{:?}", report.diagnostics);
     assert_eq!(
         report.printables.len(),
-        15,
-        "six handouts, six lesson plans, two modules and the handbook"
+        21,
+        "six handouts, six lesson plans, six slide decks, two modules and the handbook"
     );
     let written = tenet::pdf::print_all(&out, &report.printables)
         .unwrap_or_else(|problems| panic!("{problems:?}"));
@@ -68,7 +68,7 @@ fn the_handout_pdf_holds_every_key_message_and_no_trainer_tip() {
         return;
     }
     let (_keep, out, written) = build_and_print();
-    assert_eq!(written.len(), 15);
+    assert_eq!(written.len(), 21);
     let lesson = "lessons/module-1/1.3-principles";
     let pdf = out.join(format!("pdf/{lesson}-handout.pdf"));
     assert!(written.contains(&pdf), "{written:?}");

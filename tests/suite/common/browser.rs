@@ -245,6 +245,50 @@ impl Page<'_> {
         }
     }
 
+    /// The target and session of a window this page opened (`window.open`) whose URL holds
+    /// `part`, attached to on the way, waited for up to `timeout`.
+    pub fn opened(&mut self, part: &str, timeout: Duration) -> (String, String) {
+        let start = Instant::now();
+        loop {
+            let targets = self.browser.call(None, "Target.getTargets", json!({}));
+            let found = targets["targetInfos"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["type"] == "page" && t["url"].as_str().unwrap_or("").contains(part))
+                .map(|t| t["targetId"].clone());
+            if let Some(target) = found {
+                let session = self.browser.call(
+                    None,
+                    "Target.attachToTarget",
+                    json!({"targetId": target, "flatten": true}),
+                )["sessionId"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                self.browser
+                    .call(Some(&session), "Runtime.enable", json!({}));
+                return (target.as_str().unwrap().to_string(), session);
+            }
+            assert!(start.elapsed() < timeout, "no window opened at {part}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Evaluates an expression in another window's session (see [`Page::opened`]).
+    pub fn eval_in(&mut self, session: &str, expression: &str) -> Value {
+        let result = self.browser.call(
+            Some(session),
+            "Runtime.evaluate",
+            json!({"expression": expression, "returnByValue": true, "awaitPromise": true}),
+        );
+        assert!(
+            result.get("exceptionDetails").is_none(),
+            "{expression}: {result}"
+        );
+        result["result"]["value"].clone()
+    }
+
     /// A PNG screenshot of the viewport, saved to `path`.
     pub fn screenshot(&mut self, path: &Path) {
         let data = self.call("Page.captureScreenshot", json!({"format": "png"}));
