@@ -20,7 +20,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::config::{Exclude, Layer};
+pub mod kept;
+
+use crate::config::{Exclude, Layer, OnExcluded};
 use crate::diagnostics::Diagnostic;
 use crate::page::{self, Peek};
 use crate::source::{self, SourceFile, Sources};
@@ -51,26 +53,42 @@ pub struct Excluded {
     pub rel: String,
     /// The pattern that left it out.
     pub pattern: String,
-    /// Whether references to it become plain text (`on_excluded_reference = "unlink"` in the
-    /// book.toml of that pattern) rather than errors.
-    pub unlink: bool,
+    /// The book.toml of that pattern, as shown.
+    pub book: PathBuf,
+    /// What references to it become (`on_excluded_reference` in that book.toml).
+    pub mode: OnExcluded,
 }
 
 impl Excluded {
-    /// The problem of a reference to this page (when references to it are not unlinked).
-    pub fn problem(&self) -> (&'static str, String, Option<String>) {
-        (
-            "excluded-reference",
-            format!(
-                "`{}` is left out of this edition (by `exclude` pattern `{}`), so this reference would lead nowhere",
-                self.id, self.pattern
-            ),
-            Some(
-                "replace this page in the edition without the reference, keep the page, or set \
-                 `[edition] on_excluded_reference = \"unlink\"` to print such references as plain text"
-                    .into(),
-            ),
-        )
+    /// What a reference to this page in `file` is told, as `on_excluded_reference` says: a
+    /// warning (the reference is printed as plain text), an error, or nothing (`"unlink"`).
+    /// Both name the setting and the book.toml to set it in, and `tenet edition status`,
+    /// which lists every such reference.
+    pub fn diagnostic(&self, file: &Path) -> Option<Diagnostic> {
+        let (id, pattern, book) = (&self.id, &self.pattern, self.book.display());
+        let replace = "or replace the page that refers to it in the edition (`tenet edition override ID`) and reword it";
+        let d = match self.mode {
+            OnExcluded::Unlink => return None,
+            OnExcluded::Warn => Diagnostic::warning(
+                file,
+                format!(
+                    "`{id}` is left out of this edition (by `exclude` pattern `{pattern}`), so this reference is printed as plain text"
+                ),
+            )
+            .help(format!(
+                "set `on_excluded_reference = \"unlink\"` under `[edition]` in {book} to accept this without a warning, or `\"error\"` to refuse it; {replace}; `tenet edition status` lists every such reference"
+            )),
+            OnExcluded::Error => Diagnostic::error(
+                file,
+                format!(
+                    "`{id}` is left out of this edition (by `exclude` pattern `{pattern}`), so this reference would lead nowhere"
+                ),
+            )
+            .help(format!(
+                "{book} sets `on_excluded_reference = \"error\"`: set it to `\"unlink\"` (or remove it, to be warned) to print such references as plain text, {replace}; `tenet edition status` lists every such reference"
+            )),
+        };
+        Some(d.code("excluded-reference"))
     }
 }
 
@@ -93,6 +111,8 @@ pub enum What {
         base: PathBuf,
         /// The base page's file on disk.
         base_path: PathBuf,
+        /// The base page's path under `content/` (where its text is kept, [`kept`]).
+        base_rel: String,
         /// The hash of the base page's file now: filled in by [`status`] (a build does not
         /// need it).
         base_hash: String,
@@ -100,7 +120,11 @@ pub enum What {
         recorded: Option<String>,
     },
     /// A base page left out by the pattern named.
-    Removed { pattern: String },
+    Removed {
+        pattern: String,
+        /// What references to it become (`on_excluded_reference`).
+        mode: OnExcluded,
+    },
 }
 
 impl What {
@@ -210,6 +234,7 @@ pub fn overlay(layers: &[Layer]) -> (Overlay, Vec<Diagnostic>) {
                     id: c.peek.id.clone(),
                     what: What::Removed {
                         pattern: pattern.clone(),
+                        mode: layers[l].on_excluded_reference,
                     },
                     file: c.file.shown.clone(),
                 });
@@ -219,7 +244,8 @@ pub fn overlay(layers: &[Layer]) -> (Overlay, Vec<Diagnostic>) {
                 title: c.peek.title.clone().unwrap_or_else(|| full_title(&c.file)),
                 rel: c.file.rel.clone(),
                 pattern,
-                unlink: layers[l].on_excluded_reference == crate::config::OnExcluded::Unlink,
+                book: layers[l].exclude[found].file.clone(),
+                mode: layers[l].on_excluded_reference,
             });
             continue;
         }
@@ -237,6 +263,7 @@ pub fn overlay(layers: &[Layer]) -> (Overlay, Vec<Diagnostic>) {
             Some(base) => What::Replaced {
                 base: base.file.shown.clone(),
                 base_path: base.file.path.clone(),
+                base_rel: base.file.rel.clone(),
                 base_hash: String::new(),
                 recorded: c.peek.base_hash.clone(),
             },
@@ -276,16 +303,10 @@ fn full_title(file: &SourceFile) -> String {
         .unwrap_or_default()
 }
 
-/// What `tenet edition status` shows: the edition's changes to its bases.
-pub fn status(root: &Path) -> (Option<Vec<Change>>, Vec<Diagnostic>) {
-    let (layers, mut problems) = edition_layers(root);
-    let Some(layers) = layers else {
-        return (None, problems);
-    };
-    let (overlay, found) = overlay(&layers);
-    problems.extend(found);
-    let mut changes = overlay.changes;
-    for change in &mut changes {
+/// Fills in the base's hash of now of each replaced page (`What::Replaced::base_hash`);
+/// returns how many copies are stale ([`What::is_stale`]).
+pub fn check_base_hashes(changes: &mut [Change]) -> usize {
+    for change in changes.iter_mut() {
         if let What::Replaced {
             base_path,
             base_hash,
@@ -297,7 +318,145 @@ pub fn status(root: &Path) -> (Option<Vec<Change>>, Vec<Diagnostic>) {
                 .unwrap_or_default();
         }
     }
-    (Some(changes), problems)
+    changes.iter().filter(|c| c.what.is_stale()).count()
+}
+
+/// The one warning of a build of an edition with `stale` out-of-date copies of base pages, at
+/// the edition's `book`.toml (it has no line of its own).
+pub fn stale_warning(book: &Path, stale: usize) -> Diagnostic {
+    let dir = book
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(|d| format!(" {}", d.display()))
+        .unwrap_or_default();
+    let copies = match stale {
+        1 => "copy of a base page in this edition is",
+        _ => "copies of base pages in this edition are",
+    };
+    Diagnostic::warning(
+        book,
+        format!(
+            "{stale} {copies} out of date: the base page changed since the copy was made, or the copy records no `base_hash`"
+        ),
+    )
+    .help(format!(
+        "`tenet edition status{dir}` lists them with what changed in the base; bring each copy up to date, then `tenet edition override ID --refresh`"
+    ))
+    .code("stale-copy")
+}
+
+/// What `tenet edition status` shows.
+#[derive(Debug, Default)]
+pub struct Status {
+    /// The edition's changes to its bases (replaced pages with their base's hash of now).
+    pub changes: Vec<Change>,
+    /// Per stale copy (by id): what changed in the base since it was made.
+    pub base_changes: BTreeMap<String, BaseChange>,
+    /// Per left-out page (by id): the places in the pages kept that name it.
+    pub referrers: BTreeMap<String, Vec<crate::site::ExcludedRef>>,
+    /// The pages of the edition that are a base's in another language than the edition's
+    /// `[book] language`: (id, their language), in id order. Empty when every base is in the
+    /// edition's language.
+    pub untranslated: Vec<(String, String)>,
+    /// The edition's language.
+    pub language: String,
+}
+
+/// What changed in a base page since the edition's copy of it was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BaseChange {
+    /// A unified diff of the base page then and now (empty when only line endings differ).
+    Diff(String),
+    /// The base text the copy was made from is not kept ([`kept`]): a copy made before tenet
+    /// kept it, or one that records no `base_hash`.
+    Unknown,
+    /// The kept base text does not have the hash the copy records (either was edited by hand).
+    Mismatch,
+}
+
+/// `tenet edition status`: the edition's changes to its bases, what changed in the base of
+/// each stale copy, the references to left-out pages, and the pages still untranslated.
+pub fn status(root: &Path) -> (Option<Status>, Vec<Diagnostic>) {
+    let (layers, mut problems) = edition_layers(root);
+    let Some(layers) = layers else {
+        return (None, problems);
+    };
+    let (overlay, found) = overlay(&layers);
+    problems.extend(found);
+    let mut status = Status {
+        changes: overlay.changes,
+        ..Status::default()
+    };
+    check_base_hashes(&mut status.changes);
+    for change in &status.changes {
+        let What::Replaced {
+            base,
+            base_path,
+            base_rel,
+            recorded,
+            ..
+        } = &change.what
+        else {
+            continue;
+        };
+        if !change.what.is_stale() {
+            continue;
+        }
+        let then = match recorded {
+            Some(recorded) => kept::then(root, base_rel, recorded),
+            None => kept::Then::Missing,
+        };
+        let what = match then {
+            kept::Then::Missing => BaseChange::Unknown,
+            kept::Then::Mismatch => BaseChange::Mismatch,
+            kept::Then::Kept(old) => {
+                let new = std::fs::read(base_path)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default();
+                let then_name = format!(
+                    "{} (when the copy was made)",
+                    kept::path(&layers[layers.len() - 1].shown, base_rel).display()
+                );
+                let now_name = format!("{} (now)", base.display());
+                BaseChange::Diff(kept::diff(&old, &new, &then_name, &now_name))
+            }
+        };
+        status.base_changes.insert(change.id.clone(), what);
+    }
+
+    // The pages from a base in another language.
+    let top = layers.len() - 1;
+    status.language = layers[top].language.clone();
+    for (peek, file) in overlay.peeks.iter().zip(&overlay.sources.pages) {
+        let language = &layers[file.layer].language;
+        if !peek.draft && file.layer < top && *language != status.language {
+            status
+                .untranslated
+                .push((peek.id.clone(), language.clone()));
+        }
+    }
+    status.untranslated.sort();
+
+    // The places naming a left-out page: where a check of the edition finds them.
+    if !overlay.excluded.is_empty() {
+        let mut check = crate::Session::new(crate::Options {
+            root: root.to_path_buf(),
+            out: None,
+            write: false,
+        });
+        for place in check.build().excluded_references {
+            status
+                .referrers
+                .entry(place.id.clone())
+                .or_default()
+                .push(place);
+        }
+        for places in status.referrers.values_mut() {
+            places.sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
+            places.dedup();
+        }
+    }
+    (Some(status), problems)
 }
 
 /// The chain of an edition's handbooks; an error when `root` is not an edition.
@@ -320,32 +479,75 @@ fn edition_layers(root: &Path) -> (Option<Vec<Layer>>, Vec<Diagnostic>) {
     (Some(loaded.layers), problems)
 }
 
-/// `tenet edition override ID`: copies the base's page `id` into the edition, at the same
-/// path under `content/`, recording the base page's hash (`base_hash`) in its front matter so
-/// that `status` can tell when the base changes. With `refresh`, only updates the hash of the
-/// edition's existing copy (after bringing it up to date with the base). Returns the file
-/// written.
-pub fn override_page(root: &Path, id: &str, refresh: bool) -> Result<PathBuf, Vec<Diagnostic>> {
+/// The page of the bases (`base`, the bases laid over each other) that `id` names, as a
+/// reference would name it: its full id, a unique last part of it (`1.3-principles`), or its
+/// file (`lessons/x.md`, also as `content/lessons/x.md`). The error names the base's
+/// `content/` folder (`base_content`), where the page is missing.
+fn find_base_page(base: &Overlay, id: &str, base_content: &Path) -> Result<usize, Diagnostic> {
+    // Drafts stand aside for the page below them: they are not the base's page.
+    let live: Vec<usize> = (0..base.peeks.len())
+        .filter(|&i| !base.peeks[i].draft)
+        .collect();
+    let ids = crate::site::ids::Ids::of(live.iter().map(|&i| {
+        (
+            base.peeks[i].id.as_str(),
+            base.sources.pages[i].rel.as_str(),
+        )
+    }));
+    let written = id.trim();
+    let as_file = written
+        .trim_start_matches("./")
+        .trim_start_matches("content/");
+    if as_file.ends_with(".md")
+        && let Some(i) = ids.file(as_file)
+    {
+        return Ok(live[i]);
+    }
+    ids.resolve(written).map(|i| live[i]).map_err(|nf| {
+        let message = match nf.code {
+            "ambiguous-reference" => format!("the base's page id {}", nf.message),
+            _ => format!(
+                "the base has no page `{}`",
+                written.trim_matches('/')
+            ),
+        };
+        let help = match nf.code {
+            "ambiguous-reference" => "write the full id (its path under content/ without `.md`)".to_string(),
+            _ => nf
+                .help
+                .filter(|h| h.starts_with("did you mean"))
+                .unwrap_or_else(|| {
+                    "a page is named by its id (its path under content/ without `.md`, or the `id` of its front matter) or by the last part of it when no other page ends so; `tenet edition status` lists the edition's pages".into()
+                }),
+        };
+        Diagnostic::error(base_content, message)
+            .help(help)
+            .code("unknown-page")
+    })
+}
+
+/// `tenet edition override ID`: copies the base's page `id` (named as a reference names it:
+/// full id, unique short name, or file) into the edition, at the same path under `content/`,
+/// recording the base page's hash (`base_hash`) in its front matter and keeping the base text
+/// under `.tenet/base/` ([`kept`]), so that `status` can tell when the base changes and show
+/// what changed. With `refresh`, only updates the hash and the kept text of the edition's
+/// existing copy (after bringing it up to date with the base). Returns the file written and
+/// the page's full id.
+pub fn override_page(
+    root: &Path,
+    id: &str,
+    refresh: bool,
+) -> Result<(PathBuf, String), Vec<Diagnostic>> {
     let (layers, problems) = edition_layers(root);
     let Some(layers) = layers else {
         return Err(problems);
     };
-    let id = id.trim().trim_matches('/');
     let top = layers.len() - 1;
     let (base, _) = overlay(&layers[..top]);
-    let Some(at) = base.peeks.iter().position(|p| p.id == id) else {
-        let known = base.peeks.iter().map(|p| p.id.as_str());
-        let help = crate::diagnostics::did_you_mean(&crate::diagnostics::suggest(id, known))
-            .unwrap_or_else(|| "`tenet edition status` lists the edition's pages; ids are paths under content/ without `.md`".into());
-        return Err(vec![
-            Diagnostic::error(
-                root.join("book.toml"),
-                format!("the base has no page `{id}`"),
-            )
-            .help(help)
-            .code("unknown-page"),
-        ]);
-    };
+    let base_content = layers[top - 1].shown.join("content");
+    let at = find_base_page(&base, id, &base_content).map_err(|d| vec![d])?;
+    let id = base.peeks[at].id.as_str();
+    let shown_id = if id.is_empty() { "/" } else { id };
     let file = &base.sources.pages[at];
     let fail = |path: &Path, code: &'static str, message: String| {
         vec![Diagnostic::error(path, message).code(code)]
@@ -360,22 +562,23 @@ pub fn override_page(root: &Path, id: &str, refresh: bool) -> Result<PathBuf, Ve
                 &target,
                 "missing-file",
                 format!(
-                    "there is no copy of `{id}` to refresh ({e}); run without --refresh to make one"
+                    "there is no copy of `{shown_id}` to refresh ({e}); run without --refresh to make one"
                 ),
             )
         })?
     } else {
         if target.exists() {
             return Err(vec![
-                Diagnostic::error(&target, format!("the edition already has its own `{id}`"))
+                Diagnostic::error(&target, format!("the edition already has its own `{shown_id}`"))
                     .help(format!(
-                        "edit that file; once it matches the base again, run `tenet edition override {id} --refresh` to record the base's hash"
+                        "edit that file; once it matches the base again, run `tenet edition override {shown_id} --refresh` to record the base's hash"
                     ))
                     .code("already-exists"),
             ]);
         }
-        String::from_utf8(bytes)
+        std::str::from_utf8(&bytes)
             .map_err(|_| fail(&file.shown, "encoding", "the base page is not UTF-8".into()))?
+            .to_string()
     };
     let Some(stamped) = with_base_hash(&text, &hash) else {
         return Err(fail(
@@ -387,9 +590,10 @@ pub fn override_page(root: &Path, id: &str, refresh: bool) -> Result<PathBuf, Ve
     if let Some(dir) = target.parent() {
         std::fs::create_dir_all(dir).map_err(|e| fail(dir, "io", format!("cannot create: {e}")))?;
     }
+    kept::keep(root, &file.rel, &bytes).map_err(|d| vec![d])?;
     std::fs::write(&target, stamped)
         .map_err(|e| fail(&target, "io", format!("cannot write: {e}")))?;
-    Ok(target)
+    Ok((target, id.to_string()))
 }
 
 /// The page's text with `base_hash` set in its front matter (added after the opening line,
@@ -481,7 +685,8 @@ base = "{relative}"
 exclude = [
   # "lessons/module-2/2.3-*",
 ]
-# A reference to a left-out page is an error; "unlink" prints it as plain text instead.
+# A reference in a base page to a left-out page is printed as plain text, with a warning at
+# each (`tenet edition status` lists them): "unlink" for no warning, "error" to refuse them.
 # on_excluded_reference = "unlink"
 
 # [theme]                           # branding, without touching templates
@@ -588,6 +793,84 @@ mod tests {
         assert_eq!(with_base_hash("+++\ntitle = \"unclosed\"\n", "ab"), None);
     }
 
+    /// The bases of an edition as `override` sees them: pages by (path under content/, id).
+    fn base_of(pages: &[(&str, &str, bool)]) -> Overlay {
+        let mut base = Overlay::default();
+        for &(rel, id, draft) in pages {
+            base.peeks.push(Peek {
+                id: id.into(),
+                draft,
+                ..Peek::of_path(rel)
+            });
+            base.sources.pages.push(SourceFile {
+                rel: rel.into(),
+                shown: PathBuf::from("base/content").join(rel),
+                path: PathBuf::from(rel),
+                layer: 0,
+            });
+        }
+        base
+    }
+
+    #[test]
+    fn a_base_page_is_found_by_id_short_name_or_file_and_a_miss_names_the_base() {
+        let base = base_of(&[
+            ("principles/credibility.md", "principles/credibility", false),
+            (
+                "lessons/m1/1.3-principles.md",
+                "lessons/m1/1.3-principles",
+                false,
+            ),
+            ("glossary/credibility.md", "glossary/credibility", false),
+            ("extra/file.md", "own-id", false),
+            ("drafts/1.4-new.md", "lessons/m1/1.4-new", true),
+        ]);
+        let at = Path::new("base/content");
+        let find = |id: &str| find_base_page(&base, id, at);
+        assert_eq!(find("principles/credibility").ok(), Some(0));
+        assert_eq!(find("/principles/credibility/").ok(), Some(0));
+        assert_eq!(find("1.3-principles").ok(), Some(1));
+        assert_eq!(find("own-id").ok(), Some(3));
+        assert_eq!(find("extra/file.md").ok(), Some(3));
+        assert_eq!(find("content/lessons/m1/1.3-principles.md").ok(), Some(1));
+
+        let miss = find("1.3-principle").unwrap_err();
+        assert_eq!(miss.path, PathBuf::from("base/content"));
+        assert_eq!(miss.message, "the base has no page `1.3-principle`");
+        assert_eq!(
+            miss.help.as_deref(),
+            Some("did you mean `lessons/m1/1.3-principles`?")
+        );
+        let ambiguous = find("credibility").unwrap_err();
+        assert!(
+            ambiguous
+                .message
+                .contains("`credibility` is ambiguous: it names `glossary/credibility`, `principles/credibility`"),
+            "{}",
+            ambiguous.message
+        );
+        // A draft is no base page.
+        assert!(find("1.4-new").is_err());
+        assert!(find("lessons/m1/1.4-new").is_err());
+    }
+
+    #[test]
+    fn one_warning_counts_the_stale_copies_and_names_the_command() {
+        let one = stale_warning(Path::new("fr/book.toml"), 1);
+        assert_eq!(one.code, "stale-copy");
+        assert!(
+            one.message
+                .starts_with("1 copy of a base page in this edition is out of date")
+        );
+        assert!(one.help.unwrap().contains("`tenet edition status fr`"));
+        let many = stale_warning(Path::new("book.toml"), 3);
+        assert!(
+            many.message
+                .starts_with("3 copies of base pages in this edition are")
+        );
+        assert!(many.help.unwrap().contains("`tenet edition status` lists"));
+    }
+
     #[test]
     fn relative_paths_climb_and_descend() {
         assert_eq!(
@@ -605,6 +888,7 @@ mod tests {
         let replaced = |recorded: Option<&str>| What::Replaced {
             base: PathBuf::from("b.md"),
             base_path: PathBuf::from("b.md"),
+            base_rel: "b.md".into(),
             base_hash: "1".into(),
             recorded: recorded.map(str::to_string),
         };
