@@ -223,7 +223,14 @@ pub fn override_page(
     let bytes = std::fs::read(&file.path)
         .map_err(|e| fail(&file.shown, "io", format!("cannot read: {e}")))?;
     let hash = content_hash(&bytes);
-    let target = root.join("content").join(&file.rel);
+    // The edition's own page in place of this one: at the same path, or at another with the
+    // same id.
+    let (full, _) = overlay(&layers);
+    let existing = full.changes.iter().find_map(|c| match &c.what {
+        What::Replaced { base_rel, copy, .. } if *base_rel == file.rel => Some(copy.clone()),
+        _ => None,
+    });
+    let target = existing.unwrap_or_else(|| root.join("content").join(&file.rel));
     let text = if refresh {
         std::fs::read_to_string(&target).map_err(|e| {
             fail(

@@ -122,6 +122,9 @@ pub enum What {
         base_path: PathBuf,
         /// The base page's path under `content/` (where its text is kept, [`kept`]).
         base_rel: String,
+        /// The edition's file on disk (at the base page's path, or wherever a page with its id
+        /// is).
+        copy: PathBuf,
         /// The hash of the base page's file now: filled in by [`status`] (a build does not
         /// need it).
         base_hash: String,
@@ -273,6 +276,7 @@ pub fn overlay(layers: &[Layer]) -> (Overlay, Vec<Diagnostic>) {
                 base: base.file.shown.clone(),
                 base_path: base.file.path.clone(),
                 base_rel: base.file.rel.clone(),
+                copy: c.file.path.clone(),
                 base_hash: String::new(),
                 recorded: c.peek.base_hash.clone(),
             },
@@ -414,6 +418,7 @@ mod tests {
             base: PathBuf::from("b.md"),
             base_path: PathBuf::from("b.md"),
             base_rel: "b.md".into(),
+            copy: PathBuf::from("e.md"),
             base_hash: "1".into(),
             recorded: recorded.map(str::to_string),
         };

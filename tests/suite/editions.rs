@@ -636,6 +636,42 @@ fn override_names_pages_as_references_do_and_its_errors_name_the_base() {
         "{out}"
     );
 
+    // A copy kept under another file name (with the base page's id) is the one refreshed.
+    let copy = centre.join("content/principles/credibility.md");
+    let moved = centre.join("content/principles/credibilite.md");
+    let text = fs::read_to_string(&copy).unwrap();
+    fs::write(
+        &moved,
+        text.replacen("+++\n", "+++\nid = \"principles/credibility\"\n", 1),
+    )
+    .unwrap();
+    fs::remove_file(&copy).unwrap();
+    let base_page = base.join("content/principles/credibility.md");
+    let base_text = fs::read_to_string(&base_page).unwrap();
+    fs::write(&base_page, format!("{base_text}\nMore.\n")).unwrap();
+    let (_, out, _) = tenet(&["edition", "status"], &centre);
+    assert!(
+        status_of(&out, "principles/credibility").contains("STALE"),
+        "{out}"
+    );
+    let (ok, _, err) = tenet(&["edition", "override", "credibility"], &centre);
+    assert!(
+        !ok && err.contains("content/principles/credibilite.md: error: the edition already has its own `principles/credibility`"),
+        "{err}"
+    );
+    assert!(!copy.exists(), "no second copy");
+    let (ok, _, err) = tenet(
+        &["edition", "override", "credibility", "--refresh"],
+        &centre,
+    );
+    assert!(ok, "{err}");
+    assert!(!copy.exists(), "no second copy");
+    let (_, out, _) = tenet(&["edition", "status"], &centre);
+    assert!(
+        status_of(&out, "principles/credibility").contains("up to date"),
+        "{out}"
+    );
+
     // Unknown: the error is at the base's content folder, with the closest ids.
     let (ok, _, err) = tenet(&["edition", "override", "1.2-mandate"], &centre);
     assert!(!ok, "{err}");
