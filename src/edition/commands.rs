@@ -374,9 +374,11 @@ exclude = [
 # [strings]                         # any of the theme's words (docs/translations.md)
 # trainer_tip = "Note for the facilitator"
 
-# Pages: add yours under content/. To change a base page, copy it with
-#   tenet edition override <id>
-# which records the base page's hash, so that `tenet edition status` can tell when it changes.
+# Pages: add yours under content/. To change or translate a base page, copy it with
+#   tenet edition override <id>          (the id as references write it: 1.3-principles)
+# which records the base page's hash and keeps its text under .tenet/base/ (commit that
+# folder too), so that `tenet edition status` can tell when the base changes and show what
+# changed; `tenet edition status --check` fails CI while a copy is out of date.
 #
 # A translation can also be published with its base as one site with a language menu: list it
 # in the base's book.toml, e.g. `[languages.fr]` then `edition = "path/to/this/folder"`.
