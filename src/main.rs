@@ -107,23 +107,30 @@ enum EditionCommand {
         #[arg(long)]
         base: PathBuf,
     },
-    /// List what the edition at DIR adds, replaces and removes, and which of its copies of base
-    /// pages are out of date (the base page changed after the copy was made)
+    /// List what the edition at DIR adds, replaces and removes: which of its copies of base
+    /// pages are out of date, with what changed in the base since; where the pages kept refer
+    /// to the pages left out; the base pages not yet translated
     Status {
         /// The edition's folder
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Exit with 1 when a copy is out of date (for CI); without it, only errors do
+        #[arg(long)]
+        check: bool,
     },
     /// Copy the base's page ID into the edition to change or translate it, recording the base
-    /// page's hash so that `status` can tell when the base changes
+    /// page's hash and keeping its text (under .tenet/base/) so that `status` can tell when the
+    /// base changes and show what changed
     Override {
-        /// The page's id (its path under content/ without .md)
+        /// The page: its id (its path under content/ without .md), the last part of it when no
+        /// other page ends so (`1.3-principles`), or its file (`lessons/x.md`), as references
+        /// name pages
         id: String,
         /// The edition's folder
         #[arg(long, default_value = ".")]
         dir: PathBuf,
-        /// Keep the edition's copy and only record the base page's hash of now: the copy is up
-        /// to date again
+        /// Keep the edition's copy and only record the base page's hash (and keep its text) of
+        /// now: the copy is up to date again
         #[arg(long)]
         refresh: bool,
     },
@@ -577,7 +584,6 @@ fn open_browser(url: &str) {
 
 /// `tenet edition ...`: prints what it did or found; exit 1 on errors.
 fn edition(command: EditionCommand) -> ExitCode {
-    use tenet::edition::What;
     let fail = |problems: Vec<tenet::diagnostics::Diagnostic>| {
         for d in &problems {
             eprintln!("{d}");
@@ -600,16 +606,17 @@ fn edition(command: EditionCommand) -> ExitCode {
         },
         EditionCommand::Override { id, dir, refresh } => {
             match tenet::edition::override_page(&dir, &id, refresh) {
-                Ok(file) => {
+                Ok((file, id)) => {
                     if refresh {
                         eprintln!(
-                            "{}: recorded the base page's hash; it is up to date",
+                            "{}: recorded the base page's hash and kept its text; it is up to date",
                             file.display()
                         );
                     } else {
                         eprintln!(
-                            "wrote {}: a copy of the base page `{id}` to edit",
-                            file.display()
+                            "wrote {}: a copy of the base page `{id}` to edit (its base text is kept under {}/ for `tenet edition status`)",
+                            file.display(),
+                            tenet::edition::kept::FOLDER
                         );
                     }
                     ExitCode::SUCCESS
@@ -617,78 +624,159 @@ fn edition(command: EditionCommand) -> ExitCode {
                 Err(problems) => fail(problems),
             }
         }
-        EditionCommand::Status { dir } => {
-            let (changes, problems) = tenet::edition::status(&dir);
-            let has_errors = problems.iter().any(|d| d.is_error());
-            for d in &problems {
-                eprintln!("{d}");
+        EditionCommand::Status { dir, check } => edition_status(&dir, check),
+    }
+}
+
+/// `tenet edition status`: one line per change, the base's changes under each stale copy and
+/// the references under each left-out page, the untranslated pages, then the counts. Exit 1
+/// on errors, and with `check` when a copy is stale.
+fn edition_status(dir: &std::path::Path, check: bool) -> ExitCode {
+    use tenet::config::OnExcluded;
+    use tenet::edition::{BaseChange, What};
+    let (status, problems) = tenet::edition::status(dir);
+    let has_errors = problems.iter().any(|d| d.is_error());
+    for d in &problems {
+        eprintln!("{d}");
+    }
+    let Some(status) = status.filter(|_| !has_errors) else {
+        return ExitCode::from(1);
+    };
+    let shown = |id: &str| {
+        if id.is_empty() {
+            "(home page)".to_string()
+        } else {
+            id.to_string()
+        }
+    };
+    let named = |id: &str| {
+        if id.is_empty() {
+            "/".to_string()
+        } else {
+            id.to_string()
+        }
+    };
+    let changes = &status.changes;
+    let width = changes
+        .iter()
+        .map(|c| shown(&c.id).chars().count())
+        .max()
+        .unwrap_or(0);
+    let (mut added, mut replaced, mut stale, mut removed) = (0, 0, 0, 0);
+    for c in changes {
+        let id = shown(&c.id);
+        let mut under: Vec<String> = Vec::new();
+        let (what, note) = match &c.what {
+            What::Added => {
+                added += 1;
+                ("added", c.file.display().to_string())
             }
-            let Some(changes) = changes.filter(|_| !has_errors) else {
-                return ExitCode::from(1);
-            };
-            let shown = |id: &str| {
-                if id.is_empty() {
-                    "(home page)".to_string()
-                } else {
-                    id.to_string()
-                }
-            };
-            let width = changes
-                .iter()
-                .map(|c| shown(&c.id).chars().count())
-                .max()
-                .unwrap_or(0);
-            let (mut added, mut replaced, mut stale, mut removed) = (0, 0, 0, 0);
-            for c in &changes {
-                let id = shown(&c.id);
-                let (what, note) = match &c.what {
-                    What::Added => {
-                        added += 1;
-                        ("added", c.file.display().to_string())
+            What::Replaced {
+                recorded: None,
+                base_hash,
+                ..
+            } => {
+                replaced += 1;
+                stale += 1;
+                (
+                    "replaced",
+                    format!(
+                        "unknown: {} records no base_hash (base page now {base_hash}; `tenet edition override {} --refresh` once it is up to date)",
+                        c.file.display(),
+                        named(&c.id)
+                    ),
+                )
+            }
+            w @ What::Replaced { base, .. } => {
+                replaced += 1;
+                if w.is_stale() {
+                    stale += 1;
+                    match status.base_changes.get(&c.id) {
+                        Some(BaseChange::Diff(diff)) => {
+                            under.extend(diff.lines().map(str::to_string));
+                        }
+                        Some(BaseChange::Mismatch) => under.push(format!(
+                            "(the base text kept under {} is not the one the copy records: what changed is not known)",
+                            tenet::edition::kept::FOLDER
+                        )),
+                        _ => under.push(format!(
+                            "(what changed is not known: the copy was made before tenet kept base texts; compare by hand, then `tenet edition override {} --refresh` keeps the base text for next time)",
+                            named(&c.id)
+                        )),
                     }
-                    What::Replaced {
-                        recorded: None,
-                        base_hash,
-                        ..
-                    } => {
-                        replaced += 1;
-                        stale += 1;
-                        (
-                            "replaced",
-                            format!(
-                                "unknown: {} records no base_hash (base page now {base_hash}; `tenet edition override {} --refresh` once it is up to date)",
-                                c.file.display(),
-                                if c.id.is_empty() { "/" } else { &c.id }
-                            ),
+                    (
+                        "replaced",
+                        format!(
+                            "STALE: {} changed since {} was made from it",
+                            base.display(),
+                            c.file.display()
+                        ),
+                    )
+                } else {
+                    ("replaced", format!("up to date ({})", c.file.display()))
+                }
+            }
+            What::Removed { pattern, mode } => {
+                removed += 1;
+                let places = status.referrers.get(&c.id).map_or(&[][..], Vec::as_slice);
+                let note = match (places.len(), mode) {
+                    (0, _) => format!("by exclude \"{pattern}\"; nothing kept refers to it"),
+                    (n, mode) => {
+                        let becomes = match mode {
+                            OnExcluded::Warn => {
+                                "printed as plain text, with a warning (on_excluded_reference = \"warn\", the default)"
+                            }
+                            OnExcluded::Unlink => {
+                                "printed as plain text (on_excluded_reference = \"unlink\")"
+                            }
+                            OnExcluded::Error => "errors (on_excluded_reference = \"error\")",
+                        };
+                        format!(
+                            "by exclude \"{pattern}\"; {n} reference{} to it, {becomes}:",
+                            plural(n)
                         )
                     }
-                    w @ What::Replaced { base, .. } => {
-                        replaced += 1;
-                        if w.is_stale() {
-                            stale += 1;
-                            (
-                                "replaced",
-                                format!(
-                                    "STALE: {} changed since {} was made from it",
-                                    base.display(),
-                                    c.file.display()
-                                ),
-                            )
-                        } else {
-                            ("replaced", format!("up to date ({})", c.file.display()))
-                        }
-                    }
-                    What::Removed { pattern } => {
-                        removed += 1;
-                        ("removed", format!("by exclude \"{pattern}\""))
-                    }
                 };
-                println!("{what:<9} {id:<width$}  {note}");
+                under.extend(
+                    places
+                        .iter()
+                        .map(|p| format!("{}:{}:{}", p.file.display(), p.pos.line, p.pos.column)),
+                );
+                ("removed", note)
             }
-            println!("{added} added, {replaced} replaced ({stale} to check), {removed} removed");
-            ExitCode::SUCCESS
+        };
+        println!("{what:<9} {id:<width$}  {note}");
+        for line in under {
+            println!("    {line}");
         }
     }
+    let untranslated = status.untranslated.len();
+    if untranslated > 0 {
+        println!(
+            "untranslated: {untranslated} page{} of the base{} not yet in {}:",
+            plural(untranslated),
+            if untranslated == 1 { " is" } else { " are" },
+            status.language
+        );
+        for (id, language) in &status.untranslated {
+            println!("    {} ({language})", shown(id));
+        }
+    }
+    let untranslated = match untranslated {
+        0 => String::new(),
+        n => format!(", {n} untranslated"),
+    };
+    println!(
+        "{added} added, {replaced} replaced ({stale} to check), {removed} removed{untranslated}"
+    );
+    if check && stale > 0 {
+        eprintln!(
+            "error: {stale} cop{} of base pages out of date (--check)",
+            if stale == 1 { "y" } else { "ies" }
+        );
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
 }
 
 fn plural(n: usize) -> &'static str {

@@ -59,6 +59,9 @@ pub struct Report {
     /// The folder of every handbook the build read: the handbook, the bases of its edition
     /// chain, and the editions of its other languages with theirs.
     pub handbooks: Vec<PathBuf>,
+    /// Every place that names a page a local edition left out (`tenet edition status` lists
+    /// them under the page).
+    pub excluded_references: Vec<site::ExcludedRef>,
 }
 
 impl Report {
@@ -734,8 +737,15 @@ fn gather(
         return (content, languages::Catalog::default());
     }
     let layers = &part.layers[..];
-    let (overlay, found) = edition::overlay(layers);
+    let (mut overlay, found) = edition::overlay(layers);
     problems.extend(found);
+    // Copies of base pages whose base changed since: one warning for them all.
+    let stale = edition::check_base_hashes(&mut overlay.changes);
+    if stale > 0
+        && let Some(top) = layers.last()
+    {
+        problems.push(edition::stale_warning(&top.shown.join("book.toml"), stale));
+    }
     for (peek, file) in overlay.peeks.iter().zip(&overlay.sources.pages) {
         if let Some(tag) = avoid.iter().find(|t| languages::in_folder(&peek.id, t)) {
             problems.push(
@@ -1002,6 +1012,9 @@ fn build_part(
             let (site, problems) = site::resolve(pages, &config.book.title, &edition, display_root);
             let clean = problems.is_empty();
             report.diagnostics.extend(problems);
+            report
+                .excluded_references
+                .extend(site.to_excluded.iter().cloned());
             (site, clean)
         }
     };

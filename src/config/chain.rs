@@ -66,7 +66,7 @@ pub(super) fn load_chain(
     }
 
     let mut exclude = Vec::new();
-    let mut on_excluded_reference = OnExcluded::Error;
+    let mut on_excluded_reference = OnExcluded::default();
     let mut below = Vec::new();
     if let Some(edition) = &parsed.raw.edition {
         on_excluded_reference = edition.on_excluded_reference.unwrap_or_default();

@@ -229,15 +229,20 @@ pub struct EditionConfig {
     pub on_excluded_reference: OnExcluded,
 }
 
-/// What a reference to a page the edition excludes becomes.
+/// What a reference to a page the edition excludes becomes (`[edition]
+/// on_excluded_reference`). Never a dead link: the reference is plain text, or the build fails.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OnExcluded {
-    /// An error, so the edition never ships a dead link (the default).
+    /// Plain text, with a warning at each such reference (the default): leaving a lesson out
+    /// does not stop the edition from building, and the trainer still sees every place that
+    /// mentioned it.
     #[default]
-    Error,
-    /// The link becomes plain text.
+    Warn,
+    /// Plain text, silently: the trainer has seen the places and accepts them.
     Unlink,
+    /// An error: the edition must not mention a page it leaves out.
+    Error,
 }
 
 /// One handbook of an edition's chain: its folder and what it leaves out of those below.

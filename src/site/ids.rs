@@ -26,19 +26,26 @@ type Map<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 impl<'a> Ids<'a> {
     pub fn new(pages: &'a [Arc<ParsedPage>]) -> Self {
+        Ids::of(pages.iter().map(|p| (p.id.as_str(), p.rel.as_str())))
+    }
+
+    /// Lookups over pages given as (id, path under content/), numbered in that order: also
+    /// for pages only peeked at (`tenet edition` commands name base pages as references do).
+    pub fn of(pages: impl ExactSizeIterator<Item = (&'a str, &'a str)>) -> Self {
         let n = pages.len();
         let mut by_id = Map::with_capacity_and_hasher(n, Default::default());
         let mut by_short: Map<&str, Vec<usize>> =
             Map::with_capacity_and_hasher(n, Default::default());
         let mut by_file = Map::with_capacity_and_hasher(n, Default::default());
-        for (i, page) in pages.iter().enumerate() {
-            by_id.entry(page.id.as_str()).or_insert(i);
-            if let Some(short) = page.id.rsplit('/').next().filter(|s| !s.is_empty()) {
+        let mut ids = Vec::with_capacity(n);
+        for (i, (id, rel)) in pages.enumerate() {
+            by_id.entry(id).or_insert(i);
+            if let Some(short) = id.rsplit('/').next().filter(|s| !s.is_empty()) {
                 by_short.entry(short).or_default().push(i);
             }
-            by_file.insert(page.rel.as_str(), i);
+            by_file.insert(rel, i);
+            ids.push(id);
         }
-        let ids = pages.iter().map(|p| p.id.as_str()).collect();
         Ids {
             by_id,
             by_short,

@@ -104,6 +104,20 @@ pub struct Site {
     /// (page, reference) → the title of the left-out page a reference names, for references
     /// an edition prints as plain text.
     pub unlinked: HashMap<(usize, usize), String>,
+    /// Every place that names a page the edition left out (references and `principles` or
+    /// `related` entries), whatever `on_excluded_reference` makes of it; in page order.
+    pub to_excluded: Vec<ExcludedRef>,
+}
+
+/// A place that names a page an edition left out: what `tenet edition status` lists under
+/// the left-out page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExcludedRef {
+    /// The left-out page's id.
+    pub id: String,
+    /// The file that names it, as shown.
+    pub file: std::path::PathBuf,
+    pub pos: Pos,
 }
 
 /// One page's references and relations, resolved.
@@ -114,6 +128,7 @@ struct PageLinks {
     block_principles: Vec<Vec<usize>>,
     relations: Vec<(Source, usize)>,
     unlinked: Vec<((usize, usize), String)>,
+    to_excluded: Vec<ExcludedRef>,
     problems: Vec<Diagnostic>,
 }
 
@@ -146,6 +161,7 @@ pub fn resolve(
             let mut problems = Vec::new();
             let mut relations: Vec<(Source, usize)> = Vec::new();
             let mut unlinked = Vec::new();
+            let mut to_excluded = Vec::new();
             let error = |pos: Pos, (code, message, help): Problem| {
                 let d = Diagnostic::error(&page.shown, message).at(pos).code(code);
                 match help {
@@ -153,21 +169,41 @@ pub fn resolve(
                     None => d,
                 }
             };
+            // A place naming a left-out page: recorded, and an error or a warning as the
+            // edition's `on_excluded_reference` says.
+            let left_out_at = |pos: Pos,
+                               excluded: &crate::edition::Excluded,
+                               to_excluded: &mut Vec<ExcludedRef>,
+                               problems: &mut Vec<Diagnostic>| {
+                to_excluded.push(ExcludedRef {
+                    id: excluded.id.clone(),
+                    file: page.shown.clone(),
+                    pos,
+                });
+                if let Some(d) = excluded.diagnostic(&page.shown) {
+                    problems.push(d.at(pos));
+                }
+            };
             // Front matter.
             let lookup = |list: &[crate::page::Located<String>],
                           want_principle: bool,
+                          to_excluded: &mut Vec<ExcludedRef>,
                           problems: &mut Vec<Diagnostic>| {
                 let mut found = Vec::new();
                 for item in list {
                     match relation(&ids, &pages, edition, &item.value, want_principle) {
-                        Ok(t) => found.extend(t),
+                        Ok(Relation::Page(t)) => found.push(t),
+                        Ok(Relation::LeftOut(excluded)) => {
+                            left_out_at(item.pos, excluded, to_excluded, problems)
+                        }
                         Err(problem) => problems.push(error(item.pos, problem)),
                     }
                 }
                 found
             };
-            let page_principles = lookup(&page.fm.principles, true, &mut problems);
-            let page_related = lookup(&page.fm.related, false, &mut problems);
+            let page_principles =
+                lookup(&page.fm.principles, true, &mut to_excluded, &mut problems);
+            let page_related = lookup(&page.fm.related, false, &mut to_excluded, &mut problems);
             for &t in page_principles.iter().chain(&page_related) {
                 relations.push((
                     Source {
@@ -184,8 +220,10 @@ pub fn resolve(
                 for (key, want_principle) in [("principles", true), ("related", false)] {
                     for (value, pos) in block.spec.list_attr(key) {
                         match relation(&ids, &pages, edition, &value, want_principle) {
-                            Ok(None) => {}
-                            Ok(Some(t)) => {
+                            Ok(Relation::LeftOut(excluded)) => {
+                                left_out_at(pos, excluded, &mut to_excluded, &mut problems)
+                            }
+                            Ok(Relation::Page(t)) => {
                                 if want_principle {
                                     about.push(t);
                                 }
@@ -221,7 +259,10 @@ pub fn resolve(
                 };
                 let target = match (found, &r.target) {
                     (Some(t), _) => Ok(t),
-                    (None, _) if let Some(excluded) = left_out => Err(excluded.problem()),
+                    // Reported below, as the edition says (`left_out_at`).
+                    (None, _) if left_out.is_some() => {
+                        Err(("excluded-reference", String::new(), None))
+                    }
                     (None, RefTarget::Id { id, .. }) => {
                         ids.resolve(id).map_err(|nf| (nf.code, nf.message, nf.help))
                     }
@@ -275,9 +316,12 @@ pub fn resolve(
                         page_refs.push(Some(resolved));
                     }
                     Err(problem) => {
-                        match left_out.filter(|excluded| excluded.unlink) {
+                        match left_out {
                             Some(excluded) => {
-                                unlinked.push(((p, page_refs.len()), excluded.title.clone()));
+                                if excluded.mode != crate::config::OnExcluded::Error {
+                                    unlinked.push(((p, page_refs.len()), excluded.title.clone()));
+                                }
+                                left_out_at(r.pos, excluded, &mut to_excluded, &mut problems);
                             }
                             None => problems.push(error(r.pos, problem)),
                         }
@@ -292,6 +336,7 @@ pub fn resolve(
                 block_principles: per_block,
                 relations,
                 unlinked,
+                to_excluded,
                 problems,
             }
         })
@@ -302,6 +347,7 @@ pub fn resolve(
     let mut related = Vec::with_capacity(pages.len());
     let mut block_principles = Vec::with_capacity(pages.len());
     let mut unlinked = HashMap::new();
+    let mut to_excluded = Vec::new();
     for page in resolved {
         refs.push(page.refs);
         principles.push(page.principles);
@@ -309,6 +355,7 @@ pub fn resolve(
         block_principles.push(page.block_principles);
         relations.extend(page.relations);
         unlinked.extend(page.unlinked);
+        to_excluded.extend(page.to_excluded);
         problems.extend(page.problems);
     }
 
@@ -328,6 +375,7 @@ pub fn resolve(
         backlinks,
         indexes,
         unlinked,
+        to_excluded,
     };
     (site, problems)
 }
@@ -372,27 +420,31 @@ fn resolved_from(page: &ParsedPage) -> u64 {
     h.finish()
 }
 
-/// The page a `principles` or `related` entry names: `None` when it names a page the edition
-/// leaves out and references to such pages are unlinked (the entry is dropped).
-fn relation(
+/// What a `principles` or `related` entry names.
+enum Relation<'e> {
+    Page(usize),
+    /// A page the edition leaves out (the entry is dropped, or an error, as the edition says).
+    LeftOut(&'e crate::edition::Excluded),
+}
+
+/// The page a `principles` or `related` entry names, or the left-out page.
+fn relation<'e>(
     ids: &Ids,
     pages: &[Arc<ParsedPage>],
-    edition: &Edition,
+    edition: &'e Edition,
     value: &str,
     want_principle: bool,
-) -> Result<Option<usize>, Problem> {
+) -> Result<Relation<'e>, Problem> {
     if ids.lookup(value).is_none() {
         let target = RefTarget::Id {
             id: value.to_string(),
             anchor: None,
         };
-        match edition.excluded(&target) {
-            Some(excluded) if excluded.unlink => return Ok(None),
-            Some(excluded) => return Err(excluded.problem()),
-            None => {}
+        if let Some(excluded) = edition.excluded(&target) {
+            return Ok(Relation::LeftOut(excluded));
         }
     }
-    relation_target(ids, pages, value, want_principle).map(Some)
+    relation_target(ids, pages, value, want_principle).map(Relation::Page)
 }
 
 /// The page a `principles` or `related` entry names; `principles` must name principle pages.

@@ -153,46 +153,160 @@ fn the_arabic_edition_is_right_to_left_and_leaves_out_a_lesson() {
     assert!(handout.contains("ملخص الرسائل الرئيسية"), "{handout}");
 }
 
+/// The diagnostics of a report with the code `code`.
+fn coded<'r>(report: &'r tenet::Report, code: &str) -> Vec<&'r tenet::diagnostics::Diagnostic> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == code)
+        .collect()
+}
+
+/// Sets `[edition] on_excluded_reference` in the edition at `dir` (the line replaced, or added).
+fn set_on_excluded(dir: &Path, value: &str) {
+    let book = fs::read_to_string(dir.join("book.toml")).unwrap();
+    let kept: Vec<&str> = book
+        .lines()
+        .filter(|l| !l.starts_with("on_excluded_reference"))
+        .collect();
+    let book = kept.join("\n").replace(
+        "exclude = [",
+        &format!("on_excluded_reference = \"{value}\"\nexclude = ["),
+    );
+    fs::write(dir.join("book.toml"), book).unwrap();
+}
+
 #[test]
-fn a_reference_to_a_left_out_page_is_an_error_unless_unlinked() {
+fn a_reference_to_a_left_out_page_is_plain_text_with_a_warning_an_error_or_silent() {
     let w = workspace();
     let ar = w.path().join("ar");
     // Without its own module page, the base's still refers to the lesson left out.
     fs::remove_file(ar.join("content/lessons/module-1/_index.md")).unwrap();
+    let base_file = w.path().join("base/content/lessons/module-1/_index.md");
+    let at = format!("{}:15:3: ", base_file.display());
+
+    // By default: the edition builds, the reference is plain text, and each place is a warning
+    // at the base's file and line that names the setting and the book.toml to set it in.
+    let report = tenet::build(&ar, None);
+    assert!(!report.has_errors(), "{}", messages(&report).join("\n"));
+    let warned = coded(&report, "excluded-reference");
+    assert_eq!(warned.len(), 1, "{}", messages(&report).join("\n"));
+    let shown = warned[0].to_string();
+    assert!(
+        shown.starts_with(&format!("{at}warning: `lessons/module-1/1.1-evolution` is left out of this edition (by `exclude` pattern `lessons/module-1/1.1-evolution`), so this reference is printed as plain text")),
+        "{shown}"
+    );
+    let help = warned[0].help.clone().unwrap_or_default();
+    assert!(
+        help.contains("`on_excluded_reference = \"unlink\"`")
+            && help.contains(&format!("{}", ar.join("book.toml").display()))
+            && help.contains("tenet edition status"),
+        "{help}"
+    );
+    let module = read(&ar.join("site"), "lessons/module-1/index.html");
+    assert!(module.contains("ref unlinked"), "{module}");
+    assert!(strip_tags(&module).contains("1.1 The Evolution of UN Peacekeeping"));
+    assert_eq!(broken_links(&ar.join("site")), Vec::<String>::new());
+    fs::remove_dir_all(ar.join("site")).unwrap();
+
+    // `edition status` lists the place under the left-out page, before any build.
+    let (ok, out, err) = tenet(&["edition", "status", "ar"], w.path());
+    assert!(ok, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    let removed = lines
+        .iter()
+        .position(|l| l.starts_with("removed") && l.contains("lessons/module-1/1.1-evolution"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        lines[removed].contains("1 reference to it, printed as plain text, with a warning"),
+        "{out}"
+    );
+    assert_eq!(
+        lines[removed + 1],
+        "    base/content/lessons/module-1/_index.md:15:3",
+        "{out}"
+    );
+
+    // "error": the build fails at the same place, and the help says how to change that.
+    set_on_excluded(&ar, "error");
     let report = tenet::build(&ar, None);
     let errors = errors(&report, &ar);
-    assert!(!errors.is_empty());
-    // The base's file, named by the path the build was given (`ar/../base` read as `base`).
-    let base_file = w.path().join("base/content/lessons/module-1/_index.md");
-    let base_file = format!("{}:", base_file.display());
-    for e in &errors {
-        assert!(
-            e.starts_with(&base_file)
-                && e.contains("error: `lessons/module-1/1.1-evolution` is left out of this edition (by `exclude` pattern `lessons/module-1/1.1-evolution`)"),
-            "{errors:#?}"
-        );
-    }
-    let help = report.diagnostics[0].help.clone().unwrap_or_default();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(
-        help.contains("on_excluded_reference = \"unlink\""),
+        errors[0].starts_with(&format!(
+            "{at}error: `lessons/module-1/1.1-evolution` is left out of this edition"
+        )),
+        "{errors:#?}"
+    );
+    let help = coded(&report, "excluded-reference")[0]
+        .help
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        help.contains("on_excluded_reference = \"error\"") && help.contains("\"unlink\""),
         "{help}"
     );
     assert!(!ar.join("site").exists(), "nothing is written");
+    let (_, out, _) = tenet(&["edition", "status", "ar"], w.path());
+    assert!(out.contains("1 reference to it, errors"), "{out}");
 
-    // With "unlink", the same edition builds and the reference is plain text.
-    let book = fs::read_to_string(ar.join("book.toml")).unwrap();
-    fs::write(
-        ar.join("book.toml"),
-        book.replace(
-            "exclude = [",
-            "on_excluded_reference = \"unlink\"\nexclude = [",
-        ),
-    )
-    .unwrap();
-    let site = build_ok(&ar);
-    let module = read(&site, "lessons/module-1/index.html");
+    // "unlink": the same edition builds without a word, and status still lists the place.
+    set_on_excluded(&ar, "unlink");
+    let report = tenet::build(&ar, None);
+    assert!(!report.has_errors(), "{}", messages(&report).join("\n"));
+    assert!(coded(&report, "excluded-reference").is_empty());
+    let module = read(&ar.join("site"), "lessons/module-1/index.html");
     assert!(module.contains("ref unlinked"), "{module}");
-    assert!(strip_tags(&module).contains("1.1 The Evolution of UN Peacekeeping"));
+    let (_, out, _) = tenet(&["edition", "status", "ar"], w.path());
+    assert!(
+        out.contains(
+            "1 reference to it, printed as plain text (on_excluded_reference = \"unlink\")"
+        ) && out.contains("\n    base/content/lessons/module-1/_index.md:15:3\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn status_lists_every_base_page_that_refers_to_a_left_out_lesson() {
+    // The French edition leaves out a lesson seven places of the base refer to, in text and
+    // in front matter (`related`).
+    let w = workspace();
+    set_on_excluded(&w.path().join("fr"), "warn");
+    let (ok, out, err) = tenet(&["edition", "status", "fr"], w.path());
+    assert!(ok, "{err}");
+    let places: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("removed"))
+        .skip(1)
+        .take_while(|l| l.starts_with("    "))
+        .collect();
+    assert_eq!(places.len(), 7, "{out}");
+    assert!(out.contains("7 references to it"), "{out}");
+    assert!(
+        places.contains(&"    base/content/glossary/tcc.md:13:28"),
+        "{places:?}"
+    );
+    // Each place is one the build warns of, at the same line and column.
+    let report = tenet::build(w.path().join("fr"), None);
+    let warned: Vec<String> = coded(&report, "excluded-reference")
+        .iter()
+        .map(|d| {
+            d.to_string()
+                .lines()
+                .next()
+                .unwrap()
+                .replace(&format!("{}/", w.path().display()), "")
+        })
+        .collect();
+    assert_eq!(warned.len(), 7, "{warned:#?}");
+    for place in places {
+        assert!(
+            warned
+                .iter()
+                .any(|d| d.starts_with(&format!("{}: warning", place.trim()))),
+            "{place} is not among {warned:#?}"
+        );
+    }
 }
 
 #[test]
@@ -459,4 +573,369 @@ fn edition_new_override_and_status_follow_the_base() {
     );
     let (ok, _, err) = tenet(&["edition", "status", "base"], w.path());
     assert!(!ok && err.contains("not a local edition"), "{err}");
+}
+
+/// A new edition `centre/` of the workspace's base, made with `tenet edition new`.
+fn new_centre(w: &Path) -> std::path::PathBuf {
+    let (ok, _, err) = tenet(&["edition", "new", "centre", "--base", "base"], w);
+    assert!(ok, "{err}");
+    w.join("centre")
+}
+
+#[test]
+fn override_names_pages_as_references_do_and_its_errors_name_the_base() {
+    let w = workspace();
+    let centre = new_centre(w.path());
+    let base = w.path().join("base");
+    // A base page whose id is its own, not its path's.
+    fs::create_dir_all(base.join("content/extra")).unwrap();
+    fs::write(
+        base.join("content/extra/procedure-file.md"),
+        "+++\ntitle = \"Local procedure\"\nid = \"local-procedure\"\n+++\n\nText.\n",
+    )
+    .unwrap();
+
+    // The last part of an id, unique in the base: the page, at its path, its full id told.
+    let (ok, _, err) = tenet(&["edition", "override", "1.3-principles"], &centre);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("a copy of the base page `lessons/module-1/1.3-principles`"),
+        "{err}"
+    );
+    let base_text = fs::read(base.join("content/lessons/module-1/1.3-principles.md")).unwrap();
+    assert!(
+        centre
+            .join("content/lessons/module-1/1.3-principles.md")
+            .is_file()
+    );
+    // The base text the copy was made from is kept, as it was.
+    assert_eq!(
+        fs::read(centre.join(".tenet/base/lessons/module-1/1.3-principles.md")).unwrap(),
+        base_text
+    );
+    // Refreshing takes the short id too.
+    let (ok, _, err) = tenet(
+        &["edition", "override", "1.3-principles", "--refresh"],
+        &centre,
+    );
+    assert!(ok, "{err}");
+    // A file, as a link names it; a page's own id.
+    let (ok, _, err) = tenet(
+        &["edition", "override", "content/principles/credibility.md"],
+        &centre,
+    );
+    assert!(ok, "{err}");
+    assert!(centre.join("content/principles/credibility.md").is_file());
+    let (ok, _, err) = tenet(&["edition", "override", "local-procedure"], &centre);
+    assert!(ok, "{err}");
+    assert!(centre.join("content/extra/procedure-file.md").is_file());
+    let (ok, out, _) = tenet(&["edition", "status"], &centre);
+    assert!(ok);
+    assert!(
+        status_of(&out, "local-procedure").contains("up to date"),
+        "{out}"
+    );
+
+    // A copy kept under another file name (with the base page's id) is the one refreshed.
+    let copy = centre.join("content/principles/credibility.md");
+    let moved = centre.join("content/principles/credibilite.md");
+    let text = fs::read_to_string(&copy).unwrap();
+    fs::write(
+        &moved,
+        text.replacen("+++\n", "+++\nid = \"principles/credibility\"\n", 1),
+    )
+    .unwrap();
+    fs::remove_file(&copy).unwrap();
+    let base_page = base.join("content/principles/credibility.md");
+    let base_text = fs::read_to_string(&base_page).unwrap();
+    fs::write(&base_page, format!("{base_text}\nMore.\n")).unwrap();
+    let (_, out, _) = tenet(&["edition", "status"], &centre);
+    assert!(
+        status_of(&out, "principles/credibility").contains("STALE"),
+        "{out}"
+    );
+    let (ok, _, err) = tenet(&["edition", "override", "credibility"], &centre);
+    assert!(
+        !ok && err.contains("content/principles/credibilite.md: error: the edition already has its own `principles/credibility`"),
+        "{err}"
+    );
+    assert!(!copy.exists(), "no second copy");
+    let (ok, _, err) = tenet(
+        &["edition", "override", "credibility", "--refresh"],
+        &centre,
+    );
+    assert!(ok, "{err}");
+    assert!(!copy.exists(), "no second copy");
+    let (_, out, _) = tenet(&["edition", "status"], &centre);
+    assert!(
+        status_of(&out, "principles/credibility").contains("up to date"),
+        "{out}"
+    );
+
+    // Unknown: the error is at the base's content folder, with the closest ids.
+    let (ok, _, err) = tenet(&["edition", "override", "1.2-mandate"], &centre);
+    assert!(!ok, "{err}");
+    assert!(
+        err.starts_with("../base/content: error: the base has no page `1.2-mandate`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("did you mean `lessons/module-1/1.2-mandates`"),
+        "{err}"
+    );
+    // From another folder, the base's folder as reached from there (`centre/../base`).
+    let (ok, _, err) = tenet(
+        &[
+            "edition",
+            "override",
+            "nothing-like-this",
+            "--dir",
+            "centre",
+        ],
+        w.path(),
+    );
+    assert!(
+        !ok && err.starts_with("base/content: error: the base has no page `nothing-like-this`")
+            && err.contains("help: a page is named by its id"),
+        "{err}"
+    );
+    // Ambiguous: two base pages end so.
+    fs::write(
+        base.join("content/glossary/credibility.md"),
+        "+++\ntitle = \"Credibility (term)\"\nkind = \"term\"\n+++\n\nText.\n",
+    )
+    .unwrap();
+    let (ok, _, err) = tenet(&["edition", "override", "credibility"], &centre);
+    assert!(
+        !ok && err.contains(
+            "`credibility` is ambiguous: it names `glossary/credibility`, `principles/credibility`"
+        ) && err.contains("write the full id"),
+        "{err}"
+    );
+    // Nothing was written for the failures.
+    assert!(!centre.join("content/glossary").exists());
+}
+
+/// The lines under the status line of `id` (indented by four spaces).
+fn under(stdout: &str, id: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .skip_while(|l| l.split_whitespace().nth(1) != Some(id))
+        .skip(1)
+        .take_while(|l| l.starts_with("    "))
+        .map(|l| l[4..].to_string())
+        .collect()
+}
+
+/// Runs the `tenet` binary; returns its exit code.
+fn exit_code(args: &[&str], dir: &Path) -> i32 {
+    std::process::Command::new(env!("CARGO_BIN_EXE_tenet"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+        .status
+        .code()
+        .unwrap()
+}
+
+#[test]
+fn status_shows_what_changed_in_the_base_and_check_fails_on_stale_copies() {
+    let w = workspace();
+    let centre = new_centre(w.path());
+    for id in ["principles/credibility", "principles/legitimacy"] {
+        let (ok, _, err) = tenet(&["edition", "override", id], &centre);
+        assert!(ok, "{err}");
+    }
+    assert_eq!(exit_code(&["edition", "status", "--check"], &centre), 0);
+    let report = tenet::build(&centre, None);
+    assert!(
+        coded(&report, "stale-copy").is_empty(),
+        "up to date: no warning"
+    );
+    // Nothing of the kept texts is in the site.
+    assert!(
+        files(&centre.join("site"))
+            .iter()
+            .all(|f| !f.contains(".tenet/") && !f.ends_with(".md"))
+    );
+
+    // The base changes: a line rewritten, a paragraph added.
+    let base_page = w.path().join("base/content/principles/credibility.md");
+    let text = fs::read_to_string(&base_page).unwrap();
+    let first_body_line = text
+        .split("+++")
+        .nth(2)
+        .unwrap()
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap()
+        .to_string();
+    fs::write(
+        &base_page,
+        format!(
+            "{}\nA new paragraph in the base.\n",
+            text.replacen(&first_body_line, "A rewritten first line.", 1)
+        ),
+    )
+    .unwrap();
+    let (ok, out, err) = tenet(&["edition", "status"], &centre);
+    assert!(ok, "plain status exits 0 with stale copies: {err}");
+    assert!(
+        status_of(&out, "principles/credibility").contains("STALE"),
+        "{out}"
+    );
+    let diff = under(&out, "principles/credibility");
+    assert_eq!(
+        diff[0], "--- ./.tenet/base/principles/credibility.md (when the copy was made)",
+        "{out}"
+    );
+    assert_eq!(
+        diff[1],
+        "+++ ../base/content/principles/credibility.md (now)"
+    );
+    assert!(diff[2].starts_with("@@ "), "{out}");
+    assert!(diff.contains(&format!("-{first_body_line}")), "{out}");
+    assert!(
+        diff.contains(&"+A rewritten first line.".to_string()),
+        "{out}"
+    );
+    assert!(
+        diff.contains(&"+A new paragraph in the base.".to_string()),
+        "{out}"
+    );
+    assert!(under(&out, "principles/legitimacy").is_empty(), "{out}");
+    assert_eq!(exit_code(&["edition", "status", "--check"], &centre), 1);
+    let (_, _, err) = tenet(&["edition", "status", "--check"], &centre);
+    assert!(err.contains("1 copy of base pages out of date"), "{err}");
+
+    // The build warns once, with the count, naming the command that shows them.
+    let report = tenet::build(&centre, None);
+    assert!(!report.has_errors());
+    let stale = coded(&report, "stale-copy");
+    assert_eq!(stale.len(), 1, "{}", messages(&report).join("\n"));
+    assert!(
+        stale[0]
+            .to_string()
+            .contains("warning: 1 copy of a base page in this edition is out of date"),
+        "{}",
+        stale[0]
+    );
+    assert!(
+        stale[0]
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("tenet edition status")
+    );
+    // Two stale copies: still one warning, counting both.
+    let other = w.path().join("base/content/principles/legitimacy.md");
+    let text = fs::read_to_string(&other).unwrap();
+    fs::write(&other, format!("{text}\nMore.\n")).unwrap();
+    let report = tenet::build(&centre, None);
+    let stale = coded(&report, "stale-copy");
+    assert_eq!(stale.len(), 1);
+    assert!(
+        stale[0]
+            .message
+            .starts_with("2 copies of base pages in this edition are out of date"),
+        "{}",
+        stale[0]
+    );
+
+    // Refreshed: up to date, the kept text is the base's of now.
+    for id in ["credibility", "legitimacy"] {
+        let (ok, _, err) = tenet(&["edition", "override", id, "--refresh"], &centre);
+        assert!(ok, "{err}");
+    }
+    assert_eq!(
+        fs::read(centre.join(".tenet/base/principles/credibility.md")).unwrap(),
+        fs::read(&base_page).unwrap()
+    );
+    assert_eq!(exit_code(&["edition", "status", "--check"], &centre), 0);
+
+    // A copy made before base texts were kept: still STALE, with a hint to refresh.
+    fs::remove_file(centre.join(".tenet/base/principles/credibility.md")).unwrap();
+    fs::write(
+        &base_page,
+        "+++\ntitle = \"Credibility\"\nkind = \"principle\"\n+++\n\nShort now.\n",
+    )
+    .unwrap();
+    let (ok, out, _) = tenet(&["edition", "status"], &centre);
+    assert!(ok);
+    assert!(
+        status_of(&out, "principles/credibility").contains("STALE"),
+        "{out}"
+    );
+    let hint = under(&out, "principles/credibility").join("\n");
+    assert!(
+        hint.contains("what changed is not known")
+            && hint.contains("tenet edition override principles/credibility --refresh"),
+        "{out}"
+    );
+    assert_eq!(exit_code(&["edition", "status", "--check"], &centre), 1);
+    // Errors still exit 1 without --check; a bad directory is an error.
+    assert_eq!(exit_code(&["edition", "status", "base"], w.path()), 1);
+}
+
+#[test]
+fn status_lists_the_base_pages_an_edition_in_another_language_has_not_translated() {
+    let w = workspace();
+    let (ok, out, err) = tenet(&["edition", "status", "fr"], w.path());
+    assert!(ok, "{err}");
+    let header = out
+        .lines()
+        .find(|l| l.starts_with("untranslated: "))
+        .unwrap_or_else(|| panic!("{out}"));
+    let listed: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("untranslated: "))
+        .skip(1)
+        .take_while(|l| l.starts_with("    "))
+        .map(str::trim)
+        .collect();
+    // Expected: every base page but those the edition replaces and the one it leaves out.
+    let base = w.path().join("base/content");
+    let fr = w.path().join("fr/content");
+    let expected = files(&base)
+        .into_iter()
+        .filter(|f| f.ends_with(".md") && !fr.join(f).exists())
+        .filter(|f| !f.starts_with("lessons/module-2/2.3-conduct-and-discipline"))
+        .count();
+    assert!(expected > 40);
+    assert_eq!(listed.len(), expected, "{out}");
+    assert_eq!(
+        header,
+        format!("untranslated: {expected} pages of the base are not yet in fr:")
+    );
+    assert!(
+        out.ends_with(&format!(", {expected} untranslated\n")),
+        "{out}"
+    );
+    assert!(
+        listed.contains(&"lessons/module-1/1.3-principles (en)"),
+        "{listed:?}"
+    );
+    assert!(!listed.iter().any(|l| l.starts_with("principles/consent")));
+    assert!(!listed.iter().any(|l| l.contains("2.3-conduct")));
+    // Translating one takes it off the list.
+    let (ok, _, err) = tenet(
+        &["edition", "override", "1.3-principles", "--dir", "fr"],
+        w.path(),
+    );
+    assert!(ok, "{err}");
+    let (_, out, _) = tenet(&["edition", "status", "fr"], w.path());
+    assert!(
+        out.ends_with(&format!(", {} untranslated\n", expected - 1)),
+        "{out}"
+    );
+    assert!(
+        !out.contains("    lessons/module-1/1.3-principles (en)"),
+        "{out}"
+    );
+
+    // An edition in the base's language has nothing untranslated.
+    let centre = new_centre(w.path());
+    let (_, out, _) = tenet(&["edition", "status"], &centre);
+    assert!(!out.contains("untranslated"), "{out}");
 }

@@ -14,13 +14,24 @@
 //!
 //! Only the front matter of each file is read here (its id, whether it is a draft); the parse
 //! stage then reads the files that won, so an edition parses no more pages than its base.
+//!
+//! Also here: what a reference to a left-out page is told ([`Excluded::diagnostic`], as
+//! `on_excluded_reference` says), and whether the edition's copies of base pages are stale
+//! ([`check_base_hashes`], the one build warning [`stale_warning`]). The `tenet edition`
+//! commands are in `commands` (re-exported here), the base texts copies were made from in
+//! [`kept`].
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::config::{Exclude, Layer};
+mod commands;
+pub mod kept;
+
+pub use commands::{BaseChange, Status, create, override_page, status};
+
+use crate::config::{Exclude, Layer, OnExcluded};
 use crate::diagnostics::Diagnostic;
 use crate::page::{self, Peek};
 use crate::source::{self, SourceFile, Sources};
@@ -51,26 +62,42 @@ pub struct Excluded {
     pub rel: String,
     /// The pattern that left it out.
     pub pattern: String,
-    /// Whether references to it become plain text (`on_excluded_reference = "unlink"` in the
-    /// book.toml of that pattern) rather than errors.
-    pub unlink: bool,
+    /// The book.toml of that pattern, as shown.
+    pub book: PathBuf,
+    /// What references to it become (`on_excluded_reference` in that book.toml).
+    pub mode: OnExcluded,
 }
 
 impl Excluded {
-    /// The problem of a reference to this page (when references to it are not unlinked).
-    pub fn problem(&self) -> (&'static str, String, Option<String>) {
-        (
-            "excluded-reference",
-            format!(
-                "`{}` is left out of this edition (by `exclude` pattern `{}`), so this reference would lead nowhere",
-                self.id, self.pattern
-            ),
-            Some(
-                "replace this page in the edition without the reference, keep the page, or set \
-                 `[edition] on_excluded_reference = \"unlink\"` to print such references as plain text"
-                    .into(),
-            ),
-        )
+    /// What a reference to this page in `file` is told, as `on_excluded_reference` says: a
+    /// warning (the reference is printed as plain text), an error, or nothing (`"unlink"`).
+    /// Both name the setting and the book.toml to set it in, and `tenet edition status`,
+    /// which lists every such reference.
+    pub fn diagnostic(&self, file: &Path) -> Option<Diagnostic> {
+        let (id, pattern, book) = (&self.id, &self.pattern, self.book.display());
+        let replace = "or replace the page that refers to it in the edition (`tenet edition override ID`) and reword it";
+        let d = match self.mode {
+            OnExcluded::Unlink => return None,
+            OnExcluded::Warn => Diagnostic::warning(
+                file,
+                format!(
+                    "`{id}` is left out of this edition (by `exclude` pattern `{pattern}`), so this reference is printed as plain text"
+                ),
+            )
+            .help(format!(
+                "set `on_excluded_reference = \"unlink\"` under `[edition]` in {book} to accept this without a warning, or `\"error\"` to refuse it; {replace}; `tenet edition status` lists every such reference"
+            )),
+            OnExcluded::Error => Diagnostic::error(
+                file,
+                format!(
+                    "`{id}` is left out of this edition (by `exclude` pattern `{pattern}`), so this reference would lead nowhere"
+                ),
+            )
+            .help(format!(
+                "{book} sets `on_excluded_reference = \"error\"`: set it to `\"unlink\"` (or remove it, to be warned) to print such references as plain text, {replace}; `tenet edition status` lists every such reference"
+            )),
+        };
+        Some(d.code("excluded-reference"))
     }
 }
 
@@ -93,6 +120,11 @@ pub enum What {
         base: PathBuf,
         /// The base page's file on disk.
         base_path: PathBuf,
+        /// The base page's path under `content/` (where its text is kept, [`kept`]).
+        base_rel: String,
+        /// The edition's file on disk (at the base page's path, or wherever a page with its id
+        /// is).
+        copy: PathBuf,
         /// The hash of the base page's file now: filled in by [`status`] (a build does not
         /// need it).
         base_hash: String,
@@ -100,7 +132,11 @@ pub enum What {
         recorded: Option<String>,
     },
     /// A base page left out by the pattern named.
-    Removed { pattern: String },
+    Removed {
+        pattern: String,
+        /// What references to it become (`on_excluded_reference`).
+        mode: OnExcluded,
+    },
 }
 
 impl What {
@@ -210,6 +246,7 @@ pub fn overlay(layers: &[Layer]) -> (Overlay, Vec<Diagnostic>) {
                     id: c.peek.id.clone(),
                     what: What::Removed {
                         pattern: pattern.clone(),
+                        mode: layers[l].on_excluded_reference,
                     },
                     file: c.file.shown.clone(),
                 });
@@ -219,7 +256,8 @@ pub fn overlay(layers: &[Layer]) -> (Overlay, Vec<Diagnostic>) {
                 title: c.peek.title.clone().unwrap_or_else(|| full_title(&c.file)),
                 rel: c.file.rel.clone(),
                 pattern,
-                unlink: layers[l].on_excluded_reference == crate::config::OnExcluded::Unlink,
+                book: layers[l].exclude[found].file.clone(),
+                mode: layers[l].on_excluded_reference,
             });
             continue;
         }
@@ -237,6 +275,8 @@ pub fn overlay(layers: &[Layer]) -> (Overlay, Vec<Diagnostic>) {
             Some(base) => What::Replaced {
                 base: base.file.shown.clone(),
                 base_path: base.file.path.clone(),
+                base_rel: base.file.rel.clone(),
+                copy: c.file.path.clone(),
                 base_hash: String::new(),
                 recorded: c.peek.base_hash.clone(),
             },
@@ -276,16 +316,10 @@ fn full_title(file: &SourceFile) -> String {
         .unwrap_or_default()
 }
 
-/// What `tenet edition status` shows: the edition's changes to its bases.
-pub fn status(root: &Path) -> (Option<Vec<Change>>, Vec<Diagnostic>) {
-    let (layers, mut problems) = edition_layers(root);
-    let Some(layers) = layers else {
-        return (None, problems);
-    };
-    let (overlay, found) = overlay(&layers);
-    problems.extend(found);
-    let mut changes = overlay.changes;
-    for change in &mut changes {
+/// Fills in the base's hash of now of each replaced page (`What::Replaced::base_hash`);
+/// returns how many copies are stale ([`What::is_stale`]).
+pub fn check_base_hashes(changes: &mut [Change]) -> usize {
+    for change in changes.iter_mut() {
         if let What::Replaced {
             base_path,
             base_hash,
@@ -297,240 +331,31 @@ pub fn status(root: &Path) -> (Option<Vec<Change>>, Vec<Diagnostic>) {
                 .unwrap_or_default();
         }
     }
-    (Some(changes), problems)
+    changes.iter().filter(|c| c.what.is_stale()).count()
 }
 
-/// The chain of an edition's handbooks; an error when `root` is not an edition.
-fn edition_layers(root: &Path) -> (Option<Vec<Layer>>, Vec<Diagnostic>) {
-    let (loaded, mut problems) = crate::config::load(root, root);
-    let Some(loaded) = loaded else {
-        return (None, problems);
+/// The one warning of a build of an edition with `stale` out-of-date copies of base pages, at
+/// the edition's `book`.toml (it has no line of its own).
+pub fn stale_warning(book: &Path, stale: usize) -> Diagnostic {
+    let dir = book
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(|d| format!(" {}", d.display()))
+        .unwrap_or_default();
+    let copies = match stale {
+        1 => "copy of a base page in this edition is",
+        _ => "copies of base pages in this edition are",
     };
-    if loaded.layers.len() < 2 {
-        problems.push(
-            Diagnostic::error(
-                root.join("book.toml"),
-                "this handbook is not a local edition: its book.toml has no `[edition] base`",
-            )
-            .help("make an edition with `tenet edition new DIR --base PATH`")
-            .code("not-an-edition"),
-        );
-        return (None, problems);
-    }
-    (Some(loaded.layers), problems)
-}
-
-/// `tenet edition override ID`: copies the base's page `id` into the edition, at the same
-/// path under `content/`, recording the base page's hash (`base_hash`) in its front matter so
-/// that `status` can tell when the base changes. With `refresh`, only updates the hash of the
-/// edition's existing copy (after bringing it up to date with the base). Returns the file
-/// written.
-pub fn override_page(root: &Path, id: &str, refresh: bool) -> Result<PathBuf, Vec<Diagnostic>> {
-    let (layers, problems) = edition_layers(root);
-    let Some(layers) = layers else {
-        return Err(problems);
-    };
-    let id = id.trim().trim_matches('/');
-    let top = layers.len() - 1;
-    let (base, _) = overlay(&layers[..top]);
-    let Some(at) = base.peeks.iter().position(|p| p.id == id) else {
-        let known = base.peeks.iter().map(|p| p.id.as_str());
-        let help = crate::diagnostics::did_you_mean(&crate::diagnostics::suggest(id, known))
-            .unwrap_or_else(|| "`tenet edition status` lists the edition's pages; ids are paths under content/ without `.md`".into());
-        return Err(vec![
-            Diagnostic::error(
-                root.join("book.toml"),
-                format!("the base has no page `{id}`"),
-            )
-            .help(help)
-            .code("unknown-page"),
-        ]);
-    };
-    let file = &base.sources.pages[at];
-    let fail = |path: &Path, code: &'static str, message: String| {
-        vec![Diagnostic::error(path, message).code(code)]
-    };
-    let bytes = std::fs::read(&file.path)
-        .map_err(|e| fail(&file.shown, "io", format!("cannot read: {e}")))?;
-    let hash = content_hash(&bytes);
-    let target = root.join("content").join(&file.rel);
-    let text = if refresh {
-        std::fs::read_to_string(&target).map_err(|e| {
-            fail(
-                &target,
-                "missing-file",
-                format!(
-                    "there is no copy of `{id}` to refresh ({e}); run without --refresh to make one"
-                ),
-            )
-        })?
-    } else {
-        if target.exists() {
-            return Err(vec![
-                Diagnostic::error(&target, format!("the edition already has its own `{id}`"))
-                    .help(format!(
-                        "edit that file; once it matches the base again, run `tenet edition override {id} --refresh` to record the base's hash"
-                    ))
-                    .code("already-exists"),
-            ]);
-        }
-        String::from_utf8(bytes)
-            .map_err(|_| fail(&file.shown, "encoding", "the base page is not UTF-8".into()))?
-    };
-    let Some(stamped) = with_base_hash(&text, &hash) else {
-        return Err(fail(
-            &target,
-            "front-matter",
-            "the page has no front matter (`+++` or `---` block) to record `base_hash` in".into(),
-        ));
-    };
-    if let Some(dir) = target.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| fail(dir, "io", format!("cannot create: {e}")))?;
-    }
-    std::fs::write(&target, stamped)
-        .map_err(|e| fail(&target, "io", format!("cannot write: {e}")))?;
-    Ok(target)
-}
-
-/// The page's text with `base_hash` set in its front matter (added after the opening line,
-/// or its value replaced). `None` without front matter.
-fn with_base_hash(text: &str, hash: &str) -> Option<String> {
-    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first = body.lines().next()?.trim_end();
-    let (line, closing) = match first {
-        "+++" => (format!("base_hash = \"{hash}\""), "+++"),
-        "---" => (format!("base_hash: \"{hash}\""), "---"),
-        _ => return None,
-    };
-    let mut out = String::with_capacity(body.len() + 40);
-    let mut lines = body.split_inclusive('\n');
-    let opening = lines.next()?;
-    let newline = if opening.ends_with("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    };
-    out.push_str(opening);
-    let mut done = false;
-    let mut in_header = true;
-    for l in lines {
-        let trimmed = l.trim_end();
-        if in_header && trimmed == closing {
-            if !done {
-                out.push_str(&line);
-                out.push_str(newline);
-                done = true;
-            }
-            in_header = false;
-            out.push_str(l);
-        } else if in_header && !done && trimmed.starts_with("base_hash") {
-            out.push_str(&line);
-            out.push_str(newline);
-            done = true;
-        } else {
-            out.push_str(l);
-        }
-    }
-    (!in_header).then_some(out)
-}
-
-/// `tenet edition new DIR --base PATH`: a ready edition folder with a commented book.toml and
-/// an empty `content/`. Refuses a folder that already holds a book.toml.
-pub fn create(dir: &Path, base: &Path) -> Result<PathBuf, Vec<Diagnostic>> {
-    let book = dir.join("book.toml");
-    if book.exists() {
-        return Err(vec![
-            Diagnostic::error(&book, "there is already a book.toml here")
-                .help("choose a new folder for the edition")
-                .code("already-exists"),
-        ]);
-    }
-    let (config, problems) = crate::config::load(base, base);
-    let Some(config) = config else {
-        let mut problems = problems;
-        problems.insert(
-            0,
-            Diagnostic::error(base.join("book.toml"), "the base handbook cannot be read")
-                .help("`--base` is the folder of the handbook to customise (the one holding its book.toml)")
-                .code("missing-handbook"),
-        );
-        return Err(problems);
-    };
-    let relative = relative_path(dir, base);
-    let title = config
-        .config
-        .book
-        .title
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"");
-    let language = &config.config.book.language;
-    let text = format!(
-        r##"# A local edition of "{title}".
-# It takes everything from its base and changes only what this folder says, so it keeps up
-# with the base's next release. `tenet build` builds it; `tenet edition status` lists what it
-# adds, replaces and removes, and which of its copies of base pages are out of date.
-
-[book]
-title = "{title}"        # the edition's own title
-language = "{language}"              # a translation: "fr", "es", "ar" (right to left), "ru", "zh"...
-# edition = "2026, local edition"   # shown in the footer and on printed pages
-
-[edition]
-base = "{relative}"
-# Base pages to leave out, by id (globs; a page's children go with it):
-exclude = [
-  # "lessons/module-2/2.3-*",
-]
-# A reference to a left-out page is an error; "unlink" prints it as plain text instead.
-# on_excluded_reference = "unlink"
-
-# [theme]                           # branding, without touching templates
-# logo = "brand/logo.svg"           # files are relative to this book.toml
-# favicon = "brand/favicon.png"
-# primary = "#0b6e4f"               # links and the top bar
-# accent = "#a0561a"                # key messages
-# footer = "Training centre, local edition"
-
-# [strings]                         # any of the theme's words (docs/translations.md)
-# trainer_tip = "Note for the facilitator"
-
-# Pages: add yours under content/. To change a base page, copy it with
-#   tenet edition override <id>
-# which records the base page's hash, so that `tenet edition status` can tell when it changes.
-#
-# A translation can also be published with its base as one site with a language menu: list it
-# in the base's book.toml, e.g. `[languages.fr]` then `edition = "path/to/this/folder"`.
-"##,
-        relative = relative.display().to_string().replace('\\', "/"),
-    );
-    let fail = |path: &Path, e: std::io::Error| {
-        vec![Diagnostic::error(path, format!("cannot write: {e}")).code("io")]
-    };
-    std::fs::create_dir_all(dir.join("content")).map_err(|e| fail(dir, e))?;
-    std::fs::write(&book, text).map_err(|e| fail(&book, e))?;
-    Ok(book)
-}
-
-/// `to` as seen from `from` (both folders), through their absolute forms.
-fn relative_path(from: &Path, to: &Path) -> PathBuf {
-    let from = crate::output::absolute(from);
-    let to = crate::output::absolute(to);
-    let common = from
-        .components()
-        .zip(to.components())
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut out = PathBuf::new();
-    for _ in from.components().skip(common) {
-        out.push("..");
-    }
-    for part in to.components().skip(common) {
-        out.push(part);
-    }
-    if out.as_os_str().is_empty() {
-        out.push(".");
-    }
-    out
+    Diagnostic::warning(
+        book,
+        format!(
+            "{stale} {copies} out of date: the base page changed since the copy was made, or the copy records no `base_hash`"
+        ),
+    )
+    .help(format!(
+        "`tenet edition status{dir}` lists them with what changed in the base; bring each copy up to date, then `tenet edition override ID --refresh`"
+    ))
+    .code("stale-copy")
 }
 
 /// The first pattern that leaves out `id` (never the home page).
@@ -571,33 +396,20 @@ mod tests {
     }
 
     #[test]
-    fn the_base_hash_goes_into_toml_and_yaml_front_matter() {
-        assert_eq!(
-            with_base_hash("+++\ntitle = \"A\"\n+++\nBody +++\n", "ab").unwrap(),
-            "+++\ntitle = \"A\"\nbase_hash = \"ab\"\n+++\nBody +++\n"
+    fn one_warning_counts_the_stale_copies_and_names_the_command() {
+        let one = stale_warning(Path::new("fr/book.toml"), 1);
+        assert_eq!(one.code, "stale-copy");
+        assert!(
+            one.message
+                .starts_with("1 copy of a base page in this edition is out of date")
         );
-        assert_eq!(
-            with_base_hash(
-                "---\r\ntitle: A\r\nbase_hash: \"old\"\r\n---\r\nB\r\n",
-                "cd"
-            )
-            .unwrap(),
-            "---\r\ntitle: A\r\nbase_hash: \"cd\"\r\n---\r\nB\r\n"
+        assert!(one.help.unwrap().contains("`tenet edition status fr`"));
+        let many = stale_warning(Path::new("book.toml"), 3);
+        assert!(
+            many.message
+                .starts_with("3 copies of base pages in this edition are")
         );
-        assert_eq!(with_base_hash("No front matter\n", "ab"), None);
-        assert_eq!(with_base_hash("+++\ntitle = \"unclosed\"\n", "ab"), None);
-    }
-
-    #[test]
-    fn relative_paths_climb_and_descend() {
-        assert_eq!(
-            relative_path(Path::new("/a/b/ed"), Path::new("/a/base")),
-            PathBuf::from("../../base")
-        );
-        assert_eq!(
-            relative_path(Path::new("/a"), Path::new("/a/base")),
-            PathBuf::from("base")
-        );
+        assert!(many.help.unwrap().contains("`tenet edition status` lists"));
     }
 
     #[test]
@@ -605,6 +417,8 @@ mod tests {
         let replaced = |recorded: Option<&str>| What::Replaced {
             base: PathBuf::from("b.md"),
             base_path: PathBuf::from("b.md"),
+            base_rel: "b.md".into(),
+            copy: PathBuf::from("e.md"),
             base_hash: "1".into(),
             recorded: recorded.map(str::to_string),
         };
