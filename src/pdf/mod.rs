@@ -6,6 +6,8 @@
 //! integration tests drive Chromium with it too.
 
 pub mod cdp;
+mod document;
+mod marks;
 mod print;
 
 use std::path::{Path, PathBuf};
@@ -275,10 +277,10 @@ mod tests {
             let pdf = std::fs::read(dir.path().join(format!("pdf/nested/{i}.pdf"))).unwrap();
             assert!(pdf.starts_with(b"%PDF-"), "{i}.pdf");
             let text = String::from_utf8_lossy(&pdf);
-            assert!(text.contains("/CreationDate (D:20000101000000"), "{i}.pdf");
+            assert!(text.contains("/CreationDate(D:20000101000000"), "{i}.pdf");
             // A5 portrait from the page's own `@page`: 420 x 595 points.
             let size: Vec<f64> = text
-                .split("/MediaBox [0 0 ")
+                .split("/MediaBox[0 0 ")
                 .nth(1)
                 .and_then(|rest| rest.split(']').next())
                 .map(|size| size.split(' ').filter_map(|n| n.parse().ok()).collect())

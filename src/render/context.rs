@@ -23,6 +23,7 @@ pub struct BookCx {
     pub dir: &'static str,
     pub edition: Option<String>,
     pub description: Option<String>,
+    pub author: Option<String>,
 }
 
 /// `[theme]` branding, as templates use it.
@@ -207,6 +208,7 @@ impl Renderer<'_> {
             dir: book.direction(),
             edition: book.edition.clone(),
             description: book.description.clone(),
+            author: book.author.clone(),
         }
     }
 

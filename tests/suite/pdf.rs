@@ -144,7 +144,7 @@ fn printing_twice_gives_the_same_bytes() {
     let a = std::fs::read(out_a.join(file)).unwrap();
     let b = std::fs::read(out_b.join(file)).unwrap();
     assert!(a == b, "two prints of the same handout differ");
-    assert!(String::from_utf8_lossy(&a).contains("/CreationDate (D:20000101000000"));
+    assert!(String::from_utf8_lossy(&a).contains("/CreationDate(D:20000101000000"));
 }
 
 #[test]
