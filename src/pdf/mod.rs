@@ -7,6 +7,7 @@
 
 pub mod cdp;
 mod document;
+pub mod kept;
 mod marks;
 mod print;
 
@@ -87,10 +88,22 @@ pub fn print_all(out: &Path, printables: &[Printable]) -> Result<Vec<PathBuf>, V
     let results = print::run(&mut connection, &mut browser, &out, printables);
     browser.close(&mut connection);
     let (written, problems): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+    let written: Vec<PathBuf> = written.into_iter().flatten().collect();
+    let mut problems: Vec<Diagnostic> = problems.into_iter().filter_map(Result::err).collect();
+    // What each PDF was printed from, so that a later build can keep those still up to date.
+    if let Err(e) = kept::record(&out, printables, &written) {
+        problems.push(
+            Diagnostic::error(
+                out.join(kept::MANIFEST),
+                format!("cannot record which pages the PDFs were printed from: {e}"),
+            )
+            .code("io"),
+        );
+    }
     if problems.is_empty() {
-        Ok(written.into_iter().flatten().collect())
+        Ok(written)
     } else {
-        Err(problems.into_iter().filter_map(Result::err).collect())
+        Err(problems)
     }
 }
 
