@@ -1,9 +1,12 @@
 //! PDF output: the printable pages a build wrote (each lesson's handout and lesson plan, each
 //! module, the whole handbook) printed by headless Chromium (Debian's `chromium` package) into
 //! `OUT/pdf/`. One Chromium prints them all, driven over its DevTools protocol (`cdp`), a few
-//! pages at a time (`print`). The build itself never needs Chromium; `tenet pdf` and
-//! `tenet build --pdf` do, and say how to get it. The DevTools client is public: the
-//! integration tests drive Chromium with it too.
+//! pages at a time (`print`), each page's outline and contents marked first (`marks`) and the
+//! printed file finished with an outline, contents page numbers and metadata (`document`).
+//! `kept` records what each PDF was printed from, for a later build to keep those still up to
+//! date. The build itself never needs Chromium; `tenet pdf` and `tenet build --pdf` do, and say
+//! how to get it. The DevTools client is public: the integration tests drive Chromium with it
+//! too.
 
 pub mod cdp;
 mod document;
