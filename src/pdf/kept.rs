@@ -225,7 +225,10 @@ mod tests {
             carried.removed,
             ["pdf/b.pdf", "pdf/by-hand.pdf", "pdf/c.pdf"]
         );
-        let warning = carried.warning(&out).unwrap().to_string();
+        let warning = carried.warning(&out).unwrap();
+        assert_eq!(warning.code, "pdf-removed");
+        assert_eq!(warning.severity, crate::diagnostics::Severity::Warning);
+        let warning = warning.to_string();
         assert!(warning.contains("3 PDFs"), "{warning}");
         assert!(warning.contains("tenet pdf"), "{warning}");
         assert!(warning.contains("[print] pdf = true"), "{warning}");
