@@ -239,7 +239,7 @@ fn main() -> ExitCode {
     let bar = (format == Format::Text && !quiet && std::io::stderr().is_terminal())
         .then(|| std::sync::Arc::new(Bar::new()));
     let mut session = tenet::Session::new(options.clone()).deny(report_as.deny);
-    session = session.external(external);
+    session = session.external(external).printing_pdfs(pdf);
     if let Some(bar) = &bar {
         session = session.with_progress(bar.clone());
     }
@@ -247,6 +247,8 @@ fn main() -> ExitCode {
     if let Some(bar) = bar {
         bar.bar.finish_and_clear();
     }
+    // `[print] pdf = true`: every build prints the PDFs too.
+    let pdf = pdf || report.print_pdf;
     if format == Format::Json {
         return json_report(report, timings, pdf, started);
     }
@@ -258,6 +260,10 @@ fn main() -> ExitCode {
         }
     } else if !print_report(&report, &options, quiet, started.elapsed()) {
         return ExitCode::from(1);
+    }
+    let kept = report.pdfs_carried.kept;
+    if !pdf && !quiet && kept > 0 {
+        eprintln!("kept {kept} PDF{} whose pages did not change", plural(kept));
     }
     if pdf && let Some(out) = &report.output {
         let started = Instant::now();

@@ -300,6 +300,25 @@ impl Staging {
         true
     }
 
+    /// The output folder this build replaces or updates.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Where the bytes this build wrote at `rel` are now: in the temporary folder, or (in an
+    /// update, kept or already moved in) in the output folder. None when it wrote nothing there.
+    pub fn staged(&self, rel: &str) -> Option<PathBuf> {
+        if !is_safe_relative(rel) || !self.written.lock().expect("not poisoned").contains_key(rel) {
+            return None;
+        }
+        let temp = self.temp.join(rel);
+        if temp.is_file() {
+            return Some(temp);
+        }
+        let target = self.target.join(rel);
+        (self.previous.is_some() && target.is_file()).then_some(target)
+    }
+
     /// Copies a file from disk to a relative path.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), String> {
         let data = fs::read(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;

@@ -46,6 +46,12 @@ pub struct Report {
     pub timings: Vec<(&'static str, Duration)>,
     /// The printable pages written, each with the PDF `tenet pdf` makes of it.
     pub printables: Vec<pdf::Printable>,
+    /// The PDFs are to be printed after this build (`[print] pdf = true`, or
+    /// [`Session::printing_pdfs`]).
+    pub print_pdf: bool,
+    /// PDFs of the previous output carried into this one (their pages unchanged), and those
+    /// left out ([`pdf::kept`]).
+    pub pdfs_carried: pdf::kept::Carried,
     /// Whether pages were moved into the output folder before the build was done
     /// ([`Session::build_showing`]).
     pub flushed: bool,
@@ -98,6 +104,8 @@ struct Asked<'a> {
     progress: Option<&'a dyn Progress>,
     deny: &'a [String],
     external: External,
+    /// The PDFs will be printed after the build (`build --pdf`, `tenet pdf`).
+    pdf: bool,
 }
 
 /// What a session does with the links to other sites.
@@ -277,6 +285,8 @@ pub struct Session {
     deny: Vec<String>,
     /// What to do with the links to other sites ([`Session::external`]).
     external: External,
+    /// The caller prints the PDFs after each build ([`Session::printing_pdfs`]).
+    pdf: bool,
 }
 
 impl Session {
@@ -303,7 +313,15 @@ impl Session {
             progress: None,
             deny: Vec::new(),
             external: External::Ignore,
+            pdf: false,
         }
+    }
+
+    /// The same session, told that the PDFs are printed after each build (`build --pdf`,
+    /// `tenet pdf`): the build does not warn of the PDFs it left out as out of date.
+    pub fn printing_pdfs(mut self, pdf: bool) -> Session {
+        self.pdf = pdf;
+        self
     }
 
     /// The same session, listing each link to another site as a note (`check --external`),
@@ -363,6 +381,7 @@ impl Session {
                 progress: self.progress.as_deref().map(|p| p as &dyn Progress),
                 deny: &self.deny,
                 external: self.external,
+                pdf: self.pdf,
             },
         );
         match manifest {
@@ -393,6 +412,7 @@ fn run(
 ) -> (Report, Option<output::Manifest>) {
     let deny_also = asked.deny;
     let asked_external = asked.external;
+    let asked_pdf = asked.pdf;
     let mut report = Report::default();
     let mut manifest = None;
     let root = options.root.as_path();
@@ -569,6 +589,23 @@ fn run(
             report
                 .diagnostics
                 .push(Diagnostic::error("sitemap.xml", e).code("io"));
+        }
+        report.print_pdf = asked_pdf || parts[0].config.print.pdf;
+        if !report.has_errors() {
+            // The PDFs of the folder being replaced that are still up to date.
+            match pdf::kept::carry_over(&staging, &report.printables) {
+                Ok(carried) => {
+                    if !report.print_pdf
+                        && let Some(warning) = carried.warning(staging.target())
+                    {
+                        report.diagnostics.push(warning);
+                    }
+                    report.pdfs_carried = carried;
+                }
+                Err(e) => report
+                    .diagnostics
+                    .push(Diagnostic::error(staging.target(), e).code("io")),
+            }
         }
         report.flushed = staging.has_flushed();
         report.files_written = staging.files_written();

@@ -95,6 +95,8 @@ pub struct PrintConfig {
     /// Above this many kilobytes of page HTML, the whole-handbook print view is split into a
     /// view per part (`split_above_kb`; default [`PRINT_SPLIT_ABOVE_KB`]).
     pub split_above_kb: u64,
+    /// Every build also prints the PDFs, as `tenet build --pdf` (`pdf`; default false).
+    pub pdf: bool,
 }
 
 impl Default for PrintConfig {
@@ -102,6 +104,7 @@ impl Default for PrintConfig {
         PrintConfig {
             paper: Paper::default(),
             split_above_kb: PRINT_SPLIT_ABOVE_KB,
+            pdf: false,
         }
     }
 }
@@ -138,6 +141,8 @@ pub struct BookConfig {
     pub theme: String,
     pub base_url: String,
     pub description: Option<String>,
+    /// Who wrote the handbook: `<meta name="author">` of the printable pages, the PDFs' Author.
+    pub author: Option<String>,
 }
 
 #[derive(Debug, Clone)]

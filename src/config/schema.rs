@@ -16,6 +16,7 @@ pub(super) const SCHEMA: &[(&str, &[&str])] = &[
             "theme",
             "base_url",
             "description",
+            "author",
         ],
     ),
     (
@@ -23,7 +24,7 @@ pub(super) const SCHEMA: &[(&str, &[&str])] = &[
         &["output", "minify", "highlight", "content_security_policy"],
     ),
     ("search", &["enabled"]),
-    ("print", &["paper", "split_above_kb"]),
+    ("print", &["paper", "split_above_kb", "pdf"]),
     ("check", &["allow", "warn", "deny"]),
     ("theme", &["logo", "favicon", "primary", "accent", "footer"]),
     ("edition", &["base", "exclude", "on_excluded_reference"]),
@@ -69,6 +70,7 @@ pub(super) struct RawBook {
     pub(super) theme: Option<String>,
     pub(super) base_url: Option<String>,
     pub(super) description: Option<String>,
+    pub(super) author: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -91,6 +93,7 @@ pub(super) struct RawSearch {
 pub(super) struct RawPrint {
     pub(super) paper: Option<Paper>,
     pub(super) split_above_kb: Option<u64>,
+    pub(super) pdf: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -133,6 +136,7 @@ impl RawConfig {
                 theme: self.book.theme.or(b.theme),
                 base_url: self.book.base_url.or(b.base_url),
                 description: self.book.description.or(b.description),
+                author: self.book.author.or(b.author),
             },
             build: RawBuild {
                 output: self.build.output.or(base.build.output),
@@ -149,6 +153,7 @@ impl RawConfig {
             print: RawPrint {
                 paper: self.print.paper.or(base.print.paper),
                 split_above_kb: self.print.split_above_kb.or(base.print.split_above_kb),
+                pdf: self.print.pdf.or(base.print.pdf),
             },
             check: RawCheck {
                 allow: self.check.allow.or(base.check.allow),
@@ -182,6 +187,7 @@ impl RawConfig {
                 theme: book.theme.unwrap_or_else(|| "default".into()),
                 base_url: book.base_url.unwrap_or_else(|| "/".into()),
                 description: book.description,
+                author: book.author.filter(|a| !a.trim().is_empty()),
             },
             build: BuildConfig {
                 output: self.build.output.unwrap_or_else(|| "site".into()),
@@ -202,6 +208,7 @@ impl RawConfig {
                     .print
                     .split_above_kb
                     .unwrap_or(super::PRINT_SPLIT_ABOVE_KB),
+                pdf: self.print.pdf.unwrap_or(false),
             },
             check: CheckConfig {
                 allow: self.check.allow.unwrap_or_default(),

@@ -1,11 +1,17 @@
 //! PDF output: the printable pages a build wrote (each lesson's handout and lesson plan, each
 //! module, the whole handbook) printed by headless Chromium (Debian's `chromium` package) into
 //! `OUT/pdf/`. One Chromium prints them all, driven over its DevTools protocol (`cdp`), a few
-//! pages at a time (`print`). The build itself never needs Chromium; `tenet pdf` and
-//! `tenet build --pdf` do, and say how to get it. The DevTools client is public: the
-//! integration tests drive Chromium with it too.
+//! pages at a time (`print`), each page's outline and contents marked first (`marks`) and the
+//! printed file finished with an outline, contents page numbers and metadata (`document`).
+//! `kept` records what each PDF was printed from, for a later build to keep those still up to
+//! date. The build itself never needs Chromium; `tenet pdf` and `tenet build --pdf` do, and say
+//! how to get it. The DevTools client is public: the integration tests drive Chromium with it
+//! too.
 
 pub mod cdp;
+mod document;
+pub mod kept;
+mod marks;
 mod print;
 
 use std::path::{Path, PathBuf};
@@ -85,10 +91,22 @@ pub fn print_all(out: &Path, printables: &[Printable]) -> Result<Vec<PathBuf>, V
     let results = print::run(&mut connection, &mut browser, &out, printables);
     browser.close(&mut connection);
     let (written, problems): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+    let written: Vec<PathBuf> = written.into_iter().flatten().collect();
+    let mut problems: Vec<Diagnostic> = problems.into_iter().filter_map(Result::err).collect();
+    // What each PDF was printed from, so that a later build can keep those still up to date.
+    if let Err(e) = kept::record(&out, printables, &written) {
+        problems.push(
+            Diagnostic::error(
+                out.join(kept::MANIFEST),
+                format!("cannot record which pages the PDFs were printed from: {e}"),
+            )
+            .code("io"),
+        );
+    }
     if problems.is_empty() {
-        Ok(written.into_iter().flatten().collect())
+        Ok(written)
     } else {
-        Err(problems.into_iter().filter_map(Result::err).collect())
+        Err(problems)
     }
 }
 
@@ -275,10 +293,10 @@ mod tests {
             let pdf = std::fs::read(dir.path().join(format!("pdf/nested/{i}.pdf"))).unwrap();
             assert!(pdf.starts_with(b"%PDF-"), "{i}.pdf");
             let text = String::from_utf8_lossy(&pdf);
-            assert!(text.contains("/CreationDate (D:20000101000000"), "{i}.pdf");
+            assert!(text.contains("/CreationDate(D:20000101000000"), "{i}.pdf");
             // A5 portrait from the page's own `@page`: 420 x 595 points.
             let size: Vec<f64> = text
-                .split("/MediaBox [0 0 ")
+                .split("/MediaBox[0 0 ")
                 .nth(1)
                 .and_then(|rest| rest.split(']').next())
                 .map(|size| size.split(' ').filter_map(|n| n.parse().ok()).collect())

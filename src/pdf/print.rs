@@ -1,7 +1,10 @@
 //! The printing: each printable goes through the same steps in a tab of its own (open a tab,
-//! attach to it, enable its page events, open the HTML, wait for it to load, print it, close the
-//! tab), up to [`IN_FLIGHT`] of them at once over the one connection. Replies and events are
-//! matched to their page by command id and session id.
+//! attach to it, enable its page events, open the HTML, wait for it to load, mark its outline
+//! and contents (`marks`), print it, close the tab), up to [`IN_FLIGHT`] of them at once over
+//! the one connection. Replies and events are matched to their page by command id and session
+//! id. A page with a contents list is printed again once its page numbers are filled in from
+//! where the first print put each entry, until they stay put (at most [`PASSES`] prints); the
+//! last print is finished (`document`: outline, author, language) and written.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -10,6 +13,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use super::cdp::{Chromium, Connection, Incoming};
+use super::document::{Finish, Pdf};
+use super::marks::{self, Marks};
 use super::{Printable, renumber_node_ids, without_dates};
 use crate::diagnostics::Diagnostic;
 use crate::search::encode::decode_base64;
@@ -21,6 +26,10 @@ const IN_FLIGHT: usize = 4;
 /// How long one page may take, from opening its tab to its PDF.
 const PAGE_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// How many times a page with a contents list is printed at most: the first print says where
+/// each entry landed, the second holds those numbers and checks that nothing moved.
+const PASSES: u32 = 3;
+
 /// The command a page is waiting on (or, for `Navigate`, the load event as well).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
@@ -28,7 +37,9 @@ enum Step {
     Attach,
     Enable,
     Navigate,
+    Prepare,
     Print,
+    Number,
     Close,
 }
 
@@ -43,6 +54,11 @@ struct Job {
     navigated: bool,
     loaded: bool,
     started: Instant,
+    /// What the page said of its outline and contents.
+    marks: Marks,
+    /// The contents' page numbers the page holds now, and how many prints were made.
+    numbers: Vec<Option<u32>>,
+    passes: u32,
 }
 
 /// Chromium has gone or the connection broke: nothing more can be printed.
@@ -139,6 +155,9 @@ impl Printer<'_> {
             navigated: false,
             loaded: false,
             started: Instant::now(),
+            marks: Marks::default(),
+            numbers: Vec::new(),
+            passes: 0,
         });
         self.send(
             index,
@@ -232,10 +251,24 @@ impl Printer<'_> {
                 job.navigated = true;
                 self.print_if_loaded(index)
             }
+            Step::Prepare => {
+                let marks = match Marks::parse(&result) {
+                    Ok(marks) => marks,
+                    Err(e) => return self.fail(index, e),
+                };
+                job.marks = marks;
+                self.print(index)
+            }
+            Step::Number => self.print(index),
             Step::Print => {
-                let written = match result["data"].as_str() {
-                    Some(data) => self.write(index, data),
+                let printed = match result["data"].as_str() {
+                    Some(data) => self.printed(index, data),
                     None => Err("Chromium printed no PDF data".to_string()),
+                };
+                let written = match printed {
+                    Ok(None) => return Ok(()),
+                    Ok(Some(pdf)) => Ok(pdf),
+                    Err(e) => Err(e),
                 };
                 match written {
                     Ok(pdf) => {
@@ -287,13 +320,23 @@ impl Printer<'_> {
         }
     }
 
-    /// Prints the page once it has both navigated and loaded.
+    /// Marks the page's outline and contents once it has both navigated and loaded.
     fn print_if_loaded(&mut self, index: usize) -> Result<(), Lost> {
         let job = self.job(index).expect("the job is loading");
         if !(job.navigated && job.loaded) {
             return Ok(());
         }
+        job.step = Step::Prepare;
+        let session = job.session.clone();
+        let params = json!({"expression": marks::PREPARE, "returnByValue": true});
+        self.send(index, session.as_deref(), "Runtime.evaluate", params)
+    }
+
+    /// Prints the page (again).
+    fn print(&mut self, index: usize) -> Result<(), Lost> {
+        let job = self.job(index).expect("the job is printing");
         job.step = Step::Print;
+        job.passes += 1;
         let session = job.session.clone();
         // The pages size themselves with CSS `@page` (paper and margins) and print their own
         // running footers: as `--print-to-pdf --no-pdf-header-footer` did.
@@ -301,20 +344,58 @@ impl Printer<'_> {
             "printBackground": true,
             "preferCSSPageSize": true,
             "displayHeaderFooter": false,
+            // Tagged (the structure of the page, for screen readers and reflow); the outline is
+            // written afterwards from the page's own structure (`document`), not Chromium's
+            // from its headings.
+            "generateTaggedPDF": true,
         });
         self.send(index, session.as_deref(), "Page.printToPDF", params)
     }
 
-    /// Decodes the PDF Chromium sent and writes it, without its dates.
-    fn write(&self, index: usize, data: &str) -> Result<PathBuf, String> {
+    /// Reads the PDF Chromium sent. When the contents' page numbers are not yet those it
+    /// shows, puts them into the page and asks for another print (None); else finishes the PDF
+    /// and writes it, without its dates.
+    fn printed(&mut self, index: usize, data: &str) -> Result<Option<PathBuf>, String> {
         let mut bytes = decode_base64(data).ok_or("Chromium's PDF data is not base64")?;
         if !bytes.starts_with(b"%PDF-") {
             return Err("what Chromium printed is not a PDF".into());
         }
         without_dates(&mut bytes);
         renumber_node_ids(&mut bytes);
+        let pdf = Pdf::parse(&bytes)?;
+        let job = self.job(index).expect("the job is printing");
+        if !job.marks.toc.is_empty() {
+            let pages = pdf.destination_pages();
+            let numbers: Vec<Option<u32>> = job
+                .marks
+                .toc
+                .iter()
+                .map(|m| pages.get(m).copied())
+                .collect();
+            if numbers != job.numbers && job.passes < PASSES {
+                job.step = Step::Number;
+                let script = marks::numbers(&numbers);
+                job.numbers = numbers;
+                let session = job.session.clone();
+                let params = json!({"expression": script, "returnByValue": true});
+                self.send(index, session.as_deref(), "Runtime.evaluate", params)
+                    .map_err(|Lost(why)| why)?;
+                return Ok(None);
+            }
+        }
+        let finish = Finish {
+            outline: std::mem::take(&mut job.marks.outline),
+            author: job.marks.author.take(),
+            lang: job.marks.lang.take(),
+        };
+        let bytes = pdf.finish(&finish)?;
+        self.write(index, &bytes).map(Some)
+    }
+
+    /// Writes a finished PDF.
+    fn write(&self, index: usize, bytes: &[u8]) -> Result<PathBuf, String> {
         let pdf = self.out.join(&self.printables[index].pdf);
-        std::fs::write(&pdf, &bytes).map_err(|e| format!("cannot write {}: {e}", pdf.display()))?;
+        std::fs::write(&pdf, bytes).map_err(|e| format!("cannot write {}: {e}", pdf.display()))?;
         Ok(pdf)
     }
 
@@ -390,6 +471,7 @@ fn method(step: Step) -> &'static str {
         Step::Attach => "Target.attachToTarget",
         Step::Enable => "Page.enable",
         Step::Navigate => "Page.navigate",
+        Step::Prepare | Step::Number => "Runtime.evaluate",
         Step::Print => "Page.printToPDF",
         Step::Close => "Target.closeTarget",
     }

@@ -25,6 +25,7 @@ pub struct BookCx {
     /// The edition as pages show it ([`BookConfig::edition_line`](crate::config::BookConfig::edition_line)).
     pub edition_line: Option<String>,
     pub description: Option<String>,
+    pub author: Option<String>,
 }
 
 /// `[theme]` branding, as templates use it.
@@ -245,6 +246,7 @@ impl Renderer<'_> {
             edition: book.edition.clone(),
             edition_line: book.edition_line(self.strings.get("edition")),
             description: book.description.clone(),
+            author: book.author.clone(),
         }
     }
 
