@@ -1,7 +1,7 @@
 //! What the printer asks of a page before printing it, as scripts run in the page over the
 //! DevTools protocol (`Runtime.evaluate`), and their answers.
 //!
-//! [`PREPARE`] reads the page's outline — every element marked `data-outline="LEVEL"` (its
+//! [`PREPARE`] reads the page's outline — every shown element marked `data-outline="LEVEL"` (its
 //! title `data-outline-title`, else its heading's text), the `h2` children of an element
 //! marked `data-outline-headings="LEVEL"`, and each key message one level below the entry
 //! before it — and puts an empty marker (`<span id="tenet-pdf-N">`) at the start of each
@@ -41,8 +41,10 @@ impl Marks {
 pub const PREPARE: &str = r##"(() => {
   let n = 0;
   const text = e => e.textContent.replace(/\s+/g, ' ').trim();
+  // Hidden content (a slide's notes for the speaker view) is not printed: nothing in it is marked.
+  const shown = e => !e.closest('[hidden]');
   const heading = e => e.matches('h1, h2, h3, h4, h5, h6') ? e
-    : (e.querySelector('.print-heading, .block-label, h1, h2, h3, h4') || e);
+    : ([...e.querySelectorAll('.print-heading, .block-label, h1, h2, h3, h4')].find(shown) || e);
   const marked = new Map();
   const marks = document.createElement('div');
   marks.hidden = true;
@@ -62,6 +64,7 @@ pub const PREPARE: &str = r##"(() => {
   let level = 0;
   const sel = '[data-outline], [data-outline-headings] > h2, .key-message';
   for (const e of document.querySelectorAll(sel)) {
+    if (!shown(e)) continue;
     if (e.classList.contains('key-message')) {
       const label = e.querySelector('.block-label');
       let title = label ? text(label) : 'Key message';

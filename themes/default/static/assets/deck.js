@@ -39,7 +39,8 @@
       s.classList.toggle("current", k === i);
     });
     var hash = "#" + (i + 1);
-    if (location.hash !== hash) {
+    // (A deck opened without a hash keeps its address until the slide changes.)
+    if (location.hash !== hash && (push || location.hash)) {
       if (push) location.hash = hash;
       else history.replaceState(null, "", hash);
     }
