@@ -46,6 +46,8 @@ pub struct Report {
     pub timings: Vec<(&'static str, Duration)>,
     /// The printable pages written, each with the PDF `tenet pdf` makes of it.
     pub printables: Vec<pdf::Printable>,
+    /// The EPUBs written (relative to the output folder), when asked for.
+    pub epubs: Vec<String>,
     /// Whether pages were moved into the output folder before the build was done
     /// ([`Session::build_showing`]).
     pub flushed: bool,
@@ -95,6 +97,8 @@ struct Asked<'a> {
     progress: Option<&'a dyn Progress>,
     deny: &'a [String],
     external: External,
+    /// Also make the EPUBs ([`Session::epub`]).
+    epub: bool,
 }
 
 /// What a session does with the links to other sites.
@@ -274,6 +278,8 @@ pub struct Session {
     deny: Vec<String>,
     /// What to do with the links to other sites ([`Session::external`]).
     external: External,
+    /// Whether a build also makes the EPUBs ([`Session::epub`]).
+    epub: bool,
 }
 
 impl Session {
@@ -300,7 +306,15 @@ impl Session {
             progress: None,
             deny: Vec::new(),
             external: External::Ignore,
+            epub: false,
         }
+    }
+
+    /// The same session, making the EPUBs of the handbook ([`crate::epub`]) into `epub/` of
+    /// the output folder with every build that writes (`tenet epub`, `tenet build --epub`).
+    pub fn epub(mut self, on: bool) -> Session {
+        self.epub = on;
+        self
     }
 
     /// The same session, listing each link to another site as a note (`check --external`),
@@ -360,6 +374,7 @@ impl Session {
                 progress: self.progress.as_deref().map(|p| p as &dyn Progress),
                 deny: &self.deny,
                 external: self.external,
+                epub: self.epub,
             },
         );
         match manifest {
@@ -1118,6 +1133,27 @@ fn build_part(
             .push(Diagnostic::error(out_dir, failure).code("io"));
     }
     clock.lap(report, "render");
+    // EPUB: the books, made from the resolved site (its bodies read back from the spill) into
+    // the output folder, with the site.
+    if clock.1.epub
+        && theme.is_some()
+        && !report.has_errors()
+        && let Some(out) = out.as_ref()
+    {
+        let input = crate::epub::Input {
+            site: &site,
+            config,
+            assets: &sources.assets,
+            prefix: &part.prefix,
+        };
+        let (written, problems) =
+            crate::epub::make_all(&input, &mut |path, bytes| out.write(path, bytes));
+        report
+            .epubs
+            .extend(written.into_iter().map(|p| format!("{}{p}", part.prefix)));
+        report.diagnostics.extend(problems);
+        clock.lap(report, "epub");
+    }
     // What the pages and templates wrote, to report a broken link where it is written.
     let links = linkcheck::Written {
         external: match clock.1.external {
