@@ -65,7 +65,7 @@ pub struct Input<'a> {
     pub config: &'a Config,
     /// The files under `content/` (images among them).
     pub assets: &'a [Asset],
-    /// `` or the language's folder (`fr/`), for links to the site.
+    /// `` or the language's folder (`fr/`), as problems name the books.
     pub prefix: &'a str,
 }
 
@@ -88,12 +88,12 @@ pub fn make_all(input: &Input<'_>, write: &mut Write<'_>) -> (Vec<String>, Vec<D
         .iter()
         .map(|a| (a.rel.clone(), a.path.clone()))
         .collect();
+    // (A language's `base_url` already ends in its folder.)
     let site_url = config.book.has_absolute_base_url().then(|| {
         let mut url = config.book.base_url.clone();
         if !url.ends_with('/') {
             url.push('/');
         }
-        url.push_str(input.prefix);
         url
     });
     let mut written = Vec::new();

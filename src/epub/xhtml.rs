@@ -181,27 +181,28 @@ pub fn convert(html: &str, out: &mut String, url: &mut dyn FnMut(Place, &str) ->
                         )
                     })
                     .collect();
-                let (written, attrs) = match element(&name, attrs, url, foreign > 0) {
-                    Some(written) => written,
-                    None => {
-                        // An image refused: its alt text.
-                        if name == "img"
-                            && let Some((_, alt)) = tag
-                                .attributes
-                                .iter()
-                                .find(|(k, _)| k.eq_ignore_ascii_case(b"alt"))
-                        {
-                            escape_text(&String::from_utf8_lossy(alt), out);
+                let (written, attrs) =
+                    match element(&name, attrs, url, foreign > 0 || name == "svg") {
+                        Some(written) => written,
+                        None => {
+                            // An image refused: its alt text.
+                            if name == "img"
+                                && let Some((_, alt)) = tag
+                                    .attributes
+                                    .iter()
+                                    .find(|(k, _)| k.eq_ignore_ascii_case(b"alt"))
+                            {
+                                escape_text(&String::from_utf8_lossy(alt), out);
+                            }
+                            if !VOID.contains(&name.as_str()) && !tag.self_closing {
+                                stack.push(Open {
+                                    name,
+                                    written: None,
+                                });
+                            }
+                            continue;
                         }
-                        if !VOID.contains(&name.as_str()) && !tag.self_closing {
-                            stack.push(Open {
-                                name,
-                                written: None,
-                            });
-                        }
-                        continue;
-                    }
-                };
+                    };
                 out.push('<');
                 out.push_str(&written);
                 if name == "svg" {
