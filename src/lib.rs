@@ -18,6 +18,7 @@
 //!                                                    each scanned for its links as it is made
 //! linkcheck the scanned files, once all are made   -> broken links at their source, unreached pages
 //!          (its HTML scanner sits below `page`, which reads raw HTML's URLs with it)
+//! epub     the resolved site, after the render  -> EPUB books in the output folder (when asked)
 //! output   temporary folder, then swap or update  -> the output folder
 //! session  the stages in order, once or again     -> Report (every problem at once)
 //! serve    watch, rebuild, tell the open pages    (on top, with the CLI)
@@ -36,6 +37,7 @@ pub mod colour;
 pub mod config;
 pub mod diagnostics;
 pub mod edition;
+pub mod epub;
 pub mod languages;
 pub mod layout;
 pub mod linkcheck;

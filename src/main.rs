@@ -31,12 +31,23 @@ enum Command {
         /// Also make the PDFs `tenet pdf` makes (needs Chromium)
         #[arg(long)]
         pdf: bool,
+        /// Also make the EPUBs `tenet epub` makes
+        #[arg(long)]
+        epub: bool,
         #[command(flatten)]
         format: FormatArg,
     },
     /// Build the handbook at DIR, then print its lesson handouts, lesson plans, modules and the
     /// whole handbook to PDF under OUT/pdf/ with headless Chromium
     Pdf {
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// Build the handbook at DIR with EPUB 3 books for phones and e-readers: the whole handbook
+    /// (OUT/epub/handbook.epub) and each module (OUT/epub/<module id>.epub)
+    Epub {
         #[command(flatten)]
         target: Target,
         #[command(flatten)]
@@ -186,19 +197,27 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let started = Instant::now();
     let mut external = tenet::session::External::Ignore;
+    let mut epub = false;
     let (options, quiet, timings, pdf, report_as) = match cli.command {
         Command::Build {
             target,
             timings,
             pdf,
+            epub: also_epub,
             format,
         } => {
+            epub = also_epub;
             let (options, quiet) = target.options();
             (options, quiet, timings, pdf, format)
         }
         Command::Pdf { target, format } => {
             let (options, quiet) = target.options();
             (options, quiet, false, true, format)
+        }
+        Command::Epub { target, format } => {
+            epub = true;
+            let (options, quiet) = target.options();
+            (options, quiet, false, false, format)
         }
         Command::Edition { command } => return edition(command),
         Command::New { dir } => return new_handbook(&dir),
@@ -238,7 +257,9 @@ fn main() -> ExitCode {
     // A progress bar on a terminal, for a build that takes more than a second.
     let bar = (format == Format::Text && !quiet && std::io::stderr().is_terminal())
         .then(|| std::sync::Arc::new(Bar::new()));
-    let mut session = tenet::Session::new(options.clone()).deny(report_as.deny);
+    let mut session = tenet::Session::new(options.clone())
+        .deny(report_as.deny)
+        .epub(epub);
     session = session.external(external).printing_pdfs(pdf);
     if let Some(bar) = &bar {
         session = session.with_progress(bar.clone());
@@ -264,6 +285,22 @@ fn main() -> ExitCode {
     let kept = report.pdfs_carried.kept;
     if !pdf && !quiet && kept > 0 {
         eprintln!("kept {kept} PDF{} whose pages did not change", plural(kept));
+    }
+    if !quiet
+        && !report.epubs.is_empty()
+        && let Some(out) = &report.output
+    {
+        let took = report
+            .timings
+            .iter()
+            .find(|(stage, _)| *stage == "epub")
+            .map_or(0.0, |(_, took)| took.as_secs_f64());
+        eprintln!(
+            "made {} EPUB{} into {} in {took:.2} s",
+            report.epubs.len(),
+            plural(report.epubs.len()),
+            out.join("epub").display(),
+        );
     }
     if pdf && let Some(out) = &report.output {
         let started = Instant::now();
@@ -399,6 +436,8 @@ fn json_report(report: tenet::Report, timings: bool, pdf: bool, started: Instant
         seconds: f64,
         output: Option<String>,
         pdfs: Option<usize>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        epubs: Option<usize>,
     }
     let summary = Summary {
         summary: true,
@@ -411,6 +450,7 @@ fn json_report(report: tenet::Report, timings: bool, pdf: bool, started: Instant
         seconds,
         output: report.output.as_ref().map(|o| o.display().to_string()),
         pdfs,
+        epubs: (!report.epubs.is_empty()).then_some(report.epubs.len()),
     };
     let mut stdout = std::io::stdout().lock();
     for d in &diagnostics {

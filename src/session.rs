@@ -52,6 +52,8 @@ pub struct Report {
     /// PDFs of the previous output carried into this one (their pages unchanged), and those
     /// left out ([`pdf::kept`]).
     pub pdfs_carried: pdf::kept::Carried,
+    /// The EPUBs written (relative to the output folder), when asked for.
+    pub epubs: Vec<String>,
     /// Whether pages were moved into the output folder before the build was done
     /// ([`Session::build_showing`]).
     pub flushed: bool,
@@ -106,6 +108,8 @@ struct Asked<'a> {
     external: External,
     /// The PDFs will be printed after the build (`build --pdf`, `tenet pdf`).
     pdf: bool,
+    /// Also make the EPUBs ([`Session::epub`]).
+    epub: bool,
 }
 
 /// What a session does with the links to other sites.
@@ -287,6 +291,8 @@ pub struct Session {
     external: External,
     /// The caller prints the PDFs after each build ([`Session::printing_pdfs`]).
     pdf: bool,
+    /// Whether a build also makes the EPUBs ([`Session::epub`]).
+    epub: bool,
 }
 
 impl Session {
@@ -314,6 +320,7 @@ impl Session {
             deny: Vec::new(),
             external: External::Ignore,
             pdf: false,
+            epub: false,
         }
     }
 
@@ -321,6 +328,13 @@ impl Session {
     /// `tenet pdf`): the build does not warn of the PDFs it left out as out of date.
     pub fn printing_pdfs(mut self, pdf: bool) -> Session {
         self.pdf = pdf;
+        self
+    }
+
+    /// The same session, making the EPUBs of the handbook ([`crate::epub`]) into `epub/` of
+    /// the output folder with every build that writes (`tenet epub`, `tenet build --epub`).
+    pub fn epub(mut self, on: bool) -> Session {
+        self.epub = on;
         self
     }
 
@@ -382,6 +396,7 @@ impl Session {
                 deny: &self.deny,
                 external: self.external,
                 pdf: self.pdf,
+                epub: self.epub,
             },
         );
         match manifest {
@@ -1168,6 +1183,27 @@ fn build_part(
             .push(Diagnostic::error(out_dir, failure).code("io"));
     }
     clock.lap(report, "render");
+    // EPUB: the books, made from the resolved site (its bodies read back from the spill) into
+    // the output folder, with the site.
+    if clock.1.epub
+        && theme.is_some()
+        && !report.has_errors()
+        && let Some(out) = out.as_ref()
+    {
+        let input = crate::epub::Input {
+            site: &site,
+            config,
+            assets: &sources.assets,
+            prefix: &part.prefix,
+        };
+        let (written, problems) =
+            crate::epub::make_all(&input, &mut |path, bytes| out.write(path, bytes));
+        report
+            .epubs
+            .extend(written.into_iter().map(|p| format!("{}{p}", part.prefix)));
+        report.diagnostics.extend(problems);
+        clock.lap(report, "epub");
+    }
     // What the pages and templates wrote, to report a broken link where it is written.
     let links = linkcheck::Written {
         external: match clock.1.external {

@@ -16,6 +16,7 @@ mod cases;
 mod diagnostics_json;
 mod edition_look;
 mod editions;
+mod epub;
 mod errors;
 mod incremental;
 mod languages;

@@ -3,6 +3,7 @@
 //! output. `browser` holds headless Chromium and a static file server.
 
 pub mod browser;
+pub mod epub;
 
 use std::collections::BTreeMap;
 use std::fs;
