@@ -139,8 +139,9 @@ fn a_key_message_result_opens_the_lesson_at_that_key_message() {
     );
     // The click navigates, which may cut the evaluation short: its result does not matter.
     let _ = page.try_eval("document.querySelector('#search-results > li a').click()");
+    // (The new page may still be loading when its address has changed: wait for it whole.)
     page.wait_for(
-        "location.pathname.endsWith('1.3-principles/index.html')",
+        "location.pathname.endsWith('1.3-principles/index.html') && document.readyState === 'complete'",
         Duration::from_secs(10),
     );
     assert_eq!(
