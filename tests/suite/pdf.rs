@@ -32,7 +32,14 @@ fn words(text: &str) -> String {
 }
 
 fn pdf_text(pdf: &Path) -> String {
+    pdftotext(pdf, &[])
+}
+
+/// What pdftotext reads in a PDF (with `args`, such as a page range), its words joined by single
+/// spaces.
+fn pdftotext(pdf: &Path, args: &[&str]) -> String {
     let out = Command::new("pdftotext")
+        .args(args)
         .arg(pdf)
         .arg("-")
         .output()
@@ -220,14 +227,7 @@ fn outline(pdf: &Path) -> Vec<(u32, String, u32)> {
 /// The text of page `page` of a PDF, its words joined by single spaces.
 fn page_text(pdf: &Path, page: u32) -> String {
     let n = page.to_string();
-    let out = Command::new("pdftotext")
-        .args(["-f", &n, "-l", &n])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    words(&String::from_utf8_lossy(&out.stdout))
+    pdftotext(pdf, &["-f", &n, "-l", &n])
 }
 
 /// Only the letters and digits of a text, in lower case: a heading as pdftotext gives it
