@@ -37,6 +37,7 @@ pub mod colour;
 pub mod config;
 pub mod diagnostics;
 pub mod edition;
+pub mod edition_commands;
 pub mod epub;
 pub mod languages;
 pub mod layout;
@@ -81,4 +82,35 @@ pub fn check(root: impl Into<PathBuf>) -> Report {
         out: None,
         write: false,
     })
+}
+
+/// `tenet edition status` of the edition at `root` ([`edition_commands::status`]), with the places in
+/// its pages that name each page it leaves out, found by a check of the edition (which writes
+/// nothing).
+pub fn edition_status(
+    root: &std::path::Path,
+) -> (
+    Option<edition_commands::Status>,
+    Vec<diagnostics::Diagnostic>,
+) {
+    let (mut status, problems) = edition_commands::status(root);
+    let leaves_out = status.as_ref().is_some_and(|s| {
+        s.changes
+            .iter()
+            .any(|c| matches!(c.what, edition::What::Removed { .. }))
+    });
+    if let Some(status) = status.as_mut().filter(|_| leaves_out) {
+        for place in check(root).excluded_references {
+            status
+                .referrers
+                .entry(place.id.clone())
+                .or_default()
+                .push(place);
+        }
+        for places in status.referrers.values_mut() {
+            places.sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
+            places.dedup();
+        }
+    }
+    (status, problems)
 }

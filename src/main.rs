@@ -637,7 +637,7 @@ fn edition(command: EditionCommand) -> ExitCode {
         ExitCode::from(1)
     };
     match command {
-        EditionCommand::New { dir, base } => match tenet::edition::create(&dir, &base) {
+        EditionCommand::New { dir, base } => match tenet::edition_commands::create(&dir, &base) {
             Ok(book) => {
                 eprintln!(
                     "wrote {} and {}: add pages under content/, copy base pages to change with `tenet edition override ID --dir {}`, then `tenet build {}`",
@@ -651,7 +651,7 @@ fn edition(command: EditionCommand) -> ExitCode {
             Err(problems) => fail(problems),
         },
         EditionCommand::Override { id, dir, refresh } => {
-            match tenet::edition::override_page(&dir, &id, refresh) {
+            match tenet::edition_commands::override_page(&dir, &id, refresh) {
                 Ok((file, id)) => {
                     if refresh {
                         eprintln!(
@@ -679,8 +679,9 @@ fn edition(command: EditionCommand) -> ExitCode {
 /// on errors, and with `check` when a copy is stale.
 fn edition_status(dir: &std::path::Path, check: bool) -> ExitCode {
     use tenet::config::OnExcluded;
-    use tenet::edition::{BaseChange, What};
-    let (status, problems) = tenet::edition::status(dir);
+    use tenet::edition::What;
+    use tenet::edition_commands::BaseChange;
+    let (status, problems) = tenet::edition_status(dir);
     let has_errors = problems.iter().any(|d| d.is_error());
     for d in &problems {
         eprintln!("{d}");

@@ -18,7 +18,7 @@
 //! Also here: what a reference to a left-out page is told ([`Excluded::diagnostic`], as
 //! `on_excluded_reference` says), and whether the edition's copies of base pages are stale
 //! ([`check_base_hashes`], the one build warning [`stale_warning`]). The `tenet edition`
-//! commands are in `commands` (re-exported here), the base texts copies were made from in
+//! commands are in [`crate::edition_commands`], above the site model they consult; the base texts copies were made from in
 //! [`kept`].
 
 use std::collections::{BTreeMap, HashMap};
@@ -26,10 +26,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-mod commands;
 pub mod kept;
-
-pub use commands::{BaseChange, Status, create, override_page, status};
 
 use crate::config::{Exclude, Layer, OnExcluded};
 use crate::diagnostics::Diagnostic;

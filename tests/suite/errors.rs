@@ -271,14 +271,16 @@ fn every_kind_of_problem() -> Vec<tenet::diagnostics::Diagnostic> {
         all.extend(tenet::check(h.root().join(dir)).diagnostics);
     }
     let ed = h.root().join("ed");
-    all.extend(tenet::edition::status(&h.root().join("base")).1);
+    all.extend(tenet::edition_commands::status(&h.root().join("base")).1);
     for (id, refresh) in [("nope", false), ("/", true)] {
-        all.extend(tenet::edition::override_page(&ed, id, refresh).unwrap_err());
+        all.extend(tenet::edition_commands::override_page(&ed, id, refresh).unwrap_err());
     }
-    tenet::edition::override_page(&ed, "/", false).unwrap();
-    all.extend(tenet::edition::override_page(&ed, "/", false).unwrap_err());
-    all.extend(tenet::edition::create(&ed, &h.root().join("base")).unwrap_err());
-    all.extend(tenet::edition::create(&h.root().join("new"), &h.root().join("none")).unwrap_err());
+    tenet::edition_commands::override_page(&ed, "/", false).unwrap();
+    all.extend(tenet::edition_commands::override_page(&ed, "/", false).unwrap_err());
+    all.extend(tenet::edition_commands::create(&ed, &h.root().join("base")).unwrap_err());
+    all.extend(
+        tenet::edition_commands::create(&h.root().join("new"), &h.root().join("none")).unwrap_err(),
+    );
     all
 }
 

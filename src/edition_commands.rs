@@ -9,9 +9,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::{Change, Overlay, What, check_base_hashes, content_hash, kept, overlay};
 use crate::config::Layer;
 use crate::diagnostics::Diagnostic;
+use crate::edition::{Change, Overlay, What, check_base_hashes, content_hash, kept, overlay};
 
 /// What `tenet edition status` shows.
 #[derive(Debug, Default)]
@@ -20,7 +20,8 @@ pub struct Status {
     pub changes: Vec<Change>,
     /// Per stale copy (by id): what changed in the base since it was made.
     pub base_changes: BTreeMap<String, BaseChange>,
-    /// Per left-out page (by id): the places in the pages kept that name it.
+    /// Per left-out page (by id): the places in the pages kept that name it (filled by
+    /// [`crate::edition_status`], which checks the edition for them).
     pub referrers: BTreeMap<String, Vec<crate::site::ExcludedRef>>,
     /// The pages of the edition that are a base's in another language than the edition's
     /// `[book] language`: (id, their language), in id order. Empty when every base is in the
@@ -105,25 +106,6 @@ pub fn status(root: &Path) -> (Option<Status>, Vec<Diagnostic>) {
     }
     status.untranslated.sort();
 
-    // The places naming a left-out page: where a check of the edition finds them.
-    if !overlay.excluded.is_empty() {
-        let mut check = crate::Session::new(crate::Options {
-            root: root.to_path_buf(),
-            out: None,
-            write: false,
-        });
-        for place in check.build().excluded_references {
-            status
-                .referrers
-                .entry(place.id.clone())
-                .or_default()
-                .push(place);
-        }
-        for places in status.referrers.values_mut() {
-            places.sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
-            places.dedup();
-        }
-    }
     (Some(status), problems)
 }
 
