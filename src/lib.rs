@@ -39,6 +39,7 @@ pub mod diagnostics;
 pub mod edition;
 pub mod edition_commands;
 pub mod epub;
+pub mod fnv;
 pub mod languages;
 pub mod layout;
 pub mod linkcheck;

@@ -147,12 +147,7 @@ impl What {
 /// The hash an edition records of a base page: FNV-1a (64 bits) of the file's bytes, with
 /// line endings counted as `\n` so that a checkout with other line endings is not "changed".
 pub fn content_hash(bytes: &[u8]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes.iter().filter(|&&b| b != b'\r') {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
+    crate::fnv::hex(bytes.iter().copied().filter(|&b| b != b'\r'))
 }
 
 /// One markdown file of one handbook of the chain.

@@ -37,15 +37,9 @@ pub struct Package<'a> {
     pub first_page: Option<String>,
 }
 
-/// FNV-1a, 64 bits, from `seed`: a hash that is the same on every machine and in every
-/// version of the compiler.
+/// FNV-1a ([`crate::fnv`]) of `bytes` from `seed`.
 pub fn hash64(bytes: &[u8], seed: u64) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325_u64 ^ seed;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
+    crate::fnv::hash(bytes.iter().copied(), seed)
 }
 
 /// The start of an XHTML document of the book, up to `<body>`.

@@ -18,12 +18,7 @@ pub const MANIFEST: &str = "pdf/.tenet-pdfs";
 
 /// FNV-1a (64 bits) of a page's bytes, in hex.
 fn hash(bytes: &[u8]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
+    crate::fnv::hex(bytes.iter().copied())
 }
 
 /// One line of the manifest.

@@ -384,12 +384,22 @@ impl Renderer<'_> {
             Some(title) => label.split_at(label.len() - title.len() - 2),
             None => (label.as_str(), ""),
         };
+        let mut out = self.handbook_words(words, page);
+        out.push_str(&escape(title));
+        out
+    }
+
+    /// Words of the handbook's (the theme's) as HTML inside the body of `page`: in a span that
+    /// says their language where the page is in another.
+    fn handbook_words(&self, words: &str, page: &crate::page::ParsedPage) -> String {
+        if page.language.is_none() {
+            return escape(words);
+        }
         let mut out = String::from("<span");
         self.push_lang(None, page, &mut out);
         out.push('>');
         out.push_str(&escape(words));
         out.push_str("</span>");
-        out.push_str(&escape(title));
         out
     }
 
@@ -418,17 +428,7 @@ impl Renderer<'_> {
                 let kind_attr = spec.attr("type").unwrap_or("required");
                 let mut meta = Vec::new();
                 if let Some(t) = spec.attr("type") {
-                    let word = escape(self.strings.get(t));
-                    meta.push(if page.language.is_some() {
-                        let mut span = String::from("<span");
-                        self.push_lang(None, page, &mut span);
-                        span.push('>');
-                        span.push_str(&word);
-                        span.push_str("</span>");
-                        span
-                    } else {
-                        word
-                    });
+                    meta.push(self.handbook_words(self.strings.get(t), page));
                 }
                 if let Some(d) = spec.attr("duration") {
                     meta.push(escape(d));
